@@ -1,0 +1,95 @@
+/* cli — the command line: one option table, parsing and validation into
+ * struct config, and --help.  The config is read-only after cli_parse. */
+#ifndef VOLLEY_CLI_H
+#define VOLLEY_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum out_mode { MODE_GATHER, MODE_AS_COMPLETED };
+enum out_format { FORMAT_JSONL, FORMAT_JSON };
+enum body_mode { BODY_AUTO, BODY_JSON, BODY_TEXT, BODY_BASE64, BODY_NONE };
+enum page_style { PAGE_NONE, PAGE_LINK, PAGE_FIELD, PAGE_PARAM, PAGE_CURSOR };
+enum http_version { HTTPV_DEFAULT, HTTPV_1_1, HTTPV_2, HTTPV_2_PRIOR };
+enum stats_mode { STATS_OFF, STATS_AUTO, STATS_JSON };
+enum progress_mode { PROGRESS_AUTO, PROGRESS_ON, PROGRESS_OFF };
+
+struct config {
+	/* input; urls and the strings in inputs are borrowed from argv */
+	char		**urls;
+	size_t		  nurls;
+	const char	**inputs;	/* owned array */
+	size_t		  ninputs;
+	const char	 *template;
+
+	/* limits and time (durations in ms, 0 = none) */
+	long		  concurrency;
+	long		  per_host;
+	double		  rate;		/* requests per second, 0 = none */
+	int64_t		  timeout_ms;
+	int64_t		  connect_timeout_ms;
+	int64_t		  deadline_ms;
+	long		  retries;
+	int64_t		  retry_delay_ms;
+	int64_t		  retry_max_wait_ms;
+	bool		  fail_fast;
+
+	/* request */
+	const char	 *method;	/* -X, or NULL */
+	const char	**headers;	/* owned array of borrowed "K: V" */
+	size_t		  nheaders;
+	char		 *data;		/* owned; -d or --json body */
+	size_t		  data_len;
+	bool		  has_data;
+	bool		  data_json;	/* --json */
+	const char	 *user_agent;
+	bool		  location;
+	long		  max_redirs;
+	bool		  location_trusted;
+	bool		  insecure;
+	const char	 *cacert;
+	const char	 *proxy;
+	bool		  compressed;
+	enum http_version http;
+
+	/* pagination */
+	enum page_style	  page;
+	const char	 *next_field;
+	const char	 *page_param;
+	long		  page_start;
+	bool		  page_start_set;
+	const char	 *cursor_param;
+	const char	 *cursor_field;
+	const char	 *items;
+	bool		  flatten;
+	long		  max_pages;
+
+	/* output */
+	enum out_mode	  mode;
+	enum out_format	  format;
+	enum body_mode	  body;
+	uint64_t	  max_body;
+	bool		  include_headers;
+	const char	 *output;
+	enum stats_mode	  stats;
+	enum progress_mode progress;
+	bool		  quiet;
+	const char	 *save_dir;
+	long		  shard_k;
+	long		  shard_n;	/* 0 = no sharding */
+	const char	 *resume;
+};
+
+enum cli_result {
+	CLI_OK,		/* run with the config */
+	CLI_EXIT,	/* --help or --version was printed: exit 0 */
+	CLI_USAGE	/* err holds the message: exit 2 */
+};
+
+enum cli_result	 cli_parse(int argc, char **argv, struct config *,
+		     char *err, size_t errlen);
+void		 cli_usage(void);
+void		 config_free(struct config *);
+
+#endif

@@ -1,0 +1,508 @@
+/* input — streaming line reader and request-line parser.
+ *
+ * Regular files, /dev/null and the like are read directly (epoll cannot
+ * watch them); pipes, sockets and terminals are read once each time the
+ * loop says they are readable, so a slow producer never blocks the loop.
+ * A read never asks for more than one block. */
+#include "input.h"
+#include "util.h"
+
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define READ_BLOCK	(64u << 10)
+
+void
+request_clear(struct request *r)
+{
+	size_t i;
+
+	free(r->url);
+	curl_url_cleanup(r->curlu);
+	free(r->method);
+	for (i = 0; i < r->nheaders; i++)
+		free(r->headers[i]);
+	free(r->headers);
+	free(r->body);
+	free(r->id_json);
+	memset(r, 0, sizeof(*r));
+}
+
+static void
+req_error(struct request *r, enum err_kind k, const char *msg)
+{
+	r->err = k;
+	snprintf(r->errmsg, sizeof r->errmsg, "%s", msg);
+}
+
+void
+input_check_url(struct request *r, const char *url, size_t len)
+{
+	CURLU *u;
+	CURLUcode uc;
+	char *scheme = NULL, *host = NULL;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)url[i];
+
+		if (c <= 0x20 || c == 0x7f) {
+			snprintf(r->errmsg, sizeof r->errmsg,
+			    "URL contains %s at byte %zu", c == ' ' ?
+			    "a space" : c == 0 ? "a NUL byte" :
+			    "a control character", i);
+			r->err = ERR_INVALID_URL;
+			return;
+		}
+	}
+	if (strstr(url, "://") == NULL) {
+		req_error(r, ERR_INVALID_URL,
+		    "URL has no scheme (write http:// or https://)");
+		return;
+	}
+	u = curl_url();
+	if (u == NULL) {
+		req_error(r, ERR_INPUT, "out of memory");
+		return;
+	}
+	uc = curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME);
+	if (uc == CURLUE_OK)
+		uc = curl_url_get(u, CURLUPART_SCHEME, &scheme, 0);
+	if (uc != CURLUE_OK) {
+		snprintf(r->errmsg, sizeof r->errmsg, "invalid URL: %s",
+		    curl_url_strerror(uc));
+		r->err = ERR_INVALID_URL;
+		goto fail;
+	}
+	if (strcasecmp(scheme, "http") != 0 && strcasecmp(scheme, "https") != 0) {
+		snprintf(r->errmsg, sizeof r->errmsg,
+		    "scheme '%.32s' is not fetched: only http and https",
+		    scheme);
+		r->err = ERR_UNSUPPORTED_PROTOCOL;
+		goto fail;
+	}
+	if (curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
+	    *host == '\0') {
+		req_error(r, ERR_INVALID_URL, "URL has no host");
+		goto fail;
+	}
+	curl_free(scheme);
+	curl_free(host);
+	r->curlu = u;
+	return;
+fail:
+	curl_free(scheme);
+	curl_free(host);
+	curl_url_cleanup(u);
+}
+
+static bool
+is_token(const char *s)
+{
+	static const char extra[] = "!#$%&'*+-.^_`|~";
+
+	if (*s == '\0')
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		    (*s >= '0' && *s <= '9') || (*s != '\0' &&
+		    strchr(extra, *s) != NULL)))
+			return false;
+	return true;
+}
+
+static int
+parse_json_request(const char *line, size_t len, struct request *r)
+{
+	cJSON *root, *url, *method, *headers, *body, *id, *h;
+	const char *end = NULL;
+
+	if (!utf8_valid(line, len)) {
+		req_error(r, ERR_INPUT, "JSON request line is not valid UTF-8");
+		return 0;
+	}
+	root = cJSON_ParseWithLengthOpts(line, len, &end, 0);
+	if (root == NULL || end != line + len) {
+		req_error(r, ERR_INPUT, "JSON request line does not parse");
+		cJSON_Delete(root);
+		return 0;
+	}
+	if (!cJSON_IsObject(root)) {
+		req_error(r, ERR_INPUT, "JSON request line is not an object");
+		goto out;
+	}
+	id = cJSON_GetObjectItemCaseSensitive(root, "id");
+	if (id != NULL && (r->id_json = cJSON_PrintUnformatted(id)) == NULL)
+		goto oom;
+	url = cJSON_GetObjectItemCaseSensitive(root, "url");
+	if (!cJSON_IsString(url)) {
+		req_error(r, ERR_INPUT, "JSON request needs a \"url\" string");
+		goto out;
+	}
+	r->url_len = strlen(url->valuestring);
+	if ((r->url = strdup(url->valuestring)) == NULL)
+		goto oom;
+	method = cJSON_GetObjectItemCaseSensitive(root, "method");
+	if (method != NULL) {
+		if (!cJSON_IsString(method) || !is_token(method->valuestring)) {
+			req_error(r, ERR_INPUT,
+			    "\"method\" must be a method name");
+			goto out;
+		}
+		if ((r->method = strdup(method->valuestring)) == NULL)
+			goto oom;
+	}
+	headers = cJSON_GetObjectItemCaseSensitive(root, "headers");
+	if (headers != NULL) {
+		size_t n = (size_t)cJSON_GetArraySize(headers);
+
+		if (!cJSON_IsObject(headers)) {
+			req_error(r, ERR_INPUT, "\"headers\" must be an object");
+			goto out;
+		}
+		if (n > 0 && (r->headers = calloc(n, sizeof(char *))) == NULL)
+			goto oom;
+		cJSON_ArrayForEach(h, headers) {
+			struct buf hb = {0};
+
+			if (!cJSON_IsString(h) || !is_token(h->string) ||
+			    strpbrk(h->valuestring, "\r\n") != NULL) {
+				req_error(r, ERR_INPUT, "\"headers\" must map "
+				    "names to string values without CR/LF");
+				goto out;
+			}
+			/* "K;" is curl's way to send a header with no value */
+			if (buf_printf(&hb, *h->valuestring ? "%s: %s" : "%s;",
+			    h->string, h->valuestring) == -1)
+				goto oom;
+			r->headers[r->nheaders++] = buf_steal(&hb);
+		}
+	}
+	body = cJSON_GetObjectItemCaseSensitive(root, "body");
+	if (body != NULL && !cJSON_IsNull(body)) {
+		if (cJSON_IsString(body))
+			r->body = strdup(body->valuestring);
+		else {
+			r->body = cJSON_PrintUnformatted(body);
+			r->body_json = true;
+		}
+		if (r->body == NULL)
+			goto oom;
+		r->body_len = strlen(r->body);
+		r->has_body = true;
+	}
+	input_check_url(r, r->url, r->url_len);
+out:
+	cJSON_Delete(root);
+	return 0;
+oom:
+	req_error(r, ERR_INPUT, "out of memory");
+	goto out;
+}
+
+/* {} = the line percent-encoded, {raw} = the line as it is. */
+static int
+apply_template(const char *tpl, const char *line, size_t len,
+    struct buf *out)
+{
+	char *enc = curl_easy_escape(NULL, line, (int)len);
+	const char *p = tpl;
+	int rc = -1;
+
+	if (enc == NULL)
+		return -1;
+	while (*p) {
+		if (strncmp(p, "{}", 2) == 0) {
+			if (buf_addstr(out, enc) == -1)
+				goto out;
+			p += 2;
+		} else if (strncmp(p, "{raw}", 5) == 0) {
+			if (buf_add(out, line, len) == -1)
+				goto out;
+			p += 5;
+		} else if (buf_addc(out, *p++) == -1)
+			goto out;
+	}
+	rc = 0;
+out:
+	curl_free(enc);
+	return rc;
+}
+
+int
+input_parse_line(const char *line, size_t len, const struct config *cfg,
+    struct request *r)
+{
+	struct buf b = {0};
+
+	while (len > 0 && (line[len - 1] == '\r' || line[len - 1] == ' ' ||
+	    line[len - 1] == '\t'))
+		len--;
+	while (len > 0 && (*line == ' ' || *line == '\t')) {
+		line++;
+		len--;
+	}
+	if (len == 0 || *line == '#')
+		return 0;
+	memset(r, 0, sizeof(*r));
+	if (*line == '{')
+		return parse_json_request(line, len, r) == 0 ? 1 : 1;
+	if (cfg != NULL && cfg->template != NULL) {
+		if (apply_template(cfg->template, line, len, &b) == -1) {
+			buf_free(&b);
+			req_error(r, ERR_INPUT, "out of memory");
+			return 1;
+		}
+	} else if (buf_add(&b, line, len) == -1) {
+		req_error(r, ERR_INPUT, "out of memory");
+		return 1;
+	}
+	r->url_len = b.len;
+	r->url = buf_steal(&b);
+	input_check_url(r, r->url, r->url_len);
+	return 1;
+}
+
+/* --- the reader --- */
+
+struct input {
+	const struct config *cfg;
+	size_t		 next_arg;	/* next URL argument */
+	size_t		 next_file;	/* next -i source */
+	bool		 use_stdin;	/* no URL and no -i: read stdin */
+	int		 fd;		/* current source, -1 = none */
+	bool		 own_fd;
+	bool		 pollable;	/* pipe, socket or terminal */
+	bool		 readable;	/* the loop said so */
+	bool		 eof;		/* current source ended */
+	bool		 first_line;	/* strip a BOM here */
+	bool		 skipping;	/* inside an overlong line */
+	const char	*name;
+	struct buf	 rb;
+	size_t		 pos;		/* start of unread data in rb */
+	size_t		 scanned;	/* rb[pos..scanned) has no newline */
+	int64_t		 count;
+};
+
+struct input *
+input_new(const struct config *cfg)
+{
+	struct input *in = calloc(1, sizeof(*in));
+
+	if (in == NULL)
+		return NULL;
+	in->cfg = cfg;
+	in->fd = -1;
+	in->use_stdin = cfg->nurls == 0 && cfg->ninputs == 0;
+	return in;
+}
+
+void
+input_free(struct input *in)
+{
+	if (in == NULL)
+		return;
+	if (in->own_fd)
+		close(in->fd);
+	buf_free(&in->rb);
+	free(in);
+}
+
+int
+input_fd(const struct input *in)
+{
+	return in->fd;
+}
+
+void
+input_ready(struct input *in)
+{
+	in->readable = true;
+}
+
+int64_t
+input_count(const struct input *in)
+{
+	return in->count;
+}
+
+static void
+close_source(struct input *in)
+{
+	if (in->own_fd)
+		close(in->fd);
+	in->fd = -1;
+	in->own_fd = false;
+	in->eof = false;
+	in->skipping = false;
+	buf_reset(&in->rb);
+	in->pos = in->scanned = 0;
+}
+
+/* Open the next file source; 1 opened, 0 none left, -1 failed (*r set). */
+static int
+open_source(struct input *in, struct request *r)
+{
+	const char *path;
+	struct stat st;
+	int fd;
+
+	if (in->use_stdin) {
+		in->use_stdin = false;
+		path = "-";
+	} else if (in->next_file < in->cfg->ninputs)
+		path = in->cfg->inputs[in->next_file++];
+	else
+		return 0;
+	if (strcmp(path, "-") == 0) {
+		fd = 0;
+		in->own_fd = false;
+	} else {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd == -1) {
+			memset(r, 0, sizeof(*r));
+			snprintf(r->errmsg, sizeof r->errmsg, "%s: %s", path,
+			    strerror(errno));
+			r->err = ERR_INPUT;
+			return -1;
+		}
+		in->own_fd = true;
+	}
+	in->fd = fd;
+	in->name = path;
+	in->pollable = fstat(fd, &st) == 0 && (S_ISFIFO(st.st_mode) ||
+	    S_ISSOCK(st.st_mode) || (S_ISCHR(st.st_mode) && isatty(fd)));
+	in->readable = false;
+	in->eof = false;
+	in->first_line = true;
+	return 1;
+}
+
+/* Hand a line to the parser; 1 if it made a request. */
+static int
+take_line(struct input *in, const char *line, size_t len, struct request *r)
+{
+	if (in->first_line) {
+		in->first_line = false;
+		if (len >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0) {
+			line += 3;
+			len -= 3;
+		}
+	}
+	if (input_parse_line(line, len, in->cfg, r) == 0)
+		return 0;
+	r->index = in->count++;
+	return 1;
+}
+
+static void
+overlong(struct input *in, struct request *r)
+{
+	memset(r, 0, sizeof(*r));
+	snprintf(r->errmsg, sizeof r->errmsg,
+	    "line longer than %u bytes: skipped", INPUT_MAX_LINE);
+	r->err = ERR_INPUT;
+	r->index = in->count++;
+	in->first_line = false;
+}
+
+enum input_status
+input_next(struct input *in, struct request *r)
+{
+	ssize_t n;
+	char *nl;
+
+	for (;;) {
+		/* URL arguments come first. */
+		if (in->next_arg < in->cfg->nurls) {
+			const char *u = in->cfg->urls[in->next_arg++];
+
+			in->first_line = false;
+			if (take_line(in, u, strlen(u), r))
+				return INPUT_LINE;
+			continue;
+		}
+		if (in->fd == -1) {
+			int rc = open_source(in, r);
+
+			if (rc == 0)
+				return INPUT_EOF;
+			if (rc == -1) {
+				r->index = in->count++;
+				return INPUT_LINE;
+			}
+		}
+		nl = in->scanned < in->rb.len ? memchr(in->rb.data +
+		    in->scanned, '\n', in->rb.len - in->scanned) : NULL;
+		if (nl != NULL) {
+			char *line = in->rb.data + in->pos;
+			size_t len = (size_t)(nl - line);
+			bool was_skipping = in->skipping;
+
+			in->pos = in->scanned = (size_t)(nl - in->rb.data) + 1;
+			in->skipping = false;
+			if (was_skipping) {
+				overlong(in, r);
+				return INPUT_LINE;
+			}
+			if (take_line(in, line, len, r))
+				return INPUT_LINE;
+			continue;
+		}
+		in->scanned = in->rb.len;
+		if (in->rb.len - in->pos > INPUT_MAX_LINE) {
+			/* Forget the line's bytes; report it at its end. */
+			in->skipping = true;
+			in->rb.len = in->pos = in->scanned = 0;
+		}
+		if (in->eof) {
+			bool was_skipping = in->skipping;
+			size_t len = in->rb.len - in->pos;
+			char *line = in->rb.data + in->pos;
+			int made = 0;
+
+			if (was_skipping)
+				overlong(in, r);
+			else if (len > 0)
+				made = take_line(in, line, len, r);
+			close_source(in);
+			if (was_skipping || made)
+				return INPUT_LINE;
+			continue;
+		}
+		if (in->pollable && !in->readable)
+			return INPUT_AGAIN;
+		/* Make room: drop what has been consumed, then read a block. */
+		if (in->pos > 0) {
+			memmove(in->rb.data, in->rb.data + in->pos,
+			    in->rb.len - in->pos);
+			in->rb.len -= in->pos;
+			in->scanned -= in->pos;
+			in->pos = 0;
+		}
+		if (buf_reserve(&in->rb, READ_BLOCK) == -1) {
+			in->eof = true;	/* out of memory: end this source */
+			continue;
+		}
+		n = read(in->fd, in->rb.data + in->rb.len, READ_BLOCK);
+		in->readable = false;
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && errno == EAGAIN)
+			return INPUT_AGAIN;
+		if (n <= 0) {
+			in->eof = true;
+			continue;
+		}
+		in->rb.len += (size_t)n;
+		in->rb.data[in->rb.len] = '\0';
+	}
+}

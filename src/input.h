@@ -1,0 +1,62 @@
+/* input — the request list: a streaming line reader over the URL
+ * arguments, -i files and stdin, and the parser that turns one line (a
+ * URL or a JSON request) into a struct request.  It never reads more than
+ * it needs for the next line; lines longer than INPUT_MAX_LINE are
+ * skipped (and reported) without being held in memory. */
+#ifndef VOLLEY_INPUT_H
+#define VOLLEY_INPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cli.h"
+#include "record.h"
+
+#define INPUT_MAX_LINE	(1u << 20)
+
+/* One request line.  Every pointer is owned; request_clear frees them. */
+struct request {
+	int64_t		 index;
+	char		*url;		/* the URL as given, for records */
+	size_t		 url_len;
+	void		*curlu;		/* CURLU *, parsed url; NULL on err */
+	char		*method;	/* NULL: the run's default */
+	char		**headers;	/* "K: V" */
+	size_t		 nheaders;
+	char		*body;
+	size_t		 body_len;
+	bool		 has_body;
+	bool		 body_json;	/* a non-string JSON "body" */
+	char		*id_json;	/* JSON text of "id", or NULL */
+	enum err_kind	 err;		/* ERR_NONE or why it can't be sent */
+	char		 errmsg[200];
+};
+
+void	 request_clear(struct request *);
+
+/* Parse one line (without its newline).  Returns 1 when it is a request
+ * (which may carry an error), 0 for blank and comment lines. */
+int	 input_parse_line(const char *, size_t, const struct config *,
+	     struct request *);
+
+/* Check url (NUL-terminated, len bytes) and fill r->curlu, or r->err. */
+void	 input_check_url(struct request *, const char *url, size_t len);
+
+enum input_status {
+	INPUT_LINE,	/* *r is filled */
+	INPUT_AGAIN,	/* wait until input_fd is readable, then input_ready */
+	INPUT_EOF
+};
+
+struct input;
+
+struct input	*input_new(const struct config *);
+enum input_status input_next(struct input *, struct request *);
+int		 input_fd(const struct input *);
+void		 input_ready(struct input *);
+/* Request lines read so far. */
+int64_t		 input_count(const struct input *);
+void		 input_free(struct input *);
+
+#endif

@@ -1,0 +1,238 @@
+/* volley — fetch URLs concurrently, one JSON record per request.
+ *
+ * Map of the sources (data flows down):
+ *   cli.c       options, validation, --help        -> struct config
+ *   input.c     lines from args, -i files, stdin   -> struct request
+ *   sched.c     limits, retries, redirects, pages  -> transfers, records
+ *   engine.c    libevent + curl multi-socket       -> struct xfer_res
+ *   paginate.c  Link headers, JSON pointers, next URLs
+ *   record.c    record model, JSON writer
+ *   output.c    gather window, framing, buffered writes, --stats
+ *   util.c      buffers, durations, sizes, UTF-8, base64
+ * main() wires them together and alone decides the exit status. */
+#include "cli.h"
+#include "input.h"
+#include "output.h"
+#include "sched.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum exit_status {
+	EXIT_ALL_OK = 0,
+	EXIT_SOME_FAILED = 1,
+	EXIT_USAGE = 2,
+	EXIT_STOPPED = 3,
+	EXIT_OUTPUT = 4
+};
+
+/* fds kept open above the concurrency: input, output, resolver, slack */
+#define FD_RESERVE	32
+
+static void
+warn(const struct config *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+warn(const struct config *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c != NULL && c->quiet)
+		return;
+	fputs("volley: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* Keep fds 0-2 open so that no socket can become one of them.  Returns
+ * whether stdout was closed at start. */
+static bool
+guard_std_fds(void)
+{
+	bool out_closed = false;
+	int fd;
+
+	for (fd = 0; fd < 3; fd++) {
+		if (fcntl(fd, F_GETFD) != -1)
+			continue;
+		if (fd == 1)
+			out_closed = true;
+		if (open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+			abort();
+	}
+	return out_closed;
+}
+
+/* Make room for -c sockets; clamp -c when the fd limit is too low. */
+static void
+fit_fd_limit(struct config *c)
+{
+	struct rlimit rl;
+	long room;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur == RLIM_INFINITY)
+		return;
+	room = (long)rl.rlim_cur - FD_RESERVE;
+	if (room < 1)
+		room = 1;
+	if (c->concurrency > room) {
+		warn(c, "-c %ld is more than the open-file limit allows "
+		    "(ulimit -n %ld): using -c %ld", c->concurrency,
+		    (long)rl.rlim_cur, room);
+		c->concurrency = room;
+	}
+}
+
+/* The output fd: -o FILE, --resume FILE (appended to), or stdout. */
+static int
+open_output(const struct config *c, bool out_closed)
+{
+	const char *path = c->resume ? c->resume : c->output;
+	int fd, flags = O_WRONLY | O_CREAT | O_CLOEXEC;
+	char last;
+	struct stat st;
+
+	if (path == NULL || strcmp(path, "-") == 0) {
+		if (out_closed) {
+			warn(NULL, "stdout is closed");
+			return -2;
+		}
+		return 1;
+	}
+	flags |= c->resume ? O_APPEND : O_TRUNC;
+	fd = open(path, flags, 0644);
+	if (fd == -1) {
+		warn(NULL, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	/* A torn last line from an interrupted run: start on a new line. */
+	if (c->resume && fstat(fd, &st) == 0 && st.st_size > 0 &&
+	    pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n' &&
+	    write(fd, "\n", 1) != 1) {
+		warn(NULL, "%s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct config cfg;
+	struct resume_set rs = {0};
+	struct input *in = NULL;
+	struct output *out = NULL;
+	struct sched *s = NULL;
+	struct sched_outcome o = {0};
+	char err[512];
+	bool out_closed;
+	int fd = -1, status = EXIT_USAGE;
+	size_t window;
+
+	setlocale(LC_ALL, "");
+	setlocale(LC_NUMERIC, "C");
+	out_closed = guard_std_fds();
+	signal(SIGPIPE, SIG_IGN);
+
+	switch (cli_parse(argc, argv, &cfg, err, sizeof err)) {
+	case CLI_EXIT:
+		config_free(&cfg);
+		return fflush(stdout) == 0 && !ferror(stdout) ? 0 : EXIT_OUTPUT;
+	case CLI_USAGE:
+		warn(NULL, "%s\nTry 'volley --help' for more information.",
+		    err);
+		config_free(&cfg);
+		return EXIT_USAGE;
+	case CLI_OK:
+		break;
+	}
+	if (cfg.nurls == 0 && cfg.ninputs == 0 && isatty(0)) {
+		warn(NULL, "no URLs: give them as arguments, with -i FILE, or "
+		    "on stdin\nTry 'volley --help' for more information.");
+		goto done;
+	}
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		warn(NULL, "cannot initialise libcurl");
+		status = EXIT_OUTPUT;
+		goto done;
+	}
+	fit_fd_limit(&cfg);
+	if (cfg.resume != NULL && resume_load(&rs, cfg.resume, err,
+	    sizeof err) == -1) {
+		warn(NULL, "--resume: %s", err);
+		goto done;
+	}
+	fd = open_output(&cfg, out_closed);
+	if (fd < 0) {
+		status = fd == -2 ? EXIT_OUTPUT : EXIT_USAGE;
+		goto done;
+	}
+	/* The gather window: 4 x -c requests, at least 64. */
+	window = (size_t)cfg.concurrency * 4;
+	if (window < 64)
+		window = 64;
+	in = input_new(&cfg);
+	out = output_new(&cfg, fd, window);
+	if (in == NULL || out == NULL) {
+		warn(NULL, "out of memory");
+		status = EXIT_OUTPUT;
+		goto done;
+	}
+	s = sched_new(&cfg, in, out, cfg.resume ? &rs : NULL, err, sizeof err);
+	if (s == NULL) {
+		warn(NULL, "%s", err);
+		status = EXIT_OUTPUT;
+		goto done;
+	}
+	sched_run(s, &o);
+	if (cfg.stats != STATS_OFF)
+		sched_print_stats(s, cfg.stats == STATS_JSON || !isatty(2));
+
+	if (o.out == OUT_FAILED) {
+		warn(NULL, "cannot write the output: %s", strerror(o.out_errno));
+		status = EXIT_OUTPUT;
+	} else if (o.signal != 0)
+		status = 128 + o.signal;
+	else if (o.stopped)
+		status = EXIT_STOPPED;
+	else if (o.failed > 0)
+		status = EXIT_SOME_FAILED;
+	else
+		status = EXIT_ALL_OK;
+	if (fd > 2 && close(fd) == -1 && status != EXIT_OUTPUT) {
+		warn(NULL, "cannot write the output: %s", strerror(errno));
+		status = EXIT_OUTPUT;
+	}
+	fd = -1;
+done:
+	sched_free(s);
+	output_free(out);
+	input_free(in);
+	resume_free(&rs);
+	if (fd > 2)
+		close(fd);
+	config_free(&cfg);
+	curl_global_cleanup();
+	return status;
+}

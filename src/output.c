@@ -1,0 +1,376 @@
+/* output — the gather window and buffered writes.  Records that arrive
+ * ahead of their turn wait in a slot of a ring of `window` slots; the
+ * record of the head seq is encoded straight into the stream buffer. */
+#include "output.h"
+#include "record.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Write out when this much is buffered; the loop also flushes whenever
+ * it has nothing else to do. */
+#define STREAM_FLUSH	(64u << 10)
+
+struct slot {
+	struct buf	 b;
+	bool		 done;
+};
+
+struct output {
+	int		 fd;
+	bool		 gather;
+	bool		 json;		/* one array, not lines */
+	bool		 started;	/* something written (json: "[") */
+	struct buf	 stream;	/* ready to write */
+	struct slot	*slots;		/* window ring, gather mode */
+	size_t		 window;
+	int64_t		 head;		/* oldest seq not finished */
+	size_t		 slot_bytes;
+	uint64_t	 records;
+	enum output_state state;
+	int		 err;
+	bool		 in_direct;	/* output_begin handed out stream */
+	size_t		 mark;		/* stream length at output_begin */
+};
+
+struct output *
+output_new(const struct config *c, int fd, size_t window)
+{
+	struct output *o = calloc(1, sizeof(*o));
+
+	if (o == NULL)
+		return NULL;
+	o->fd = fd;
+	o->gather = c->mode == MODE_GATHER;
+	o->json = c->format == FORMAT_JSON;
+	o->window = window < 1 ? 1 : window;
+	if (o->gather && (o->slots = calloc(o->window,
+	    sizeof(*o->slots))) == NULL) {
+		free(o);
+		return NULL;
+	}
+	if (buf_reserve(&o->stream, STREAM_FLUSH * 2) == -1) {
+		output_free(o);
+		return NULL;
+	}
+	return o;
+}
+
+void
+output_free(struct output *o)
+{
+	size_t i;
+
+	if (o == NULL)
+		return;
+	for (i = 0; o->slots != NULL && i < o->window; i++)
+		buf_free(&o->slots[i].b);
+	free(o->slots);
+	buf_free(&o->stream);
+	free(o);
+}
+
+bool
+output_admits(const struct output *o, int64_t seq)
+{
+	return !o->gather || seq < o->head + (int64_t)o->window;
+}
+
+static int
+write_all(struct output *o, const char *p, size_t n)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		w = write(o->fd, p, n);
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			o->err = w == 0 ? EIO : errno;
+			o->state = o->err == EPIPE ? OUT_CLOSED : OUT_FAILED;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+enum output_state
+output_flush(struct output *o)
+{
+	if (o->state == OUT_OK && o->stream.len > 0)
+		write_all(o, o->stream.data, o->stream.len);
+	buf_reset(&o->stream);
+	return o->state;
+}
+
+/* The json array's "[" or "," before a record in the stream. */
+static void
+frame(struct output *o)
+{
+	if (o->json)
+		buf_addc(&o->stream, o->started ? ',' : '[');
+	o->started = true;
+}
+
+/* Move the records of a slot (lines) into the stream, framing each. */
+static void
+drain(struct output *o, struct slot *s)
+{
+	const char *p = s->b.data, *end = p + s->b.len, *nl;
+
+	if (!o->json) {
+		if (s->b.len > 0)
+			o->started = true;
+		buf_add(&o->stream, s->b.data, s->b.len);
+	} else {
+		while (p < end) {
+			nl = memchr(p, '\n', (size_t)(end - p));
+			nl = nl ? nl + 1 : end;
+			frame(o);
+			buf_add(&o->stream, p, (size_t)(nl - p));
+			p = nl;
+		}
+	}
+	o->slot_bytes -= s->b.len;
+	if (s->b.cap > STREAM_FLUSH)
+		buf_free(&s->b);
+	else
+		buf_reset(&s->b);
+	s->done = false;
+}
+
+struct buf *
+output_begin(struct output *o, int64_t seq)
+{
+	if (!o->gather || seq == o->head) {
+		o->in_direct = true;
+		o->mark = o->stream.len;
+		frame(o);
+		return &o->stream;
+	}
+	o->in_direct = false;
+	o->mark = o->slots[seq % (int64_t)o->window].b.len;
+	return &o->slots[seq % (int64_t)o->window].b;
+}
+
+void
+output_end(struct output *o, int64_t seq)
+{
+	struct slot *s;
+
+	o->records++;
+	if (o->in_direct) {
+		if (o->stream.len >= STREAM_FLUSH)
+			output_flush(o);
+		return;
+	}
+	s = &o->slots[seq % (int64_t)o->window];
+	o->slot_bytes += s->b.len - o->mark;
+}
+
+void
+output_done(struct output *o, int64_t seq)
+{
+	struct slot *s;
+
+	if (!o->gather)
+		return;
+	if (seq != o->head) {
+		o->slots[seq % (int64_t)o->window].done = true;
+		return;
+	}
+	/* The head is finished: bring out those waiting behind it. */
+	for (;;) {
+		bool done;
+
+		o->head++;
+		s = &o->slots[o->head % (int64_t)o->window];
+		done = s->done;
+		drain(o, s);
+		if (o->stream.len >= STREAM_FLUSH)
+			output_flush(o);
+		if (!done)
+			break;
+	}
+}
+
+enum output_state
+output_finish(struct output *o)
+{
+	if (o->json)
+		buf_addstr(&o->stream, o->started ? "]\n" : "[]\n");
+	return output_flush(o);
+}
+
+enum output_state
+output_state(const struct output *o)
+{
+	return o->state;
+}
+
+int
+output_errno(const struct output *o)
+{
+	return o->err;
+}
+
+uint64_t
+output_records(const struct output *o)
+{
+	return o->records;
+}
+
+size_t
+output_buffered(const struct output *o)
+{
+	return o->stream.len + o->slot_bytes;
+}
+
+/* --- stats --- */
+
+/* Bucket i holds latencies up to 0.01 ms * 2^(i/8). */
+static size_t
+bucket_of(double ms)
+{
+	double b;
+
+	if (ms <= 0.01)
+		return 0;
+	b = ceil(8.0 * log2(ms / 0.01));
+	return b >= STATS_BUCKETS ? STATS_BUCKETS - 1 : (size_t)b;
+}
+
+static double
+bucket_top(size_t i)
+{
+	return 0.01 * exp2((double)i / 8.0);
+}
+
+void
+stats_add(struct stats *st, double ms)
+{
+	st->lat[bucket_of(ms)]++;
+	st->lat_n++;
+	st->lat_sum += ms;
+	if (ms > st->lat_max)
+		st->lat_max = ms;
+}
+
+double
+stats_percentile(const struct stats *st, double p)
+{
+	uint64_t want, seen = 0;
+	size_t i;
+
+	if (st->lat_n == 0)
+		return 0;
+	want = (uint64_t)ceil(p / 100.0 * (double)st->lat_n);
+	if (want == 0)
+		want = 1;
+	for (i = 0; i < STATS_BUCKETS; i++) {
+		seen += st->lat[i];
+		if (seen >= want) {
+			double top = bucket_top(i);
+			return top < st->lat_max ? top : st->lat_max;
+		}
+	}
+	return st->lat_max;
+}
+
+void
+stats_print(const struct stats *st, bool json)
+{
+	struct buf b = {0};
+	double rate = st->elapsed_s > 0 ? (double)st->records /
+	    st->elapsed_s : 0;
+	size_t k;
+	bool first = true;
+
+	if (json) {
+		buf_printf(&b, "{\"records\":%llu,\"ok\":%llu,"
+		    "\"failed\":%llu,\"elapsed_s\":%.3f,"
+		    "\"records_per_s\":%.1f,\"bytes\":%llu,\"status\":{",
+		    (unsigned long long)st->records,
+		    (unsigned long long)st->ok,
+		    (unsigned long long)(st->records - st->ok), st->elapsed_s,
+		    rate, (unsigned long long)st->bytes);
+		for (k = 1; k < 6; k++) {
+			if (st->by_class[k] == 0)
+				continue;
+			buf_printf(&b, "%s\"%zuxx\":%llu", first ? "" : ",", k,
+			    (unsigned long long)st->by_class[k]);
+			first = false;
+		}
+		buf_addstr(&b, "},\"errors\":{");
+		first = true;
+		for (k = 1; k < ERR__COUNT; k++) {
+			if (st->by_kind[k] == 0)
+				continue;
+			buf_printf(&b, "%s\"%s\":%llu", first ? "" : ",",
+			    err_kind_name((enum err_kind)k),
+			    (unsigned long long)st->by_kind[k]);
+			first = false;
+		}
+		buf_printf(&b, "},\"latency_ms\":{\"mean\":%.3f,"
+		    "\"p50\":%.3f,\"p90\":%.3f,\"p99\":%.3f,\"max\":%.3f}}\n",
+		    st->lat_n ? st->lat_sum / (double)st->lat_n : 0.0,
+		    stats_percentile(st, 50), stats_percentile(st, 90),
+		    stats_percentile(st, 99), st->lat_max);
+	} else {
+		static const double edges[] = {1, 5, 10, 50, 100, 500, 1000,
+		    5000, 1e300};
+		static const char *const names[] = {"<1ms", "1-5ms",
+		    "5-10ms", "10-50ms", "50-100ms", "100-500ms", "0.5-1s",
+		    "1-5s", ">5s"};
+		uint64_t counts[9] = {0}, max = 1;
+		size_t i;
+
+		for (i = 0; i < STATS_BUCKETS; i++) {
+			double top = bucket_top(i);
+
+			for (k = 0; k < 9 && top > edges[k] * 1.0001; k++)
+				;
+			counts[k < 9 ? k : 8] += st->lat[i];
+		}
+		for (k = 0; k < 9; k++)
+			if (counts[k] > max)
+				max = counts[k];
+		buf_printf(&b, "records %llu  ok %llu  failed %llu  in %.2fs "
+		    "(%.1f/s)\n", (unsigned long long)st->records,
+		    (unsigned long long)st->ok,
+		    (unsigned long long)(st->records - st->ok), st->elapsed_s,
+		    rate);
+		for (k = 1; k < 6; k++)
+			if (st->by_class[k] > 0)
+				buf_printf(&b, "  %zuxx %llu\n", k,
+				    (unsigned long long)st->by_class[k]);
+		for (k = 1; k < ERR__COUNT; k++)
+			if (st->by_kind[k] > 0)
+				buf_printf(&b, "  %s %llu\n",
+				    err_kind_name((enum err_kind)k),
+				    (unsigned long long)st->by_kind[k]);
+		buf_printf(&b, "latency  p50 %.1fms  p90 %.1fms  p99 %.1fms  "
+		    "max %.1fms\n", stats_percentile(st, 50),
+		    stats_percentile(st, 90), stats_percentile(st, 99),
+		    st->lat_max);
+		for (k = 0; k < 9; k++) {
+			int bar = (int)(40.0 * (double)counts[k] / (double)max);
+
+			if (counts[k] == 0)
+				continue;
+			buf_printf(&b, "  %10s %8llu %.*s\n", names[k],
+			    (unsigned long long)counts[k], bar,
+			    "########################################");
+		}
+	}
+	if (b.len > 0 && write(2, b.data, b.len) < 0) {
+		/* nothing more to do: stderr is gone */
+	}
+	buf_free(&b);
+}

@@ -1,0 +1,67 @@
+/* output — where records go: the gather reorder window, json/jsonl
+ * framing, and buffered writes to the output fd.
+ *
+ * Records are numbered by seq, their order of admission (0, 1, 2, ...;
+ * requests skipped by --shard or --resume get none).  In gather mode the
+ * records of seq N come out after every record of seq < N; a seq whose
+ * records are all out is closed with output_end(last = true). */
+#ifndef VOLLEY_OUTPUT_H
+#define VOLLEY_OUTPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cli.h"
+#include "util.h"
+
+enum output_state { OUT_OK, OUT_CLOSED, OUT_FAILED };
+
+struct output;
+
+/* fd is borrowed.  window: how many seqs past the oldest unfinished one
+ * may hold records (gather mode). */
+struct output	*output_new(const struct config *, int fd, size_t window);
+void		 output_free(struct output *);
+
+/* Can seq be admitted now without growing the window? */
+bool		 output_admits(const struct output *, int64_t seq);
+/* The buffer to encode one record of seq into (a full line, with its
+ * newline); then output_end.  output_done: seq has no more records. */
+struct buf	*output_begin(struct output *, int64_t seq);
+void		 output_end(struct output *, int64_t seq);
+void		 output_done(struct output *, int64_t seq);
+
+/* Write what is buffered.  Returns the state afterwards. */
+enum output_state output_flush(struct output *);
+/* Close the json array, flush.  Returns the state. */
+enum output_state output_finish(struct output *);
+enum output_state output_state(const struct output *);
+int		 output_errno(const struct output *);
+/* Records written (or buffered for writing) so far. */
+uint64_t	 output_records(const struct output *);
+/* Bytes waiting in buffers (stream and window). */
+size_t		 output_buffered(const struct output *);
+
+/* Run summary for --stats; latencies in a log histogram, so memory
+ * stays flat. */
+#define STATS_BUCKETS	200
+struct stats {
+	uint64_t	 records;
+	uint64_t	 ok;
+	uint64_t	 by_kind[20];	/* by enum err_kind */
+	uint64_t	 by_class[6];	/* status / 100; 0 = no response */
+	uint64_t	 bytes;
+	uint64_t	 lat[STATS_BUCKETS];
+	uint64_t	 lat_n;
+	double		 lat_sum;
+	double		 lat_max;
+	double		 elapsed_s;
+};
+
+void		 stats_add(struct stats *, double ms);
+double		 stats_percentile(const struct stats *, double p);
+/* Print to fd 2: a table with a histogram, or one JSON object. */
+void		 stats_print(const struct stats *, bool json);
+
+#endif

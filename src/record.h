@@ -1,0 +1,93 @@
+/* record — the record model, error kinds, and the JSON writer.  The only
+ * module that builds JSON text; everything it prints is valid UTF-8 JSON
+ * whatever bytes it is given. */
+#ifndef VOLLEY_RECORD_H
+#define VOLLEY_RECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util.h"
+
+enum err_kind {
+	ERR_NONE,
+	ERR_INPUT,
+	ERR_INVALID_URL,
+	ERR_UNSUPPORTED_PROTOCOL,
+	ERR_DNS,
+	ERR_CONNECT,
+	ERR_TLS,
+	ERR_TIMEOUT,
+	ERR_READ,
+	ERR_PROTOCOL,
+	ERR_DECODE,
+	ERR_TOO_MANY_REDIRECTS,
+	ERR_BODY_TOO_LARGE,
+	ERR_HTTP,
+	ERR_PAGINATION,
+	ERR_CANCELLED,
+	ERR_DEADLINE,
+	ERR__COUNT
+};
+
+const char	*err_kind_name(enum err_kind);
+
+/* How a body is shown: decided once per response by record_classify. */
+/* BENC_NONE: no body fields (--body none); BENC_MISSING: no response,
+ * so "body":null,"body_encoding":null; BENC_NULL: an empty body under
+ * --body json, "body":null,"body_encoding":"json". */
+enum body_enc {
+	BENC_NONE, BENC_JSON, BENC_TEXT, BENC_BASE64, BENC_NULL, BENC_MISSING
+};
+
+/* One record.  Every pointer is borrowed for the duration of
+ * record_encode; NULL strings print as null. */
+struct record {
+	int64_t		 index;
+	const char	*id_json;	/* raw JSON text of "id" */
+	const char	*url;
+	size_t		 url_len;
+	const char	*final_url;
+	const char	*method;
+	long		 status;	/* 0 = null */
+	const char	*http_version;
+	const char	*content_type;
+	int64_t		 size;		/* -1 = null */
+	double		 time_ms;	/* < 0 = null */
+	long		 attempts;
+	long		 page;
+	const char	*headers;	/* raw header block, with -I */
+	size_t		 headers_len;
+	bool		 with_headers;
+	enum body_enc	 body_enc;
+	const char	*body;
+	size_t		 body_len;
+	const char	*item;		/* JSON text of the item, --flatten */
+	long		 item_index;
+	const char	*saved;		/* --save */
+	const char	*sha256;
+	enum err_kind	 err;
+	const char	*errmsg;
+	int		 curl_code;	/* < 0 = absent */
+};
+
+/* Append the record as one line of JSON (with the trailing newline). */
+int	 record_encode(struct buf *, const struct record *);
+
+/* Decide how to show a body: mode is the cli's enum body_mode.  For
+ * BODY_JSON a body that is not JSON gets BENC_TEXT/BASE64 and *not_json
+ * is set.  is_json says whether the body is known to parse as JSON (the
+ * caller parsed it already), or -1 to let this function find out. */
+enum body_enc record_classify(int mode, const char *, size_t, int is_json,
+		    bool *not_json);
+
+/* JSON pieces, exported for the output module and the tests. */
+int	 json_string(struct buf *, const char *, size_t);
+int	 json_minified(struct buf *, const char *, size_t);
+bool	 json_parses(const char *, size_t);
+
+/* Copy url with any password replaced by "***". */
+int	 url_redacted(struct buf *, const char *, size_t);
+
+#endif
