@@ -119,7 +119,11 @@ open_output(const struct config *c, bool out_closed)
 		}
 		return 1;
 	}
-	flags |= c->resume ? O_APPEND : O_TRUNC;
+	/* --resume reads the last byte back, so it needs O_RDWR. */
+	if (c->resume)
+		flags = O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC;
+	else
+		flags |= O_TRUNC;
 	fd = open(path, flags, 0644);
 	if (fd == -1) {
 		warn(NULL, "%s: %s", path, strerror(errno));
