@@ -381,9 +381,11 @@ engine_start(struct engine *e, const struct xfer_req *r, void *owner,
 	}
 
 #define SET(opt, val) do { if (rc == CURLE_OK) rc = curl_easy_setopt(h, opt, val); } while (0)
+	/* A reused handle keeps its last URL in its state, and 7.88 reads
+	 * CURLOPT_CURLU only when that is empty: clear it with
+	 * CURLOPT_URL NULL first, or the handle fetches its old URL. */
+	SET(CURLOPT_URL, r->curlu != NULL ? NULL : r->url);
 	SET(CURLOPT_CURLU, r->curlu);
-	if (r->curlu == NULL)
-		SET(CURLOPT_URL, r->url);
 	SET(CURLOPT_HTTPHEADER, hl);
 	SET(CURLOPT_TIMEOUT_MS, (long)r->timeout_ms);
 	if (r->has_body) {

@@ -32,6 +32,13 @@ teardown_file() { fixture_stop; }
 	assert_success
 }
 
+@test "basic: reused connections and handles fetch each URL they are given" {
+	run --separate-stderr bash -c "seq 0 299 | sed 's|^|$BASE/echo?n=|' | '$VOLLEY' -c 4"
+	assert_success
+	run jq -s -e '[.[] | .body.uri] == [range(0;300) | "/echo?n=\(.)"]' <<<"$output"
+	assert_success
+}
+
 @test "basic: a 404 among them gives exit 1 and an http error record" {
 	run --separate-stderr "$VOLLEY" "$BASE/json" "$BASE/status/404" "$BASE/json"
 	assert_failure 1

@@ -1,0 +1,149 @@
+#!/usr/bin/env bats
+# Request options: method, headers, bodies, redirects and their origin
+# rule, compression, HTTP versions, TLS.
+
+load helper
+
+setup_file() {
+	fixture_start
+	# A TLS server with a self-signed certificate, for -k and --cacert.
+	TLS_DIR=$BATS_FILE_TMPDIR/tls
+	mkdir -p "$TLS_DIR"
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
+		-addext subjectAltName=DNS:localhost,IP:127.0.0.1 \
+		-keyout "$TLS_DIR/key.pem" -out "$TLS_DIR/cert.pem" 2>/dev/null
+	TLS_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	(cd "$TLS_DIR" && exec timeout 600 openssl s_server -quiet -accept "127.0.0.1:$TLS_PORT" \
+		-cert cert.pem -key key.pem -WWW </dev/null >/dev/null 2>&1) &
+	TLS_PID=$!
+	echo '{"tls":true}' >"$TLS_DIR/hello.json"
+	# ready when it accepts a TLS handshake
+	for _ in $(seq 1 100); do
+		curl -sk -o /dev/null "https://127.0.0.1:$TLS_PORT/hello.json" && break
+		sleep 0.05
+	done
+	export TLS_DIR TLS_PORT TLS_PID
+}
+
+teardown_file() {
+	[ -n "${TLS_PID:-}" ] && kill "$TLS_PID" 2>/dev/null
+	fixture_stop
+}
+
+@test "request: -X, -H, -A and the default User-Agent" {
+	run --separate-stderr "$VOLLEY" -X DELETE -H 'X-One: 1' -H 'X-Two: two words' -A 'tester/1' "$BASE/echo"
+	assert_success
+	echo "$output" | jq -e '.method == "DELETE" and .body.method == "DELETE"
+		and .body.headers["X-One"] == "1" and .body.headers["X-Two"] == "two words"
+		and .body.headers["User-Agent"] == "tester/1"'
+	run --separate-stderr "$VOLLEY" "$BASE/echo"
+	echo "$output" | jq -e '.body.headers["User-Agent"] | test("^volley/[0-9]")'
+}
+
+@test "request: -d sends a form POST, @FILE reads a file, repeated -d join with &" {
+	printf 'from=file' >"$BATS_TEST_TMPDIR/body"
+	run --separate-stderr "$VOLLEY" -d a=1 -d "@$BATS_TEST_TMPDIR/body" "$BASE/echo"
+	assert_success
+	echo "$output" | jq -e '.method == "POST" and .body.method == "POST" and .body.body == "a=1&from=file"
+		and .body.headers["Content-Type"] == "application/x-www-form-urlencoded"'
+	run --separate-stderr "$VOLLEY" -X PUT -d x "$BASE/echo"
+	echo "$output" | jq -e '.body.method == "PUT" and .body.body == "x"'
+	run --separate-stderr "$VOLLEY" -d "@$BATS_TEST_TMPDIR/missing" "$BASE/echo"
+	assert_failure 2
+}
+
+@test "request: --json sends JSON with JSON Content-Type and Accept" {
+	run --separate-stderr "$VOLLEY" --json '{"a":1}' "$BASE/echo"
+	assert_success
+	echo "$output" | jq -e '.body.method == "POST" and (.body.body | fromjson) == {"a":1}
+		and .body.headers["Content-Type"] == "application/json"
+		and .body.headers["Accept"] == "application/json"'
+}
+
+@test "request: -X HEAD gets no body" {
+	run --separate-stderr "$VOLLEY" -X HEAD "$BASE/json"
+	assert_success
+	echo "$output" | jq -e '.method == "HEAD" and .status == 200 and .body == ""'
+}
+
+@test "request: without -L a redirect is an ok record with its 3xx status" {
+	run --separate-stderr "$VOLLEY" "$BASE/redirect/2"
+	assert_success
+	echo "$output" | jq -e '.status == 302 and .ok'
+}
+
+@test "request: -L follows redirects; final_url says where it ended" {
+	run --separate-stderr "$VOLLEY" -L "$BASE/redirect/3"
+	assert_success
+	echo "$output" | jq -e --arg b "$BASE" '.status == 200 and .final_url == "\($b)/json"
+		and .url == "\($b)/redirect/3" and .body.ok'
+}
+
+@test "request: --max-redirs and a redirect loop give too_many_redirects" {
+	run --separate-stderr "$VOLLEY" -L --max-redirs 2 "$BASE/redirect/3" "$BASE/redirect-loop"
+	assert_failure 1
+	echo "${lines[0]}" | jq -e '.error.kind == "too_many_redirects"'
+	echo "${lines[1]}" | jq -e '.error.kind == "too_many_redirects"'
+}
+
+@test "request: a redirect to file://, ftp:// or gopher:// is unsupported_protocol, nothing read" {
+	run --separate-stderr "$VOLLEY" -L "$BASE/redirect-to?url=file:///etc/passwd" \
+		"$BASE/redirect-to?url=ftp://127.0.0.1/x" "$BASE/redirect-to?url=gopher://127.0.0.1/x"
+	assert_failure 1
+	run jq -s -e 'all(.[]; .error.kind == "unsupported_protocol" and (.body | tostring | contains("root:") | not))' <<<"$output"
+	assert_success
+}
+
+@test "request: -H headers are not sent to another origin on redirects, unless --location-trusted" {
+	other="http://localhost:$FIXTURE_PORT/echo"
+	run --separate-stderr "$VOLLEY" -L -H 'Authorization: Bearer t0k' -H 'X-Secret: s' \
+		"$BASE/redirect-to?url=$other" "$BASE/redirect-echo"
+	assert_success
+	# another origin (localhost is not 127.0.0.1): dropped
+	echo "${lines[0]}" | jq -e '.body.headers | has("Authorization") or has("X-Secret") | not'
+	# same origin: kept
+	echo "${lines[1]}" | jq -e '.body.headers["Authorization"] == "Bearer t0k" and .body.headers["X-Secret"] == "s"'
+	run --separate-stderr "$VOLLEY" -L --location-trusted -H 'X-Secret: s' "$BASE/redirect-to?url=$other"
+	echo "$output" | jq -e '.body.headers["X-Secret"] == "s"'
+}
+
+@test "request: 303 turns a POST into a GET; 307 keeps the method and body" {
+	run --separate-stderr "$VOLLEY" -L -d x=1 "$BASE/redirect-to?status=303&url=/echo" "$BASE/redirect-to?status=307&url=/echo"
+	assert_success
+	echo "${lines[0]}" | jq -e '.body.method == "GET" and .body.body == ""'
+	echo "${lines[1]}" | jq -e '.body.method == "POST" and .body.body == "x=1"'
+}
+
+@test "request: --compressed decodes gzip; broken gzip is a decode error, never an empty success" {
+	run --separate-stderr "$VOLLEY" --compressed "$BASE/gzip" "$BASE/gzip-broken"
+	assert_failure 1
+	echo "${lines[0]}" | jq -e '.ok and .body == {"gzip": true}'
+	echo "${lines[1]}" | jq -e '.ok == false and .error.kind == "decode"'
+}
+
+@test "request: --compressed with a gzip bomb stops at --max-body" {
+	run --separate-stderr "$VOLLEY" --compressed --max-body 1M --body none "$BASE/gzip-bomb"
+	assert_failure 1
+	echo "$output" | jq -e '.error.kind == "body_too_large"'
+}
+
+@test "request: --http1.1 is HTTP/1.1; --http2-prior-knowledge to an HTTP/1.1 server fails cleanly" {
+	run --separate-stderr "$VOLLEY" --http1.1 "$BASE/json"
+	assert_success
+	echo "$output" | jq -e '.http_version == "1.1"'
+	run --separate-stderr "$VOLLEY" -t 5s --http2-prior-knowledge "$BASE/json"
+	assert_failure 1
+	echo "$output" | jq -e '.ok == false and (.error.kind | IN("protocol", "read"))'
+}
+
+@test "request: a self-signed certificate is a tls error; -k and --cacert accept it" {
+	url="https://127.0.0.1:$TLS_PORT/hello.json"
+	run --separate-stderr "$VOLLEY" "$url"
+	assert_failure 1
+	echo "$output" | jq -e '.error.kind == "tls" and .status == null'
+	run --separate-stderr "$VOLLEY" -k "$url"
+	assert_success
+	echo "$output" | jq -e '.body == {"tls": true}'
+	run --separate-stderr "$VOLLEY" --cacert "$TLS_DIR/cert.pem" "$url"
+	assert_success
+}
