@@ -1142,6 +1142,7 @@ complete_page(struct job *j, const struct xfer_res *res, enum err_kind kind,
 	char chain_msg[256] = "", body_msg[64], hex[2 * EVP_MAX_MD_SIZE + 1];
 	struct buf path = {0};
 	CURLU *next = NULL;
+	char *next_url = NULL;	/* owned until it becomes j->page_url */
 	bool bad;
 	int64_t seq = j->seq;
 
@@ -1196,20 +1197,16 @@ complete_page(struct job *j, const struct xfer_res *res, enum err_kind kind,
 	if (next != NULL) {
 		char *s_next = NULL;
 
-		if (curl_url_get(next, CURLUPART_URL, &s_next, 0) != CURLUE_OK ||
-		    remember_url(j, s_next) != 0) {
+		if (curl_url_get(next, CURLUPART_URL, &s_next, 0) == CURLUE_OK)
+			next_url = strdup(s_next);
+		if (next_url == NULL || remember_url(j, next_url) != 0) {
+			/* The error record names the looping URL. */
 			chain_err = ERR_PAGINATION;
 			snprintf(chain_msg, sizeof chain_msg,
 			    "next URL already fetched in this chain: %.150s",
-			    s_next ? s_next : "?");
-			/* The error record names the looping URL. */
-			free(j->page_url);
-			j->page_url = s_next ? strdup(s_next) : NULL;
+			    next_url ? next_url : "?");
 			curl_url_cleanup(next);
 			next = NULL;
-		} else {
-			free(j->page_url);
-			j->page_url = strdup(s_next);
 		}
 		curl_free(s_next);
 	}
@@ -1237,7 +1234,13 @@ complete_page(struct job *j, const struct xfer_res *res, enum err_kind kind,
 	/* emit may have stopped the run, which ends every job. */
 	if (s->out_gone || s->stop_kind != ERR_NONE) {
 		curl_url_cleanup(next);
+		free(next_url);
 		return;
+	}
+	/* Records of the next page (or of the chain's error) name it. */
+	if (next_url != NULL) {
+		free(j->page_url);
+		j->page_url = next_url;
 	}
 	if (chain_err != ERR_NONE) {
 		j->page++;
