@@ -40,7 +40,9 @@ struct xfer {
 	bool		 keep_body;
 	bool		 too_large;
 	bool		 headers_too_large;
+	bool		 conflicting_length;
 	bool		 sink_failed;
+	int64_t		 content_length;	/* -1 until a header gives it */
 	int		(*sink)(void *, const char *, size_t);
 	char		 err[CURL_ERROR_SIZE];
 };
@@ -70,6 +72,7 @@ struct engine {
 	size_t		 running;
 	struct curl_slist *run_headers;	/* -H plus --json's */
 	struct curl_slist *safe_headers; /* --json's only */
+	bool		 h2c_no_reuse;	/* curl#10634 workaround */
 	struct event	*watch;		/* input fd readable */
 	void		(*watch_cb)(void *);
 	void		*watch_arg;
@@ -191,11 +194,32 @@ header_cb(char *p, size_t size, size_t nmemb, void *userp)
 	if (n >= 5 && memcmp(p, "HTTP/", 5) == 0) {
 		buf_reset(&x->hdr);
 		x->hdr_lines = 0;
+		x->content_length = -1;
 	}
 	if (++x->hdr_lines > MAX_HEADER_LINES ||
 	    x->hdr.len + n > MAX_HEADER_BYTES) {
 		x->headers_too_large = true;
 		return 0;
+	}
+	/* libcurl 7.88 takes the last of several Content-Length headers;
+	 * RFC 9112 says differing ones make the response invalid. */
+	if (n > 15 && strncasecmp(p, "content-length:", 15) == 0) {
+		char tmp[32];
+		size_t k = 0, i = 15;
+		long long v;
+
+		while (i < n && (p[i] == ' ' || p[i] == '\t'))
+			i++;
+		while (i < n && k + 1 < sizeof tmp && p[i] >= '0' &&
+		    p[i] <= '9')
+			tmp[k++] = p[i++];
+		tmp[k] = '\0';
+		v = k > 0 ? strtoll(tmp, NULL, 10) : -2;
+		if (x->content_length != -1 && x->content_length != v) {
+			x->conflicting_length = true;
+			return 0;
+		}
+		x->content_length = v;
 	}
 	if (buf_add(&x->hdr, p, n) == -1)
 		return 0;
@@ -276,6 +300,8 @@ setup_easy(struct engine *e, CURL *h)
 	case HTTPV_DEFAULT:
 		break;
 	}
+	if (e->h2c_no_reuse)
+		SET(CURLOPT_FORBID_REUSE, 1L);
 	SET(CURLOPT_QUICK_EXIT, 1L);
 	SET(CURLOPT_SHARE, e->share);
 	SET(CURLOPT_WRITEFUNCTION, write_cb);
@@ -362,6 +388,8 @@ engine_start(struct engine *e, const struct xfer_req *r, void *owner,
 	x->max_body = e->cfg->max_body;
 	x->keep_body = r->keep_body;
 	x->too_large = x->headers_too_large = x->sink_failed = false;
+	x->conflicting_length = false;
+	x->content_length = -1;
 	x->sink = r->sink;
 
 	/* Headers: the request's own, then the run's unless overridden. */
@@ -471,6 +499,7 @@ check_done(struct engine *e)
 		res.errbuf = x->err;
 		res.too_large = x->too_large;
 		res.headers_too_large = x->headers_too_large;
+		res.conflicting_length = x->conflicting_length;
 		res.sink_failed = x->sink_failed;
 		curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &res.status);
 		curl_easy_getinfo(x->easy, CURLINFO_HTTP_VERSION, &ver);
@@ -667,6 +696,15 @@ engine_new(const struct config *c, engine_done_fn done, char *err,
 	if (c->http == HTTPV_1_1)
 		curl_multi_setopt(e->multi, CURLMOPT_PIPELINING,
 		    (long)CURLPIPE_NOTHING);
+	/* Before 8.0.0 libcurl breaks a reused h2c prior-knowledge
+	 * connection ("Error in the HTTP2 framing layer", curl#10634):
+	 * there, give every such transfer a connection of its own. */
+	if (c->http == HTTPV_2_PRIOR &&
+	    curl_version_info(CURLVERSION_NOW)->version_num < 0x080000) {
+		e->h2c_no_reuse = true;
+		curl_multi_setopt(e->multi, CURLMOPT_PIPELINING,
+		    (long)CURLPIPE_NOTHING);
+	}
 
 	for (i = 0; i < c->nheaders; i++)
 		e->run_headers = slist_add(e->run_headers, c->headers[i],
@@ -743,8 +781,9 @@ engine_error_kind(int code, const char *errbuf)
 	case CURLE_OK:
 		return ERR_NONE;
 	case CURLE_UNSUPPORTED_PROTOCOL:
-		return errbuf != NULL && strstr(errbuf, "HTTP/0.9") != NULL ?
-		    ERR_PROTOCOL : ERR_UNSUPPORTED_PROTOCOL;
+		/* Also what 7.88 says of HTTP/0.9 and bogus status lines. */
+		return errbuf != NULL && strstr(errbuf, "not supported") !=
+		    NULL ? ERR_UNSUPPORTED_PROTOCOL : ERR_PROTOCOL;
 	case CURLE_URL_MALFORMAT:
 		return ERR_INVALID_URL;
 	case CURLE_COULDNT_RESOLVE_PROXY:
@@ -771,8 +810,11 @@ engine_error_kind(int code, const char *errbuf)
 	case CURLE_SSL_CLIENTCERT:
 	case CURLE_USE_SSL_FAILED:
 		return ERR_TLS;
-	case CURLE_GOT_NOTHING:
 	case CURLE_RECV_ERROR:
+		/* 7.88 reports garbage chunk sizes as a receive error. */
+		return errbuf != NULL && strstr(errbuf, "chunked") != NULL ?
+		    ERR_PROTOCOL : ERR_READ;
+	case CURLE_GOT_NOTHING:
 	case CURLE_SEND_ERROR:
 	case CURLE_PARTIAL_FILE:
 		return ERR_READ;
@@ -795,4 +837,12 @@ const char *
 engine_strerror(int code)
 {
 	return curl_easy_strerror((CURLcode)code);
+}
+
+const char *
+engine_notice(const struct engine *e)
+{
+	return e->h2c_no_reuse ? "libcurl before 8.0.0 cannot reuse "
+	    "--http2-prior-knowledge connections (curl#10634): each request "
+	    "gets a connection of its own" : NULL;
 }

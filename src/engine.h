@@ -39,6 +39,7 @@ struct xfer_res {
 	const char	*errbuf;	/* libcurl's message, may be "" */
 	bool		 too_large;	/* body passed --max-body */
 	bool		 headers_too_large;
+	bool		 conflicting_length;
 	bool		 sink_failed;
 	long		 status;	/* 0 = no response */
 	const char	*http_version;	/* "1.1", "2", ... or NULL */
@@ -90,6 +91,9 @@ struct xfer	*engine_start(struct engine *, const struct xfer_req *,
 void		 engine_cancel(struct engine *, struct xfer *);
 /* Transfers running now. */
 size_t		 engine_running(const struct engine *);
+
+/* A workaround the engine had to make, for a warning, or NULL. */
+const char	*engine_notice(const struct engine *);
 
 /* Error kind (enum err_kind) for a CURLcode and its message. */
 int		 engine_error_kind(int curl_code, const char *errbuf);

@@ -189,7 +189,7 @@ main(int argc, char **argv)
 	}
 	fd = open_output(&cfg, out_closed);
 	if (fd < 0) {
-		status = fd == -2 ? EXIT_OUTPUT : EXIT_USAGE;
+		status = EXIT_OUTPUT;
 		goto done;
 	}
 	/* The gather window: 4 x -c requests, at least 64. */

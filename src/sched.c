@@ -118,6 +118,14 @@ idempotent(const char *m)
 	    strcmp(m, "OPTIONS") == 0 || strcmp(m, "TRACE") == 0;
 }
 
+/* The method a job's next request uses: NULL in j->method means the
+ * default, GET, or POST when there is a body. */
+static const char *
+job_method(const struct job *j)
+{
+	return j->method ? j->method : j->send_body ? "POST" : "GET";
+}
+
 static uint64_t
 hash_str(const char *s)
 {
@@ -465,7 +473,7 @@ page_record(struct job *j, struct record *r)
 		r->url = j->page_url;
 		r->url_len = j->page_url ? strlen(j->page_url) : 0;
 	}
-	r->method = j->method ? j->method : j->send_body ? "POST" : "GET";
+	r->method = job_method(j);
 	r->size = -1;
 	r->time_ms = j->page_start_us > 0 ?
 	    (double)(util_now_us() - j->page_start_us) / 1000.0 : -1;
@@ -869,7 +877,7 @@ retry_wait(struct job *j, const struct xfer_res *res, enum err_kind kind)
 	int64_t ra, cap, base;
 	long st = res->status;
 
-	if (j->attempts > c->retries || !idempotent(j->method))
+	if (j->attempts > c->retries || !idempotent(job_method(j)))
 		return -1;
 	if (kind != ERR_CONNECT && kind != ERR_TIMEOUT && !(kind == ERR_HTTP &&
 	    (st == 429 || st == 502 || st == 503 || st == 504)))
@@ -892,10 +900,8 @@ retry_wait(struct job *j, const struct xfer_res *res, enum err_kind kind)
 static enum err_kind
 result_kind(const struct xfer_res *res, char *msg, size_t len)
 {
-	const struct config *c = NULL;
 	enum err_kind k;
 
-	(void)c;
 	if (res->too_large) {
 		snprintf(msg, len, "body larger than --max-body");
 		return ERR_BODY_TOO_LARGE;
@@ -903,6 +909,10 @@ result_kind(const struct xfer_res *res, char *msg, size_t len)
 	if (res->headers_too_large) {
 		snprintf(msg, len, "response headers too large (more than "
 		    "1000 lines or 256 KiB)");
+		return ERR_PROTOCOL;
+	}
+	if (res->conflicting_length) {
+		snprintf(msg, len, "conflicting Content-Length headers");
 		return ERR_PROTOCOL;
 	}
 	if (res->sink_failed) {
@@ -913,8 +923,13 @@ result_kind(const struct xfer_res *res, char *msg, size_t len)
 	if (res->curl_code != 0) {
 		k = (enum err_kind)engine_error_kind(res->curl_code,
 		    res->errbuf);
-		snprintf(msg, len, "%s", res->errbuf && *res->errbuf ?
-		    res->errbuf : engine_strerror(res->curl_code));
+		if (k == ERR_PROTOCOL && res->curl_code == 27 && res->status > 0)
+			/* 7.88's word for a header line over 100 KB */
+			snprintf(msg, len, "a response header is too large "
+			    "(libcurl: %s)", engine_strerror(res->curl_code));
+		else
+			snprintf(msg, len, "%s", res->errbuf && *res->errbuf ?
+			    res->errbuf : engine_strerror(res->curl_code));
 		return k;
 	}
 	if (res->status >= 400) {
@@ -959,10 +974,9 @@ follow(struct job *j, const struct xfer_res *res, char *msg, size_t len)
 	j->redirects++;
 	/* As browsers and curl: 303 turns into GET, and so do 301 and 302
 	 * after a POST; 307 and 308 keep the method and the body. */
-	if ((res->status == 303 && (j->method == NULL ||
-	    strcmp(j->method, "HEAD") != 0)) || ((res->status == 301 ||
-	    res->status == 302) && ((j->method == NULL && j->send_body) ||
-	    (j->method != NULL && strcmp(j->method, "POST") == 0)))) {
+	if ((res->status == 303 && strcmp(job_method(j), "HEAD") != 0) ||
+	    ((res->status == 301 || res->status == 302) &&
+	    strcmp(job_method(j), "POST") == 0)) {
 		j->method = "GET";
 		j->send_body = false;
 	}
@@ -1237,10 +1251,14 @@ complete_page(struct job *j, const struct xfer_res *res, enum err_kind kind,
 		free(next_url);
 		return;
 	}
-	/* Records of the next page (or of the chain's error) name it. */
+	/* Records of the next page (or of the chain's error) name it; an
+	 * error with no next URL names the page it came from. */
 	if (next_url != NULL) {
 		free(j->page_url);
 		j->page_url = next_url;
+	} else if (j->page == 1 && j->req.url != NULL) {
+		free(j->page_url);
+		j->page_url = strdup(j->req.url);
 	}
 	if (chain_err != ERR_NONE) {
 		j->page++;
@@ -1260,7 +1278,7 @@ complete_page(struct job *j, const struct xfer_res *res, enum err_kind kind,
 	j->page++;
 	j->attempts = 0;
 	j->page_start_us = 0;
-	if (!idempotent(j->method) || (j->method == NULL && j->send_body)) {
+	if (!idempotent(job_method(j))) {
 		j->method = "GET";
 		j->send_body = false;
 	}
@@ -1384,6 +1402,8 @@ sched_new(const struct config *c, struct input *in, struct output *out,
 		snprintf(err, errlen, "cannot set up timers: out of memory");
 		goto fail;
 	}
+	if (engine_notice(s->eng) != NULL && !c->quiet)
+		fprintf(stderr, "volley: warning: %s\n", engine_notice(s->eng));
 	s->show_progress = !c->quiet && (c->progress == PROGRESS_ON ||
 	    (c->progress == PROGRESS_AUTO && isatty(2)));
 	return s;
