@@ -95,6 +95,7 @@ struct sched {
 	char		 stop_msg[96];
 	int		 signal;
 	bool		 out_gone;
+	bool		 fail_fast_hit;	/* a record failed: stop in pump() */
 	struct engine_timer *deadline;
 	/* progress and stats */
 	struct engine_timer *progress;
@@ -421,16 +422,13 @@ emit(struct sched *s, int64_t seq, const struct record *r)
 	}
 	output_end(s->out, seq);
 	count_record(s, r);
-	if (output_state(s->out) != OUT_OK) {
+	/* Stops are acted on in pump(), once the job that wrote this record
+	 * is done with it: stopping here would cancel that very job. */
+	if (output_state(s->out) != OUT_OK)
 		s->out_gone = true;
-		stop_all(s, ERR_CANCELLED, NULL);
-		engine_stop(s->eng);
-		return;
-	}
-	if (r->err != ERR_NONE && s->cfg->fail_fast &&
+	else if (r->err != ERR_NONE && s->cfg->fail_fast &&
 	    s->stop_kind == ERR_NONE)
-		stop_all(s, ERR_CANCELLED,
-		    "cancelled by --fail-fast after a failed record");
+		s->fail_fast_hit = true;
 }
 
 static void
@@ -688,7 +686,8 @@ start_ready(struct sched *s)
 	struct job *j, *next;
 
 	for (j = TAILQ_FIRST(&s->ready); j != NULL && s->stop_kind ==
-	    ERR_NONE && s->signal == 0; j = next) {
+	    ERR_NONE && s->signal == 0 && !s->fail_fast_hit && !s->out_gone;
+	    j = next) {
 		next = TAILQ_NEXT(j, q);
 		if (s->inflight >= (size_t)s->cfg->concurrency)
 			break;
@@ -751,6 +750,8 @@ read_input(struct sched *s)
 			break;
 		if (!output_admits(s->out, s->next_seq))
 			break;
+		if (s->fail_fast_hit)
+			break;	/* pump() stops the run first */
 		switch (input_next(s->in, &r)) {
 		case INPUT_LINE:
 			take_request(s, &r);
@@ -778,8 +779,7 @@ flush_when_idle(void *arg)
 
 	if (output_flush(s->out) != OUT_OK && !s->out_gone) {
 		s->out_gone = true;
-		stop_all(s, ERR_CANCELLED, NULL);
-		engine_stop(s->eng);
+		pump(s);
 	}
 }
 
@@ -793,9 +793,18 @@ pump(struct sched *s)
 	s->in_pump = true;
 	do {
 		s->again = false;
+		if (s->out_gone) {
+			stop_all(s, ERR_CANCELLED, NULL);
+			break;
+		}
+		if (s->fail_fast_hit) {
+			s->fail_fast_hit = false;
+			stop_all(s, ERR_CANCELLED,
+			    "cancelled by --fail-fast after a failed record");
+		}
 		start_ready(s);
 		read_input(s);
-	} while (s->again);
+	} while (s->again || s->fail_fast_hit || s->out_gone);
 	s->in_pump = false;
 	if (s->finished)
 		return;

@@ -1,0 +1,125 @@
+#!/usr/bin/env bats
+# Stopping a run: --fail-fast (TaskGroup), --deadline (wait_for over the
+# whole run), SIGINT and SIGTERM.  Every request still gets its record.
+
+load helper
+
+setup_file() { fixture_start; }
+teardown_file() { fixture_stop; }
+
+ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
+
+# Wait (at most 10 s) until the fixture has $1 requests in flight.
+wait_inflight() {
+	local i
+	for ((i = 0; i < 200; i++)); do
+		[ "$(fixture_stats | jq .inflight)" -ge "$1" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+@test "fail-fast: 1 failing + 20 slow ends well under a second with 20 cancelled records, exit 3" {
+	{
+		echo "$BASE/delay/100/fail-soon?x" | sed 's|delay/100/fail-soon?x|status/500|'
+		for i in $(seq 1 20); do echo "$BASE/delay/5000/$i"; done
+	} >"$BATS_TEST_TMPDIR/in"
+	start=$(date +%s%N)
+	run --separate-stderr "$VOLLEY" --fail-fast -c 30 --body none -i "$BATS_TEST_TMPDIR/in"
+	took=$(ms_since "$start")
+	assert_failure 3
+	[ "${#lines[@]}" -eq 21 ]
+	echo "took $took ms"
+	[ "$took" -lt 1000 ]
+	run jq -s -e '.[0].error.kind == "http" and ([.[1:][] | .error.kind] | unique) == ["cancelled"]
+		and [.[].index] == [range(0;21)]' <<<"$output"
+	assert_success
+}
+
+@test "fail-fast: the rest of the input is read and cancelled without being fetched" {
+	fixture_reset
+	{
+		echo "$BASE/status/404"
+		for i in $(seq 1 50); do echo "$BASE/json?key=after"; done
+	} >"$BATS_TEST_TMPDIR/in"
+	run --separate-stderr "$VOLLEY" --fail-fast -c 1 --body none -i "$BATS_TEST_TMPDIR/in"
+	assert_failure 3
+	[ "${#lines[@]}" -eq 51 ]
+	run jq -s -e '[.[1:][] | .error.kind] | unique == ["cancelled"]' <<<"$output"
+	assert_success
+	[ "$(fixture_count after)" -eq 0 ]
+}
+
+@test "fail-fast: a run without failures is not stopped" {
+	run --separate-stderr "$VOLLEY" --fail-fast --body none "$BASE/json" "$BASE/json"
+	assert_success
+}
+
+@test "deadline: requests still running or queued at the deadline get deadline records, exit 3" {
+	{
+		echo "$BASE/json"
+		for i in $(seq 1 10); do echo "$BASE/delay/3000/$i"; done
+		for i in $(seq 1 10); do echo "$BASE/json/q$i"; done
+	} >"$BATS_TEST_TMPDIR/in"
+	start=$(date +%s%N)
+	run --separate-stderr "$VOLLEY" --deadline 500ms -c 5 --body none -i "$BATS_TEST_TMPDIR/in"
+	took=$(ms_since "$start")
+	assert_failure 3
+	[ "${#lines[@]}" -eq 21 ]
+	[ "$took" -lt 2500 ]
+	echo "${lines[0]}" | jq -e '.ok'
+	run jq -s -e '[.[1:11][] | .error.kind] | unique == ["deadline"]' <<<"$output"
+	assert_success
+}
+
+@test "signals: SIGINT with requests in flight exits 130 with a record for each of them" {
+	fixture_reset
+	base=$(fixture_stats | jq .inflight)
+	seq 1 100 | sed "s|^|$BASE/delay/20000/|" >"$BATS_TEST_TMPDIR/in"
+	"$VOLLEY" -c 100 --body none -i "$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" &
+	pid=$!
+	wait_inflight $((base + 100))
+	start=$(date +%s%N)
+	kill -INT "$pid"
+	status=0
+	wait "$pid" || status=$?
+	took=$(ms_since "$start")
+	[ "$status" -eq 130 ]
+	[ "$took" -lt 2000 ]
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/out")" -eq 100 ]
+	jq -s -e 'length == 100 and all(.[]; .error.kind == "cancelled" and (.error.message | test("SIGINT")))
+		and [.[].index] == [range(0;100)]' "$BATS_TEST_TMPDIR/out"
+}
+
+@test "signals: SIGTERM exits 143; unread input stays unread; queued requests get records" {
+	fixture_reset
+	base=$(fixture_stats | jq .inflight)
+	fifo=$BATS_TEST_TMPDIR/fifo
+	mkfifo "$fifo"
+	"$VOLLEY" -c 5 --body none <"$fifo" >"$BATS_TEST_TMPDIR/out" 2>/dev/null &
+	pid=$!
+	exec 7>"$fifo"
+	for i in $(seq 1 5); do echo "$BASE/delay/20000/$i" >&7; done
+	wait_inflight $((base + 5))
+	kill -TERM "$pid"
+	status=0
+	wait "$pid" || status=$?
+	exec 7>&-
+	[ "$status" -eq 143 ]
+	# the writer never closed the input: volley did not wait for it
+	jq -s -e 'length == 5 and all(.[]; .error.kind == "cancelled")' "$BATS_TEST_TMPDIR/out"
+}
+
+@test "signals: output ends on a record boundary; a second SIGINT exits at once" {
+	seq 1 3000 | sed "s|^|$BASE/bytes/2000/|" >"$BATS_TEST_TMPDIR/in"
+	"$VOLLEY" -c 50 -i "$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out" 2>/dev/null &
+	pid=$!
+	wait_inflight 1 || true
+	kill -INT "$pid"; kill -INT "$pid" 2>/dev/null || true
+	status=0
+	wait "$pid" || status=$?
+	[ "$status" -eq 130 ]
+	# whatever was written is whole lines of valid JSON
+	[ ! -s "$BATS_TEST_TMPDIR/out" ] || jq -e . "$BATS_TEST_TMPDIR/out" >/dev/null
+	[ ! -s "$BATS_TEST_TMPDIR/out" ] || [ "$(tail -c 1 "$BATS_TEST_TMPDIR/out" | od -An -c | tr -d ' ')" = '\n' ]
+}
