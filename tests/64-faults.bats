@@ -1,0 +1,100 @@
+#!/usr/bin/env bats
+# Faults from RELIABILITY.md: each gets a record of the right kind, and
+# the other requests of the run are not affected.
+
+load helper
+
+setup_file() { fixture_start; }
+teardown_file() { fixture_stop; }
+
+@test "faults: every broken server behaviour gets the right error kind, the healthy request succeeds" {
+	cat >"$BATS_TEST_TMPDIR/cases" <<-EOF
+	$RAW/close read
+	$RAW/reset read
+	$RAW/reset-mid read
+	$RAW/short read
+	$RAW/chunked-trunc read
+	$RAW/bad-chunk protocol
+	$RAW/conflict-cl protocol
+	$RAW/bad-status protocol
+	$RAW/garbage protocol
+	$RAW/http09 protocol
+	$RAW/nul-header protocol
+	$RAW/slow-headers timeout
+	$RAW/trickle timeout
+	$RAW/never timeout
+	$RAW/endless body_too_large
+	$BASE/bigheader/200000 protocol
+	$BASE/headers/10000 protocol
+	$BASE/json ok
+	http://127.0.0.1:1/ connect
+	EOF
+	cut -d' ' -f1 "$BATS_TEST_TMPDIR/cases" >"$BATS_TEST_TMPDIR/in"
+	run --separate-stderr "$VOLLEY" -t 2s --max-body 1M --body none -i "$BATS_TEST_TMPDIR/in"
+	assert_failure 1
+	got=$(jq -r '"\(.url) \(.error.kind // "ok")"' <<<"$output")
+	diff <(cat "$BATS_TEST_TMPDIR/cases") <(echo "$got")
+	# a truncated or reset body is never ok, and every message says why
+	run jq -s -e 'all(.[]; .ok == (.error == null)) and all(.[] | select(.error); .error.message | length > 0)
+		and all(.[] | select(.error.kind == "read" or .error.kind == "protocol" or .error.kind == "timeout"); .error.curl_code > 0)' <<<"$output"
+	assert_success
+}
+
+@test "faults: an NXDOMAIN host is a dns record" {
+	run --separate-stderr "$VOLLEY" -t 10s "http://no-such-host.invalid/" "$BASE/json"
+	assert_failure 1
+	echo "${lines[0]}" | jq -e '.error.kind == "dns" or .error.kind == "timeout"'
+	echo "${lines[1]}" | jq -e '.ok'
+}
+
+@test "faults: a resolver that never answers times out those URLs only; healthy hosts finish at once" {
+	# A private mount namespace whose resolv.conf names a DNS server that
+	# reads queries and never answers.
+	unshare -m true
+	dns_ip=127.0.0.$(( 100 + RANDOM % 100 ))
+	python3 - "$dns_ip" >"$BATS_TEST_TMPDIR/dns.out" 2>&1 <<-'EOF' &
+	import socket, sys, time
+	s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+	s.bind((sys.argv[1], 53))
+	print("ready", flush=True)
+	s.settimeout(1)
+	end = time.time() + 60
+	while time.time() < end:
+	    try:
+	        s.recvfrom(4096)
+	    except socket.timeout:
+	        pass
+	EOF
+	dns_pid=$!
+	for _ in $(seq 1 100); do grep -q ready "$BATS_TEST_TMPDIR/dns.out" && break; sleep 0.05; done
+	printf 'nameserver %s\noptions timeout:30 attempts:1\n' "$dns_ip" >"$BATS_TEST_TMPDIR/resolv.conf"
+	start=$(date +%s%N)
+	run --separate-stderr unshare -m sh -c "mount --bind '$BATS_TEST_TMPDIR/resolv.conf' /etc/resolv.conf &&
+		exec '$VOLLEY' -m as-completed -t 1s --body none http://stuck-a.example/ '$BASE/json' http://stuck-b.example/ '$BASE/delay/100'"
+	took=$(( ($(date +%s%N) - start) / 1000000 ))
+	kill "$dns_pid" 2>/dev/null || true
+	assert_failure 1
+	[ "${#lines[@]}" -eq 4 ]
+	# the healthy ones come out first, long before the stuck ones
+	echo "${lines[0]}" | jq -e '.ok'
+	echo "${lines[1]}" | jq -e '.ok'
+	run jq -s -e '[.[] | select(.url | test("stuck")) | .error.kind] == ["timeout","timeout"]' <<<"$output"
+	assert_success
+	# a stuck resolver thread does not hold up the exit
+	[ "$took" -lt 4000 ]
+}
+
+@test "faults: ulimit -n 64 with -c 200: every record present, no crash, one warning" {
+	run --separate-stderr bash -c "ulimit -n 64; seq 1 300 | sed 's|^|$BASE/delay/20/|' | '$VOLLEY' -c 200 --body none"
+	assert_success
+	[ "${#lines[@]}" -eq 300 ]
+	run jq -s -e 'all(.[]; .ok) and [.[].index] == [range(0;300)]' <<<"$output"
+	assert_success
+	[ "$(grep -c 'open-file limit' <<<"$stderr")" -eq 1 ]
+}
+
+@test "faults: 5xx with --retries 2 makes exactly 3 attempts on the raw port too" {
+	run --separate-stderr "$VOLLEY" --retries 2 --retry-delay 1ms -t 300ms "$RAW/never"
+	assert_failure 1
+	echo "$output" | jq -e '.attempts == 3 and .error.kind == "timeout"'
+}
