@@ -91,7 +91,8 @@ bench: volley
 
 # Debian packages to build, test and benchmark; idempotent, sudo only if not root.
 DEPS = build-essential pkg-config libcurl4-openssl-dev libevent-dev libcjson-dev \
-       zlib1g-dev bats bats-assert bats-support jq groff-base
+       zlib1g-dev libssl-dev bats bats-assert bats-support jq groff-base \
+       time curl openssl python3 nginx-light util-linux iproute2
 BENCH_DEPS = nginx-light curl wget2 python3-aiohttp wrk valgrind
 deps:
 	@sh tests/deps.sh $(DEPS)
