@@ -1,0 +1,85 @@
+#!/usr/bin/env bats
+# Security defaults and HTTP/2 over TLS: the origin rule for -H headers on
+# redirects and pagination links, no https -> http downgrade, TLS
+# verification, and GOAWAY failing only the streams it hits.
+
+load helper
+
+setup_file() {
+	fixture_start
+	NG=$BATS_FILE_TMPDIR/nginx
+	mkdir -p "$NG"
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
+		-addext subjectAltName=DNS:localhost,IP:127.0.0.1 \
+		-keyout "$NG/key.pem" -out "$NG/cert.pem" 2>/dev/null
+	NG_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	cat >"$NG/nginx.conf" <<-EOF
+	worker_processes 1;
+	pid $NG/nginx.pid;
+	error_log $NG/error.log;
+	events { worker_connections 1024; }
+	http {
+	  access_log off;
+	  client_body_temp_path $NG; proxy_temp_path $NG; fastcgi_temp_path $NG;
+	  uwsgi_temp_path $NG; scgi_temp_path $NG;
+	  server {
+	    listen 127.0.0.1:$NG_PORT ssl http2;
+	    ssl_certificate $NG/cert.pem;
+	    ssl_certificate_key $NG/key.pem;
+	    keepalive_requests 5;
+	    location /down { return 302 http://127.0.0.1:$FIXTURE_PORT/json; }
+	    location /same { return 302 /item; }
+	    location / { default_type application/json; return 200 '{"ok":true}'; }
+	  }
+	}
+	EOF
+	nginx -p "$NG" -c "$NG/nginx.conf"
+	export NG NG_PORT
+}
+
+teardown_file() {
+	[ -f "$NG/nginx.pid" ] && kill "$(cat "$NG/nginx.pid")" 2>/dev/null
+	fixture_stop
+}
+
+@test "security: an https to http redirect is refused unless --location-trusted" {
+	run --separate-stderr "$VOLLEY" -L --cacert "$NG/cert.pem" "https://127.0.0.1:$NG_PORT/down" "https://127.0.0.1:$NG_PORT/same"
+	assert_failure 1
+	echo "${lines[0]}" | jq -e '.error.kind == "unsupported_protocol" and (.error.message | test("https to http"))'
+	echo "${lines[1]}" | jq -e '.ok and .status == 200'
+	run --separate-stderr "$VOLLEY" -L --location-trusted --cacert "$NG/cert.pem" "https://127.0.0.1:$NG_PORT/down"
+	assert_success
+	echo "$output" | jq -e '.body.ok and (.final_url | startswith("http://"))'
+}
+
+@test "security: TLS is verified unless -k" {
+	run --separate-stderr "$VOLLEY" "https://127.0.0.1:$NG_PORT/x"
+	assert_failure 1
+	echo "$output" | jq -e '.error.kind == "tls"'
+	run --separate-stderr "$VOLLEY" -k "https://127.0.0.1:$NG_PORT/x"
+	assert_success
+}
+
+@test "security: -H headers do not follow a pagination link to another origin" {
+	link=$(printf '<http://localhost:%s/echo>; rel="next"' "$FIXTURE_PORT" | jq -sRr @uri)
+	url="$BASE/header-echo?name=Link&value=$link"
+	run --separate-stderr "$VOLLEY" --next-link -H 'Authorization: Bearer t0k' -H 'X-Secret: s' "$url"
+	assert_success
+	[ "${#lines[@]}" -eq 2 ]
+	echo "${lines[1]}" | jq -e '.page == 2 and (.body.headers | has("Authorization") or has("X-Secret") | not)'
+	run --separate-stderr "$VOLLEY" --next-link --location-trusted -H 'X-Secret: s' "$url"
+	echo "${lines[1]}" | jq -e '.body.headers["X-Secret"] == "s"'
+	# to the same origin they are sent
+	link=$(printf '</echo>; rel="next"' | jq -sRr @uri)
+	run --separate-stderr "$VOLLEY" --next-link -H 'X-Secret: s' "$BASE/header-echo?name=Link&value=$link"
+	echo "${lines[1]}" | jq -e '.body.headers["X-Secret"] == "s"'
+}
+
+@test "http2: GOAWAY every 5 requests fails only the streams it hits" {
+	run --separate-stderr bash -c "seq 1 200 | sed 's|^|https://127.0.0.1:$NG_PORT/i/|' | '$VOLLEY' -c 20 --cacert '$NG/cert.pem' --body none"
+	[ "${#lines[@]}" -eq 200 ]
+	recs=$output
+	jq -s -e '[.[] | select(.ok)] | length >= 180' <<<"$recs"
+	jq -s -e 'all(.[]; .ok or (.error.kind | IN("read", "protocol")))' <<<"$recs"
+	jq -s -e '[.[] | select(.ok) | .http_version] | unique == ["2"]' <<<"$recs"
+}
