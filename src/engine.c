@@ -73,6 +73,7 @@ struct engine {
 	struct curl_slist *run_headers;	/* -H plus --json's */
 	struct curl_slist *safe_headers; /* --json's only */
 	bool		 h2c_no_reuse;	/* curl#10634 workaround */
+	bool		 env_proxy;	/* a *_proxy variable is set */
 	struct event	*watch;		/* input fd readable */
 	void		(*watch_cb)(void *);
 	void		*watch_arg;
@@ -284,6 +285,8 @@ setup_easy(struct engine *e, CURL *h)
 		SET(CURLOPT_CAINFO, c->cacert);
 	if (c->proxy != NULL)
 		SET(CURLOPT_PROXY, c->proxy);
+	else if (!e->env_proxy)
+		SET(CURLOPT_PROXY, "");	/* no proxy: skip libcurl's env lookups */
 	if (c->compressed)
 		SET(CURLOPT_ACCEPT_ENCODING, "");
 	switch (c->http) {
@@ -409,11 +412,10 @@ engine_start(struct engine *e, const struct xfer_req *r, void *owner,
 	}
 
 #define SET(opt, val) do { if (rc == CURLE_OK) rc = curl_easy_setopt(h, opt, val); } while (0)
-	/* A reused handle keeps its last URL in its state, and 7.88 reads
-	 * CURLOPT_CURLU only when that is empty: clear it with
-	 * CURLOPT_URL NULL first, or the handle fetches its old URL. */
-	SET(CURLOPT_URL, r->curlu != NULL ? NULL : r->url);
-	SET(CURLOPT_CURLU, r->curlu);
+	/* A string, not a CURLU: with CURLOPT_CURLU libcurl 7.88 prints the
+	 * whole URL back out for every transfer (and, on a reused handle,
+	 * keeps the previous one unless CURLOPT_URL is cleared first). */
+	SET(CURLOPT_URL, r->url);
 	SET(CURLOPT_HTTPHEADER, hl);
 	SET(CURLOPT_TIMEOUT_MS, (long)r->timeout_ms);
 	if (r->has_body) {
@@ -673,6 +675,10 @@ engine_new(const struct config *c, engine_done_fn done, char *err,
 		goto oom;
 	e->cfg = c;
 	e->done = done;
+	/* libcurl reads these for every transfer; read them once here. */
+	e->env_proxy = getenv("http_proxy") || getenv("https_proxy") ||
+	    getenv("HTTPS_PROXY") || getenv("all_proxy") ||
+	    getenv("ALL_PROXY");
 	e->base = event_base_new();
 	if (e->base == NULL || event_base_priority_init(e->base, 3) == -1)
 		goto oom;

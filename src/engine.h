@@ -17,8 +17,7 @@ struct engine_timer;
 
 /* What to fetch.  Everything is borrowed until the done callback. */
 struct xfer_req {
-	const char	 *url;		/* or ... */
-	void		 *curlu;	/* ... a CURLU * (takes precedence) */
+	const char	 *url;
 	const char	 *method;	/* NULL = GET, or POST with a body */
 	char *const	 *headers;	/* per-request "K: V", override -H */
 	size_t		  nheaders;

@@ -26,7 +26,6 @@ request_clear(struct request *r)
 	size_t i;
 
 	free(r->url);
-	curl_url_cleanup(r->curlu);
 	free(r->method);
 	for (i = 0; i < r->nheaders; i++)
 		free(r->headers[i]);
@@ -46,10 +45,8 @@ req_error(struct request *r, enum err_kind k, const char *msg)
 void
 input_check_url(struct request *r, const char *url, size_t len)
 {
-	CURLU *u;
-	CURLUcode uc;
-	char *scheme = NULL, *host = NULL;
-	size_t i;
+	const char *sep;
+	size_t i, slen;
 
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)url[i];
@@ -63,45 +60,24 @@ input_check_url(struct request *r, const char *url, size_t len)
 			return;
 		}
 	}
-	if (strstr(url, "://") == NULL) {
+	sep = strstr(url, "://");
+	slen = sep ? (size_t)(sep - url) : 0;
+	if (sep == NULL || slen == 0 || strspn(url, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.") != slen) {
 		req_error(r, ERR_INVALID_URL,
 		    "URL has no scheme (write http:// or https://)");
 		return;
 	}
-	u = curl_url();
-	if (u == NULL) {
-		req_error(r, ERR_INPUT, "out of memory");
+	if (!((slen == 4 && strncasecmp(url, "http", 4) == 0) ||
+	    (slen == 5 && strncasecmp(url, "https", 5) == 0))) {
+		snprintf(r->errmsg, sizeof r->errmsg,
+		    "scheme '%.*s' is not fetched: only http and https",
+		    (int)(slen < 32 ? slen : 32), url);
+		r->err = ERR_UNSUPPORTED_PROTOCOL;
 		return;
 	}
-	uc = curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME);
-	if (uc == CURLUE_OK)
-		uc = curl_url_get(u, CURLUPART_SCHEME, &scheme, 0);
-	if (uc != CURLUE_OK) {
-		snprintf(r->errmsg, sizeof r->errmsg, "invalid URL: %s",
-		    curl_url_strerror(uc));
-		r->err = ERR_INVALID_URL;
-		goto fail;
-	}
-	if (strcasecmp(scheme, "http") != 0 && strcasecmp(scheme, "https") != 0) {
-		snprintf(r->errmsg, sizeof r->errmsg,
-		    "scheme '%.32s' is not fetched: only http and https",
-		    scheme);
-		r->err = ERR_UNSUPPORTED_PROTOCOL;
-		goto fail;
-	}
-	if (curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
-	    *host == '\0') {
+	if (strchr("/?#@:", sep[3]) != NULL)
 		req_error(r, ERR_INVALID_URL, "URL has no host");
-		goto fail;
-	}
-	curl_free(scheme);
-	curl_free(host);
-	r->curlu = u;
-	return;
-fail:
-	curl_free(scheme);
-	curl_free(host);
-	curl_url_cleanup(u);
 }
 
 static bool
@@ -140,7 +116,7 @@ parse_json_request(const char *line, size_t len, struct request *r)
 		goto out;
 	}
 	id = cJSON_GetObjectItemCaseSensitive(root, "id");
-	if (id != NULL && (r->id_json = cJSON_PrintUnformatted(id)) == NULL)
+	if (id != NULL && (r->id_json = json_print(id)) == NULL)
 		goto oom;
 	url = cJSON_GetObjectItemCaseSensitive(root, "url");
 	if (!cJSON_IsString(url)) {
@@ -191,7 +167,7 @@ parse_json_request(const char *line, size_t len, struct request *r)
 		if (cJSON_IsString(body))
 			r->body = strdup(body->valuestring);
 		else {
-			r->body = cJSON_PrintUnformatted(body);
+			r->body = json_print(body);
 			r->body_json = true;
 		}
 		if (r->body == NULL)

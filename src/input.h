@@ -20,7 +20,6 @@ struct request {
 	int64_t		 index;
 	char		*url;		/* the URL as given, for records */
 	size_t		 url_len;
-	void		*curlu;		/* CURLU *, parsed url; NULL on err */
 	char		*method;	/* NULL: the run's default */
 	char		**headers;	/* "K: V" */
 	size_t		 nheaders;
@@ -40,7 +39,9 @@ void	 request_clear(struct request *);
 int	 input_parse_line(const char *, size_t, const struct config *,
 	     struct request *);
 
-/* Check url (NUL-terminated, len bytes) and fill r->curlu, or r->err. */
+/* Check url (NUL-terminated, len bytes): set r->err when it cannot be
+ * fetched.  Only what can be told without parsing is checked here; the
+ * rest (ports, hosts) libcurl checks when the transfer starts. */
 void	 input_check_url(struct request *, const char *url, size_t len);
 
 enum input_status {

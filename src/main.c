@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "input.h"
 #include "output.h"
+#include "record.h"
 #include "sched.h"
 
 #include <curl/curl.h>
@@ -181,6 +182,7 @@ main(int argc, char **argv)
 		status = EXIT_OUTPUT;
 		goto done;
 	}
+	json_arena_install();
 	fit_fd_limit(&cfg);
 	if (cfg.resume != NULL && resume_load(&rs, cfg.resume, err,
 	    sizeof err) == -1) {

@@ -181,6 +181,63 @@ json_minified(struct buf *b, const char *p, size_t n)
 	return buf_add(b, s + start, n - start);
 }
 
+char *
+json_print(const struct cJSON *v)
+{
+	char *t = cJSON_PrintUnformatted(v), *copy;
+
+	if (t == NULL)
+		return NULL;
+	copy = strdup(t);
+	cJSON_free(t);
+	return copy;
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+#define ARENA_BYTES	0	/* let ASan see every cJSON allocation */
+#else
+#define ARENA_BYTES	(256u << 10)
+#endif
+
+static _Alignas(16) unsigned char arena[ARENA_BYTES + 16];
+static size_t arena_off, arena_live;
+
+static void *
+arena_alloc(size_t n)
+{
+	void *p;
+
+	n = (n + 15) & ~(size_t)15;
+	if (n > ARENA_BYTES - arena_off)
+		return malloc(n);
+	p = arena + arena_off;
+	arena_off += n;
+	arena_live++;
+	return p;
+}
+
+static void
+arena_free(void *p)
+{
+	unsigned char *c = p;
+
+	if (c >= arena && c < arena + ARENA_BYTES) {
+		if (--arena_live == 0)
+			arena_off = 0;
+		return;
+	}
+	free(p);
+}
+
+void
+json_arena_install(void)
+{
+	cJSON_Hooks h = {arena_alloc, arena_free};
+
+	if (ARENA_BYTES > 0)
+		cJSON_InitHooks(&h);
+}
+
 bool
 json_parses(const char *s, size_t n)
 {
@@ -382,45 +439,70 @@ out:
 	return rc;
 }
 
+/* Decimal digits of v, without printf: this runs for every record. */
+static int
+put_i64(struct buf *b, int64_t v)
+{
+	char tmp[24], *p = tmp + sizeof tmp;
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	if (v < 0)
+		*--p = '-';
+	return buf_add(b, p, (size_t)(tmp + sizeof tmp - p));
+}
+
+/* ms with three decimals, as "%.3f" would print it. */
+static int
+put_ms(struct buf *b, double ms)
+{
+	int64_t us = (int64_t)(ms * 1000.0 + 0.5);
+	char frac[4];
+
+	if (put_i64(b, us / 1000) == -1)
+		return -1;
+	frac[0] = '.';
+	frac[1] = (char)('0' + (us % 1000) / 100);
+	frac[2] = (char)('0' + (us % 100) / 10);
+	frac[3] = (char)('0' + us % 10);
+	return buf_add(b, frac, 4);
+}
+
+/* A JSON key with its separators: ",\"name\":" */
+#define KEY(b, lit)	buf_add((b), lit, sizeof(lit) - 1)
+
 int
 record_encode(struct buf *b, const struct record *r)
 {
-	char num[64];
 	bool ok = r->err == ERR_NONE;
 	size_t start = b->len;
 
-	if (buf_printf(b, "{\"index\":%lld,\"id\":", (long long)r->index) ==
-	    -1 || buf_addstr(b, r->id_json ? r->id_json : "null") == -1 ||
-	    buf_addstr(b, ",\"url\":") == -1 ||
+	if (KEY(b, "{\"index\":") == -1 || put_i64(b, r->index) == -1 ||
+	    KEY(b, ",\"id\":") == -1 ||
+	    buf_addstr(b, r->id_json ? r->id_json : "null") == -1 ||
+	    KEY(b, ",\"url\":") == -1 ||
 	    url_redacted(b, r->url, r->url ? r->url_len : 0) == -1 ||
-	    buf_addstr(b, ",\"final_url\":") == -1 ||
+	    KEY(b, ",\"final_url\":") == -1 ||
 	    url_redacted(b, r->final_url, r->final_url ?
 	    strlen(r->final_url) : 0) == -1 ||
-	    buf_addstr(b, ",\"method\":") == -1 ||
-	    json_cstr(b, r->method) == -1)
-		goto fail;
-	if (r->status > 0)
-		snprintf(num, sizeof num, "%ld", r->status);
-	else
-		memcpy(num, "null", 5);
-	if (buf_printf(b, ",\"status\":%s,\"ok\":%s,\"http_version\":", num,
-	    ok ? "true" : "false") == -1 ||
+	    KEY(b, ",\"method\":") == -1 ||
+	    json_cstr(b, r->method) == -1 ||
+	    KEY(b, ",\"status\":") == -1 ||
+	    (r->status > 0 ? put_i64(b, r->status) : KEY(b, "null")) == -1 ||
+	    (ok ? KEY(b, ",\"ok\":true,\"http_version\":") :
+	    KEY(b, ",\"ok\":false,\"http_version\":")) == -1 ||
 	    json_cstr(b, r->http_version) == -1 ||
-	    buf_addstr(b, ",\"content_type\":") == -1 ||
-	    json_cstr(b, r->content_type) == -1)
-		goto fail;
-	if (r->size >= 0) {
-		if (buf_printf(b, ",\"size\":%lld", (long long)r->size) == -1)
-			goto fail;
-	} else if (buf_addstr(b, ",\"size\":null") == -1)
-		goto fail;
-	if (r->time_ms >= 0) {
-		if (buf_printf(b, ",\"time_ms\":%.3f", r->time_ms) == -1)
-			goto fail;
-	} else if (buf_addstr(b, ",\"time_ms\":null") == -1)
-		goto fail;
-	if (buf_printf(b, ",\"attempts\":%ld,\"page\":%ld", r->attempts,
-	    r->page) == -1)
+	    KEY(b, ",\"content_type\":") == -1 ||
+	    json_cstr(b, r->content_type) == -1 ||
+	    KEY(b, ",\"size\":") == -1 ||
+	    (r->size >= 0 ? put_i64(b, r->size) : KEY(b, "null")) == -1 ||
+	    KEY(b, ",\"time_ms\":") == -1 ||
+	    (r->time_ms >= 0 ? put_ms(b, r->time_ms) : KEY(b, "null")) == -1 ||
+	    KEY(b, ",\"attempts\":") == -1 || put_i64(b, r->attempts) == -1 ||
+	    KEY(b, ",\"page\":") == -1 || put_i64(b, r->page) == -1)
 		goto fail;
 	if (r->with_headers) {
 		if (buf_addstr(b, ",\"headers\":") == -1 ||
@@ -429,8 +511,9 @@ record_encode(struct buf *b, const struct record *r)
 			goto fail;
 	}
 	if (r->item != NULL) {
-		if (buf_printf(b, ",\"item_index\":%ld,\"item\":",
-		    r->item_index) == -1 || buf_addstr(b, r->item) == -1)
+		if (KEY(b, ",\"item_index\":") == -1 ||
+		    put_i64(b, r->item_index) == -1 ||
+		    KEY(b, ",\"item\":") == -1 || buf_addstr(b, r->item) == -1)
 			goto fail;
 	} else if (r->saved != NULL) {
 		if (buf_addstr(b, ",\"saved\":") == -1 ||
@@ -462,15 +545,15 @@ record_encode(struct buf *b, const struct record *r)
 			rc = buf_addstr(b, "null");
 			break;
 		}
-		if (rc == -1 || buf_printf(b, ",\"body_encoding\":%s",
-		    r->body_enc == BENC_MISSING ? "null" :
+		if (rc == -1 || KEY(b, ",\"body_encoding\":") == -1 ||
+		    buf_addstr(b, r->body_enc == BENC_MISSING ? "null" :
 		    r->body_enc == BENC_JSON || r->body_enc == BENC_NULL ?
 		    "\"json\"" : r->body_enc == BENC_TEXT ? "\"text\"" :
 		    "\"base64\"") == -1)
 			goto fail;
 	}
 	if (ok) {
-		if (buf_addstr(b, ",\"error\":null}\n") == -1)
+		if (KEY(b, ",\"error\":null}\n") == -1)
 			goto fail;
 		return 0;
 	}

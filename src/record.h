@@ -87,6 +87,13 @@ int	 json_string(struct buf *, const char *, size_t);
 int	 json_minified(struct buf *, const char *, size_t);
 bool	 json_parses(const char *, size_t);
 
+/* cJSON_PrintUnformatted into memory of malloc's (free() it). */
+struct cJSON;
+char	*json_print(const struct cJSON *);
+/* Give cJSON a bump arena that is reset whenever every cJSON allocation
+ * is freed: parsing a body then costs no malloc or free per node. */
+void	 json_arena_install(void);
+
 /* Copy url with any password replaced by "***". */
 int	 url_redacted(struct buf *, const char *, size_t);
 

@@ -43,7 +43,9 @@ struct job {
 	long		 attempts;	/* of this page */
 	long		 redirects;	/* of this attempt */
 	bool		 hop;		/* next start continues an attempt */
-	CURLU		*url;		/* owned: what the next start fetches */
+	char		*hop_url;	/* owned: what the next start fetches,
+					 * NULL = req.url */
+	CURLU		*url;		/* owned: hop_url parsed, made lazily */
 	char		*page_url;	/* owned: the page's URL, pages > 1 */
 	const char	*method;	/* borrowed: req, cfg or "GET" */
 	bool		 send_body;
@@ -263,6 +265,7 @@ job_free(struct job *j)
 	save_discard(j);
 	EVP_MD_CTX_free(j->sha);
 	curl_url_cleanup(j->url);
+	free(j->hop_url);
 	free(j->page_url);
 	free(j->origin);
 	free(j->hostkey);
@@ -311,21 +314,55 @@ remember_url(struct job *j, const char *url)
 	return 0;
 }
 
-/* Point the job at u (owned now) for its next hop or page. */
-static void
+/* The URL the job's next start fetches. */
+static const char *
+job_url(const struct job *j)
+{
+	return j->hop_url != NULL ? j->hop_url : j->req.url;
+}
+
+/* That URL parsed (made on first use: most requests never need it), or
+ * NULL when libcurl cannot parse it. */
+static CURLU *
+job_curlu(struct job *j)
+{
+	if (j->url == NULL && (j->url = curl_url()) != NULL &&
+	    curl_url_set(j->url, CURLUPART_URL, job_url(j),
+	    CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK) {
+		curl_url_cleanup(j->url);
+		j->url = NULL;
+	}
+	return j->url;
+}
+
+/* Point the job at u (owned now) for its next hop or page.  -1 if u
+ * cannot be printed back (out of memory). */
+static int
 job_target(struct job *j, CURLU *u)
 {
 	const struct config *c = j->s->cfg;
-	char *origin = origin_of(u);
+	char *origin, *str = NULL;
 
+	/* The request's own origin, found on the first move away from it. */
+	if (j->origin == NULL && job_curlu(j) != NULL)
+		j->origin = origin_of(j->url);
+	if (curl_url_get(u, CURLUPART_URL, &str, 0) != CURLUE_OK) {
+		curl_url_cleanup(u);
+		return -1;
+	}
+	free(j->hop_url);
+	j->hop_url = strdup(str);
+	curl_free(str);
 	curl_url_cleanup(j->url);
 	j->url = u;
+	origin = origin_of(u);
 	j->trusted = c->location_trusted || (origin != NULL &&
 	    j->origin != NULL && strcmp(origin, j->origin) == 0);
 	free(j->hostkey);
 	j->hostkey = c->per_host > 0 ? origin : NULL;
 	if (j->hostkey != origin)
 		free(origin);
+	return j->hop_url != NULL ? 0 : -1;
 }
 
 static struct job *
@@ -348,20 +385,16 @@ job_new(struct sched *s, struct request *r, int64_t seq)
 	j->send_body = j->req.has_body || c->has_data;
 	TAILQ_INSERT_TAIL(&s->jobs, j, all);
 	s->njobs++;
-	j->origin = origin_of(j->req.curlu);
-	u = curl_url_dup(j->req.curlu);
-	if (u == NULL || j->origin == NULL) {
-		curl_url_cleanup(u);
-		job_free(j);
-		return NULL;
-	}
-	job_target(j, u);
-	if (c->page != PAGE_NONE) {
+	j->trusted = true;
+	/* A URL libcurl cannot parse fails when its transfer starts. */
+	if (c->per_host > 0 && job_curlu(j) != NULL)
+		j->hostkey = origin_of(j->url);
+	if (c->page != PAGE_NONE && (u = job_curlu(j)) != NULL) {
 		if (curl_url_get(u, CURLUPART_URL, &first, 0) == CURLUE_OK)
 			remember_url(j, first);
 		curl_free(first);
 	}
-	if (c->page == PAGE_PARAM) {
+	if (c->page == PAGE_PARAM && (u = job_curlu(j)) != NULL) {
 		char *v = paginate_get_param(u, c->page_param);
 		long n;
 
@@ -369,11 +402,15 @@ job_new(struct sched *s, struct request *r, int64_t seq)
 		if (v != NULL && util_parse_long(v, -1000000000L, 1000000000L,
 		    &n) == 0)
 			j->page_num = n;
-		else if (paginate_set_param(u, c->page_param, "") == 0) {
-			char num[32];
+		else {
+			char num[32], *str = NULL;
 
 			snprintf(num, sizeof num, "%ld", j->page_num);
-			paginate_set_param(u, c->page_param, num);
+			if (paginate_set_param(u, c->page_param, num) == 0 &&
+			    curl_url_get(u, CURLUPART_URL, &str, 0) ==
+			    CURLUE_OK)
+				j->hop_url = strdup(str);
+			curl_free(str);
 		}
 		free(v);
 	}
@@ -599,7 +636,7 @@ start_job(struct sched *s, struct job *j)
 			j->page_start_us = now;
 	}
 	j->hop = false;
-	r.curlu = j->url;
+	r.url = job_url(j);
 	r.method = j->method;
 	r.run_headers = j->trusted;
 	if (j->trusted) {
@@ -962,6 +999,10 @@ follow(struct job *j, const struct xfer_res *res, char *msg, size_t len)
 		snprintf(msg, len, "more than %ld redirects", c->max_redirs);
 		return ERR_TOO_MANY_REDIRECTS;
 	}
+	if (job_curlu(j) == NULL) {
+		snprintf(msg, len, "cannot parse %.100s", job_url(j));
+		return ERR_INVALID_URL;
+	}
 	u = paginate_resolve(j->url, res->redirect_url, msg, len);
 	if (u == NULL)
 		return ERR_INVALID_URL;
@@ -989,7 +1030,12 @@ follow(struct job *j, const struct xfer_res *res, char *msg, size_t len)
 		j->method = "GET";
 		j->send_body = false;
 	}
-	job_target(j, u);
+	if (job_target(j, u) == -1) {
+		u = NULL;
+		snprintf(msg, len, "out of memory");
+		k = ERR_INPUT;
+		goto out;
+	}
 	u = NULL;
 	j->hop = true;
 out:
@@ -1065,8 +1111,13 @@ next_page(struct job *j, const struct xfer_res *res, const cJSON *tree,
 	char num[32];
 
 	*perr = ERR_NONE;
-	if (nitems == 0 || j->page >= c->max_pages)
+	if (nitems == 0 || j->page >= c->max_pages || c->page == PAGE_NONE)
 		return NULL;
+	if (job_curlu(j) == NULL) {
+		snprintf(msg, len, "cannot parse %.100s", job_url(j));
+		*perr = ERR_PAGINATION;
+		return NULL;
+	}
 	switch (c->page) {
 	case PAGE_NONE:
 		return NULL;
@@ -1125,7 +1176,7 @@ next_page(struct job *j, const struct xfer_res *res, const cJSON *tree,
 		if (cJSON_IsString(v))
 			str = strdup(v->valuestring);
 		else if (cJSON_IsNumber(v))
-			str = cJSON_PrintUnformatted(v);
+			str = json_print(v);
 		else {
 			snprintf(msg, len, "--cursor-field %s is not a string "
 			    "or number", c->cursor_field);
@@ -1241,7 +1292,7 @@ complete_page(struct job *j, const struct xfer_res *res, enum err_kind kind,
 		ir.saved = NULL;
 		k = 0;
 		cJSON_ArrayForEach(it, items) {
-			char *txt = cJSON_PrintUnformatted(it);
+			char *txt = json_print(it);
 
 			ir.item = txt ? txt : "null";
 			ir.item_index = k++;
@@ -1293,7 +1344,10 @@ complete_page(struct job *j, const struct xfer_res *res, enum err_kind kind,
 	}
 	if (c->page == PAGE_PARAM)
 		j->page_num++;
-	job_target(j, next);
+	if (job_target(j, next) == -1) {
+		job_fail(j, ERR_INPUT, "out of memory");
+		return;
+	}
 	enqueue(s, j, true);
 }
 

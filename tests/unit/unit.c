@@ -278,11 +278,18 @@ test_input_lines(void)
 	r = parse("gopher://h/", &made);
 	CHECK(r.err == ERR_UNSUPPORTED_PROTOCOL);
 	request_clear(&r);
+	/* ports are libcurl's to check, when the transfer starts */
 	r = parse("http://h:99999/", &made);
+	CHECK(r.err == ERR_NONE);
+	request_clear(&r);
+	r = parse("http:///x", &made);
 	CHECK(r.err == ERR_INVALID_URL);
 	request_clear(&r);
-	r = parse("http://h:abc/", &made);
+	r = parse("ht tp://h/", &made);
 	CHECK(r.err == ERR_INVALID_URL);
+	request_clear(&r);
+	r = parse("1http://h/", &made);
+	CHECK(r.err == ERR_UNSUPPORTED_PROTOCOL);
 	request_clear(&r);
 	r = parse("http://h/a b", &made);
 	CHECK(r.err == ERR_INVALID_URL);
