@@ -229,8 +229,10 @@ input_parse_line(const char *line, size_t len, const struct config *cfg,
 	if (len == 0 || *line == '#')
 		return 0;
 	memset(r, 0, sizeof(*r));
-	if (*line == '{')
-		return parse_json_request(line, len, r) == 0 ? 1 : 1;
+	if (*line == '{') {
+		parse_json_request(line, len, r);
+		return 1;
+	}
 	if (cfg != NULL && cfg->template != NULL) {
 		if (apply_template(cfg->template, line, len, &b) == -1) {
 			buf_free(&b);
@@ -474,7 +476,19 @@ input_next(struct input *in, struct request *r)
 			continue;
 		if (n == -1 && errno == EAGAIN)
 			return INPUT_AGAIN;
-		if (n <= 0) {
+		if (n == -1) {
+			/* The rest of this source is unknown: say so in a
+			 * record, then go on with the next source. */
+			memset(r, 0, sizeof(*r));
+			snprintf(r->errmsg, sizeof r->errmsg,
+			    "%s: read error: %s", strcmp(in->name, "-") == 0 ?
+			    "stdin" : in->name, strerror(errno));
+			r->err = ERR_INPUT;
+			r->index = in->count++;
+			close_source(in);
+			return INPUT_LINE;
+		}
+		if (n == 0) {
 			in->eof = true;
 			continue;
 		}

@@ -219,8 +219,6 @@ paginate_resolve(const void *base, const char *ref, char *err,
 	return u;
 }
 
-/* Split the query of u into its parameters; calls fn for each raw
- * "k=v" piece.  Used by get and set. */
 char *
 paginate_get_param(const void *u, const char *name)
 {

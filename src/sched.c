@@ -61,6 +61,7 @@ struct job {
 	size_t		 nseen;
 	/* --save */
 	int		 save_fd;
+	int		 save_errno;	/* why the last write failed */
 	char		*save_tmp;	/* owned */
 	EVP_MD_CTX	*sha;		/* owned */
 };
@@ -562,16 +563,18 @@ save_sink(void *owner, const char *p, size_t n)
 	struct job *j = owner;
 	ssize_t w;
 
-	if (j->save_fd < 0)
-		return -1;
-	if (EVP_DigestUpdate(j->sha, p, n) != 1)
+	j->save_errno = EIO;
+	if (j->save_fd < 0 || EVP_DigestUpdate(j->sha, p, n) != 1)
 		return -1;
 	while (n > 0) {
 		w = write(j->save_fd, p, n);
 		if (w == -1 && errno == EINTR)
 			continue;
-		if (w <= 0)
+		if (w <= 0) {
+			if (w == -1)
+				j->save_errno = errno;
 			return -1;
+		}
 		p += w;
 		n -= (size_t)w;
 	}
@@ -944,7 +947,8 @@ retry_wait(struct job *j, const struct xfer_res *res, enum err_kind kind)
 
 /* Classify a finished transfer: the error kind and its message. */
 static enum err_kind
-result_kind(const struct xfer_res *res, char *msg, size_t len)
+result_kind(const struct job *j, const struct xfer_res *res, char *msg,
+    size_t len)
 {
 	enum err_kind k;
 
@@ -963,7 +967,7 @@ result_kind(const struct xfer_res *res, char *msg, size_t len)
 	}
 	if (res->sink_failed) {
 		snprintf(msg, len, "--save: cannot write the body: %s",
-		    strerror(errno));
+		    strerror(j->save_errno));
 		return ERR_INPUT;
 	}
 	if (res->curl_code != 0) {
@@ -1363,7 +1367,7 @@ transfer_done(void *owner, struct xfer *x, const struct xfer_res *res)
 	j->x = NULL;
 	s->inflight--;
 	host_take(s, j, -1);
-	kind = result_kind(res, msg, sizeof msg);
+	kind = result_kind(j, res, msg, sizeof msg);
 	if (kind == ERR_NONE && s->cfg->location && res->redirect_url != NULL &&
 	    (res->status == 301 || res->status == 302 || res->status == 303 ||
 	    res->status == 307 || res->status == 308)) {

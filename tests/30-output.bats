@@ -163,3 +163,26 @@ teardown_file() { fixture_stop; }
 	run --separate-stderr "$VOLLEY" --resume "$f" -o "$BATS_TEST_TMPDIR/other" "$BASE/json"
 	assert_failure 2
 }
+
+@test "output: --progress draws on stderr even off a terminal; --no-progress and -q do not" {
+	run --separate-stderr "$VOLLEY" --progress --body none "$BASE/delay/800"
+	assert_success
+	[[ $stderr == *"0 done, 1 running"* ]]
+	run --separate-stderr "$VOLLEY" --progress -q --body none "$BASE/delay/600"
+	assert_success
+	[ -z "$stderr" ]
+	run --separate-stderr "$VOLLEY" --no-progress --body none "$BASE/delay/600"
+	[ -z "$stderr" ]
+}
+
+@test "output: --save reports a body it cannot write as an input error" {
+	dir=$BATS_TEST_TMPDIR/full
+	mkdir "$dir"
+	# the temporary file of request 0 leads to a full disk
+	ln -s /dev/full "$dir/.0.part"
+	run --separate-stderr "$VOLLEY" --save "$dir" "$BASE/bytes/100000" "$BASE/json"
+	assert_failure 1
+	echo "${lines[0]}" | jq -e '.error.kind == "input" and (.error.message | test("--save.*No space"))'
+	echo "${lines[1]}" | jq -e '.ok and .saved != null'
+	[ ! -e "$dir/0" ]
+}

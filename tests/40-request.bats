@@ -8,11 +8,8 @@ setup_file() {
 	fixture_start
 	# A TLS server with a self-signed certificate, for -k and --cacert.
 	TLS_DIR=$BATS_FILE_TMPDIR/tls
-	mkdir -p "$TLS_DIR"
-	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
-		-addext subjectAltName=DNS:localhost,IP:127.0.0.1 \
-		-keyout "$TLS_DIR/key.pem" -out "$TLS_DIR/cert.pem" 2>/dev/null
-	TLS_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	tls_cert "$TLS_DIR"
+	TLS_PORT=$(free_port)
 	(cd "$TLS_DIR" && exec timeout 600 openssl s_server -quiet -accept "127.0.0.1:$TLS_PORT" \
 		-cert cert.pem -key key.pem -WWW </dev/null >/dev/null 2>&1) &
 	TLS_PID=$!

@@ -7,8 +7,6 @@ load helper
 setup_file() { fixture_start; }
 teardown_file() { fixture_stop; }
 
-ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
-
 @test "limits: --rate 20/s spreads 30 requests over about 1.5 s while -c and --per-host hold" {
 	fixture_reset
 	base=$(fixture_stats | jq .inflight)

@@ -7,8 +7,6 @@ load helper
 setup_file() { fixture_start; }
 teardown_file() { fixture_stop; }
 
-ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
-
 # Wait (at most 10 s) until the fixture has $1 requests in flight.
 wait_inflight() {
 	local i

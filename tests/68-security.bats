@@ -8,11 +8,8 @@ load helper
 setup_file() {
 	fixture_start
 	NG=$BATS_FILE_TMPDIR/nginx
-	mkdir -p "$NG"
-	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
-		-addext subjectAltName=DNS:localhost,IP:127.0.0.1 \
-		-keyout "$NG/key.pem" -out "$NG/cert.pem" 2>/dev/null
-	NG_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	tls_cert "$NG"
+	NG_PORT=$(free_port)
 	cat >"$NG/nginx.conf" <<-EOF
 	worker_processes 1;
 	pid $NG/nginx.pid;

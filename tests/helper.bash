@@ -93,3 +93,22 @@ fixture_raw() {
 		printf "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" "$2" >&5
 		cat <&5' fixture_raw "$FIXTURE_RAW_PORT" "$1"
 }
+
+# Milliseconds since $1, a `date +%s%N` reading.
+ms_since() {
+	echo $(( ($(date +%s%N) - $1) / 1000000 ))
+}
+
+# Print a free TCP port on 127.0.0.1.
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# Make a self-signed certificate for localhost and 127.0.0.1 in $1:
+# cert.pem and key.pem.
+tls_cert() {
+	mkdir -p "$1"
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
+		-addext subjectAltName=DNS:localhost,IP:127.0.0.1 \
+		-keyout "$1/key.pem" -out "$1/cert.pem" 2>/dev/null
+}
