@@ -222,7 +222,7 @@ input_parse_line(const char *line, size_t len, const struct config *cfg,
 	while (len > 0 && (line[len - 1] == '\r' || line[len - 1] == ' ' ||
 	    line[len - 1] == '\t'))
 		len--;
-	while (len > 0 && (*line == ' ' || *line == '\t')) {
+	while (len > 0 && (*line == ' ' || *line == '\t' || *line == '\r')) {
 		line++;
 		len--;
 	}

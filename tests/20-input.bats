@@ -192,3 +192,48 @@ teardown_file() { fixture_stop; }
 	run --separate-stderr "$VOLLEY" "http://[::1]:$FIXTURE_PORT/json"
 	assert_success
 }
+
+@test "input: a 65,536-byte host and an IDN host give records, not crashes" {
+	host=$(head -c 65536 /dev/zero | tr '\0' 'a')
+	printf 'http://%s/x\nhttp://bücher.invalid/\n%s\n' "$host" "$BASE/json" >"$BATS_TEST_TMPDIR/in"
+	run --separate-stderr "$VOLLEY" -t 10s --body none -i "$BATS_TEST_TMPDIR/in"
+	assert_failure 1
+	[ "${#lines[@]}" -eq 3 ]
+	echo "${lines[0]}" | jq -e '.ok == false and (.error.kind | IN("invalid_url", "dns"))'
+	echo "${lines[1]}" | jq -e '.ok == false and (.error.kind | IN("dns", "timeout", "invalid_url"))'
+	echo "${lines[2]}" | jq -e '.ok'
+}
+
+@test "input: fuzzed lines give exactly one record per request line, all valid JSON" {
+	python3 - "$BATS_TEST_TMPDIR/in" "$BASE" <<-'EOF'
+	import random, sys
+	rnd = random.Random(1234)
+	pieces = [b"http://", b"https://", b"ftp://", b"{", b"}", b'"url"', b":", b"#", b" ",
+	          b"\t", b"\r", b"\x00", b"\xff", b"\xc3\xa9", b"\xef\xbb\xbf", b"/", b"?", b"%",
+	          b"@", b"[::1]", b"127.0.0.1", b":99999", b"\\", b'"', b"\x1b", b"\xe2\x80\xa8",
+	          sys.argv[2].encode() + b"/json", b"\n"]
+	with open(sys.argv[1], "wb") as f:
+	    for _ in range(600):
+	        f.write(b"".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12))) + b"\n")
+	EOF
+	# the request lines by volley's rules: trimmed of spaces, tabs and CR,
+	# not blank, not a comment
+	want=$(python3 - "$BATS_TEST_TMPDIR/in" <<-'EOF'
+	import sys
+	data = open(sys.argv[1], "rb").read()
+	n = 0
+	for i, line in enumerate(data.split(b"\n")[:-1]):
+	    if i == 0 and line.startswith(b"\xef\xbb\xbf"):
+	        line = line[3:]
+	    line = line.strip(b" \t\r")
+	    if line and not line.startswith(b"#"):
+	        n += 1
+	print(n)
+	EOF
+	)
+	run --separate-stderr "$VOLLEY" -t 3s --connect-timeout 1s --body none -c 100 -i "$BATS_TEST_TMPDIR/in"
+	[ "$status" -le 1 ]
+	[ "${#lines[@]}" -eq "$want" ]
+	printf '%s\n' "$output" | iconv -f UTF-8 -t UTF-8 >/dev/null
+	jq -s -e --argjson n "$want" 'length == $n and ([.[].index] == [range(0;$n)])' <<<"$output"
+}

@@ -143,3 +143,17 @@ pages() { jq -r '"\(.index):\(.page)"' <<<"$output"; }
 	run jq -r '.method' <<<"$output"
 	assert_output "$(printf 'POST\nGET')"
 }
+
+@test "pagination: memory does not grow with the number of pages" {
+	# one chain of 50 pages and one of 5000: the same peak RSS
+	for n in 50 5000; do
+		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=4" \
+		/usr/bin/time -f %M -o "$BATS_TEST_TMPDIR/rss.$n" "$VOLLEY" --body none --max-pages 100000 \
+			--page-param page --items /items "$BASE/pg/num?n=$((n - 1))" >"$BATS_TEST_TMPDIR/out.$n"
+		[ "$(wc -l <"$BATS_TEST_TMPDIR/out.$n")" -eq "$n" ]
+	done
+	small=$(tail -n 1 "$BATS_TEST_TMPDIR/rss.50")
+	big=$(tail -n 1 "$BATS_TEST_TMPDIR/rss.5000")
+	echo "peak RSS: 50 pages $small KB, 5000 pages $big KB"
+	[ "$big" -le $(( small * 5 / 4 + 2048 )) ]
+}

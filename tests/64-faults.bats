@@ -98,3 +98,47 @@ teardown_file() { fixture_stop; }
 	assert_failure 1
 	echo "$output" | jq -e '.attempts == 3 and .error.kind == "timeout"'
 }
+
+@test "faults: fuzzed server responses give one valid record each, no crash" {
+	port=$(free_port)
+	python3 - "$port" >"$BATS_TEST_TMPDIR/fuzz.out" 2>&1 <<-'EOF' &
+	import random, socket, socketserver, sys, threading, time
+	pieces = [b"HTTP/1.1 200 OK\r\n", b"HTTP/1.0 404 X\r\n", b"HTTP/2 200\r\n", b"HTTP/1.1 99999\r\n",
+	          b"Content-Length: 5\r\n", b"Content-Length: -1\r\n", b"Content-Length: 99999999999999999999\r\n",
+	          b"Transfer-Encoding: chunked\r\n", b"Content-Encoding: gzip\r\n", b"Location: ftp://x/\r\n",
+	          b"Content-Type: application/json\r\n", b"X: \x00\xff\x1b\r\n", b"\r\n", b"\r\n\r\n",
+	          b"5\r\nhello\r\n0\r\n\r\n", b"zz\r\n", b"{\"a\":", b"\xff\xfe\x00", b"\n", b"hello"]
+	class H(socketserver.BaseRequestHandler):
+	    def handle(self):
+	        self.request.settimeout(5)
+	        data = b""
+	        try:
+	            while b"\r\n\r\n" not in data:
+	                chunk = self.request.recv(65536)
+	                if not chunk:
+	                    return
+	                data += chunk
+	            seed = int(data.split(b" ")[1].rsplit(b"/", 1)[-1] or 0)
+	            rnd = random.Random(seed)
+	            self.request.sendall(b"".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 15))))
+	        except (OSError, ValueError, IndexError):
+	            pass
+	class S(socketserver.ThreadingTCPServer):
+	    allow_reuse_address = True
+	    daemon_threads = True
+	srv = S(("127.0.0.1", int(sys.argv[1])), H)
+	threading.Timer(120, srv.shutdown).start()
+	print("ready", flush=True)
+	srv.serve_forever()
+	EOF
+	fuzz_pid=$!
+	for _ in $(seq 1 100); do grep -q ready "$BATS_TEST_TMPDIR/fuzz.out" && break; sleep 0.05; done
+	seq 1 300 | sed "s|^|http://127.0.0.1:$port/f/|" >"$BATS_TEST_TMPDIR/in"
+	run --separate-stderr "$VOLLEY" -L --compressed -t 3s -c 50 -i "$BATS_TEST_TMPDIR/in"
+	kill "$fuzz_pid" 2>/dev/null || true
+	[ "$status" -le 1 ]
+	[ "${#lines[@]}" -eq 300 ]
+	printf '%s\n' "$output" | iconv -f UTF-8 -t UTF-8 >/dev/null
+	jq -s -e 'length == 300 and [.[].index] == [range(0;300)]
+		and all(.[]; .ok == (.error == null) and (.error == null or (.error.message | length > 0)))' <<<"$output"
+}

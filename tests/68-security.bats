@@ -26,6 +26,7 @@ setup_file() {
 	    keepalive_requests 5;
 	    location /down { return 302 http://127.0.0.1:$FIXTURE_PORT/json; }
 	    location /same { return 302 /item; }
+	    location /rst { return 444; }
 	    location / { default_type application/json; return 200 '{"ok":true}'; }
 	  }
 	}
@@ -79,4 +80,14 @@ teardown_file() {
 	jq -s -e '[.[] | select(.ok)] | length >= 180' <<<"$recs"
 	jq -s -e 'all(.[]; .ok or (.error.kind | IN("read", "protocol")))' <<<"$recs"
 	jq -s -e '[.[] | select(.ok) | .http_version] | unique == ["2"]' <<<"$recs"
+}
+
+@test "http2: a stream reset (RST_STREAM) fails only that record" {
+	run --separate-stderr bash -c "for i in \$(seq 1 9); do echo https://127.0.0.1:$NG_PORT/a/\$i; done; echo https://127.0.0.1:$NG_PORT/rst; for i in \$(seq 1 9); do echo https://127.0.0.1:$NG_PORT/b/\$i; done" 
+	urls=$output
+	run --separate-stderr bash -c "'$VOLLEY' -c 4 --cacert '$NG/cert.pem' --body none <<<'$urls'"
+	assert_failure 1
+	[ "${#lines[@]}" -eq 19 ]
+	echo "${lines[9]}" | jq -e '.ok == false and (.error.kind | IN("protocol", "read"))'
+	jq -s -e '[.[] | select(.ok)] | length == 18' <<<"$output"
 }
