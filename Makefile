@@ -34,6 +34,7 @@ HDR  = src/cli.h src/util.h src/input.h src/engine.h src/sched.h \
        src/paginate.h src/record.h src/output.h
 OBJ  = $(SRC:src/%.c=build/%.o)
 SOBJ = $(SRC:src/%.c=build-san/%.o)
+HDR += src/failalloc.h
 UNIT_SRC = src/util.c src/input.c src/paginate.c src/record.c src/cli.c
 UNIT_HDR = $(HDR)
 
@@ -59,7 +60,20 @@ build-san/%.o: src/%.c $(HDR) Makefile
 	@echo "  CC      $< (san)"
 	$(Q)$(CC) $(ALL_CFLAGS) $(SANFLAGS) -c -o $@ $<
 
-sanitize: volley-san tests/unit/unit-san tests/server/fixture
+sanitize: volley-san tests/unit/unit-san tests/server/fixture volley-fa
+
+# The sanitizer build again, with allocation-failure injection
+# (src/failalloc.c): VOLLEY_FAILALLOC=N fails the Nth allocation.
+FAOBJ = $(SRC:src/%.c=build-fa/%.o) build-fa/failalloc.o
+FAWRAP = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=strndup
+volley-fa: $(FAOBJ)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(SANFLAGS) $(FAWRAP) -o $@ $(FAOBJ) $(LIBS)
+
+build-fa/%.o: src/%.c $(HDR) src/failalloc.h Makefile
+	@mkdir -p build-fa
+	@echo "  CC      $< (fa)"
+	$(Q)$(CC) $(ALL_CFLAGS) $(SANFLAGS) -DVOLLEY_FAILALLOC -c -o $@ $<
 
 tests/server/fixture: tests/server/fixture.c Makefile
 	@echo "  CC      $<"
@@ -74,11 +88,12 @@ tests/unit/unit-san: tests/unit/unit.c $(UNIT_SRC) $(UNIT_HDR) Makefile
 	$(Q)$(CC) $(ALL_CFLAGS) $(SANFLAGS) -Isrc -o $@ tests/unit/unit.c $(UNIT_SRC) $(LIBS)
 
 # The README's test command.  BATS_FLAGS=--tap for CI.
-test: volley tests/server/fixture tests/unit/unit
+test: volley volley-fa tests/server/fixture tests/unit/unit
 	bats $(BATS_FLAGS) tests
 
 test-san: sanitize
 	VOLLEY=$(CURDIR)/volley-san UNIT=$(CURDIR)/tests/unit/unit-san \
+	VOLLEY_FA=$(CURDIR)/volley-fa \
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	bats $(BATS_FLAGS) tests
@@ -123,7 +138,8 @@ uninstall:
 	  $(DESTDIR)$(FISHCOMPDIR)/volley.fish
 
 clean:
-	rm -rf build build-san volley volley-san tests/server/fixture \
+	rm -rf build build-san build-fa volley volley-san volley-fa \
+	  tests/server/fixture \
 	  tests/unit/unit tests/unit/unit-san
 
 .PHONY: all sanitize test test-san demo bench deps bench-deps check-man \

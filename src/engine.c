@@ -142,17 +142,21 @@ socket_cb(CURL *easy, curl_socket_t s, int what, void *userp, void *socketp)
 
 	if (what == CURL_POLL_REMOVE) {
 		if (sk != NULL) {
-			event_free(sk->ev);
+			if (sk->ev != NULL)
+				event_free(sk->ev);
 			free(sk);
 		}
 		return 0;
 	}
+	/* Out of memory here, the socket goes unwatched and its transfer
+	 * ends at its timeout.  Returning -1 instead would make 7.88 abort
+	 * every transfer, and it can crash doing so. */
 	kind = (short)(EV_PERSIST | (what & CURL_POLL_IN ? EV_READ : 0) |
 	    (what & CURL_POLL_OUT ? EV_WRITE : 0));
 	if (sk == NULL) {
 		sk = calloc(1, sizeof(*sk));
 		if (sk == NULL)
-			return -1;
+			return 0;
 		sk->e = e;
 		curl_multi_assign(e->multi, s, sk);
 	} else if (sk->ev != NULL) {
@@ -160,8 +164,10 @@ socket_cb(CURL *easy, curl_socket_t s, int what, void *userp, void *socketp)
 		sk->ev = NULL;
 	}
 	sk->ev = event_new(e->base, s, kind, event_cb, e);
-	if (sk->ev == NULL || event_add(sk->ev, NULL) == -1)
-		return -1;
+	if (sk->ev != NULL && event_add(sk->ev, NULL) == -1) {
+		event_free(sk->ev);
+		sk->ev = NULL;
+	}
 	return 0;
 }
 

@@ -11,6 +11,9 @@
  *   util.c      buffers, durations, sizes, UTF-8, base64
  * main() wires them together and alone decides the exit status. */
 #include "cli.h"
+#ifdef VOLLEY_FAILALLOC
+#include "failalloc.h"
+#endif
 #include "input.h"
 #include "output.h"
 #include "record.h"
@@ -155,6 +158,9 @@ main(int argc, char **argv)
 	int fd = -1, status = EXIT_USAGE;
 	size_t window;
 
+#ifdef VOLLEY_FAILALLOC
+	failalloc_install();
+#endif
 	setlocale(LC_ALL, "");
 	setlocale(LC_NUMERIC, "C");
 	out_closed = guard_std_fds();
@@ -182,7 +188,9 @@ main(int argc, char **argv)
 		status = EXIT_OUTPUT;
 		goto done;
 	}
+#ifndef VOLLEY_FAILALLOC
 	json_arena_install();
+#endif
 	fit_fd_limit(&cfg);
 	if (cfg.resume != NULL && resume_load(&rs, cfg.resume, err,
 	    sizeof err) == -1) {

@@ -581,18 +581,26 @@ save_sink(void *owner, const char *p, size_t n)
 	return 0;
 }
 
-static void
+/* The file name of this page's body (or its temporary name).  0 or -1
+ * with errno set. */
+static int
 save_name(struct job *j, struct buf *b, bool tmp)
 {
 	const struct config *c = j->s->cfg;
+	int rc;
 
 	buf_reset(b);
 	if (j->page > 1)
-		buf_printf(b, "%s/%s%lld.%ld%s", c->save_dir, tmp ? "." : "",
+		rc = buf_printf(b, "%s/%s%lld.%ld%s", c->save_dir, tmp ? "." : "",
 		    (long long)j->req.index, j->page, tmp ? ".part" : "");
 	else
-		buf_printf(b, "%s/%s%lld%s", c->save_dir, tmp ? "." : "",
+		rc = buf_printf(b, "%s/%s%lld%s", c->save_dir, tmp ? "." : "",
 		    (long long)j->req.index, tmp ? ".part" : "");
+	if (rc == -1 || b->data == NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
 }
 
 /* Open (or empty) the temporary file for this hop's body. */
@@ -611,7 +619,8 @@ save_open(struct job *j)
 			return -1;
 		return 0;
 	}
-	save_name(j, &b, true);
+	if (save_name(j, &b, true) == -1)
+		return -1;
 	j->save_fd = open(b.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 	    0644);
 	if (j->save_fd < 0) {
@@ -1070,26 +1079,28 @@ record_body(struct sched *s, struct record *r, const struct xfer_res *res,
 	}
 }
 
-/* Finish --save for this page: rename into place, fill the record. */
+/* Finish --save for this page: rename into place, fill the record.  A
+ * body that cannot be finished makes the record an error: it must not
+ * look saved, nor vanish without a word. */
 static void
-save_finish(struct job *j, struct record *r, struct buf *path,
-    char *hex)
+save_finish(struct job *j, struct record *r, struct buf *path, char *hex,
+    char *msg, size_t len)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0, i;
+	int fd = j->save_fd;
 
-	if (j->save_fd < 0 || j->save_tmp == NULL)
+	if (fd < 0 || j->save_tmp == NULL)
 		return;
-	if (r->status == 0 || EVP_DigestFinal_ex(j->sha, md, &n) != 1 ||
-	    close(j->save_fd) == -1) {
-		j->save_fd = -1;
-		save_discard(j);
-		return;
-	}
 	j->save_fd = -1;
-	save_name(j, path, false);
-	if (rename(j->save_tmp, path->data) == -1) {
+	if (EVP_DigestFinal_ex(j->sha, md, &n) != 1 || close(fd) == -1 ||
+	    save_name(j, path, false) == -1 ||
+	    rename(j->save_tmp, path->data) == -1) {
+		snprintf(msg, len, "--save: cannot finish the file: %s",
+		    strerror(errno));
 		save_discard(j);
+		r->err = ERR_INPUT;
+		r->errmsg = msg;
 		return;
 	}
 	free(j->save_tmp);
@@ -1218,6 +1229,7 @@ complete_page(struct job *j, const struct xfer_res *res, enum err_kind kind,
 	long nitems = -1, k;
 	enum err_kind chain_err = ERR_NONE;
 	char chain_msg[256] = "", body_msg[64], hex[2 * EVP_MAX_MD_SIZE + 1];
+	char save_msg[128];
 	struct buf path = {0};
 	CURLU *next = NULL;
 	char *next_url = NULL;	/* owned until it becomes j->page_url */
@@ -1247,8 +1259,9 @@ complete_page(struct job *j, const struct xfer_res *res, enum err_kind kind,
 		record_body(s, &r, res, s->need_tree && kind == ERR_NONE &&
 		    res->body_len > 0 ? (tree != NULL) : -1, body_msg,
 		    sizeof body_msg);
-	if (c->save_dir != NULL && (r.err == ERR_NONE || r.err == ERR_HTTP))
-		save_finish(j, &r, &path, hex);
+	if (c->save_dir != NULL && res->status > 0 && (r.err == ERR_NONE ||
+	    r.err == ERR_HTTP))
+		save_finish(j, &r, &path, hex, save_msg, sizeof save_msg);
 	else
 		save_discard(j);
 
