@@ -58,7 +58,7 @@ struct job {
 	int64_t		 attempt_start_us;
 	long		 page_num;	/* --page-param value */
 	uint64_t	*seen;		/* owned: hashes of page URLs */
-	size_t		 nseen;
+	size_t		 nseen, seen_cap;
 	/* --save */
 	int		 save_fd;
 	int		 save_errno;	/* why the last write failed */
@@ -307,10 +307,15 @@ remember_url(struct job *j, const char *url)
 	for (i = 0; i < j->nseen; i++)
 		if (j->seen[i] == h)
 			return 1;
-	p = realloc(j->seen, (j->nseen + 1) * sizeof(*p));
-	if (p == NULL)
-		return -1;
-	j->seen = p;
+	if (j->nseen == j->seen_cap) {
+		size_t cap = j->seen_cap ? j->seen_cap * 2 : 8;
+
+		p = realloc(j->seen, cap * sizeof(*p));
+		if (p == NULL)
+			return -1;
+		j->seen = p;
+		j->seen_cap = cap;
+	}
 	j->seen[j->nseen++] = h;
 	return 0;
 }
