@@ -320,6 +320,18 @@ config_defaults(struct config *c)
 	c->max_body = 10u << 20;
 }
 
+/* An RFC 6901 pointer: "" or "/..." with ~ only as ~0 or ~1. */
+static bool
+valid_pointer(const char *p)
+{
+	if (*p != '\0' && *p != '/')
+		return false;
+	for (; *p; p++)
+		if (*p == '~' && p[1] != '0' && p[1] != '1')
+			return false;
+	return true;
+}
+
 static int
 set_page_style(struct config *c, enum page_style s)
 {
@@ -637,6 +649,18 @@ cli_parse(int argc, char **argv, struct config *c, char *err, size_t errlen)
 	}
 	c->urls = argv + optind;
 	c->nurls = (size_t)(argc - optind);
+
+	{
+		const char *ptrs[][2] = {{"--next-field", c->next_field},
+		    {"--cursor-field", c->cursor_field},
+		    {"--items", c->items}};
+
+		for (i = 0; i < 3; i++)
+			if (ptrs[i][1] != NULL && !valid_pointer(ptrs[i][1]))
+				return usage_err(err, errlen, "%s: '%s' is not a "
+				    "JSON pointer (\"\", or /a/b with ~0 and ~1 "
+				    "escapes)", ptrs[i][0], ptrs[i][1]);
+	}
 
 	if (c->page == PAGE_CURSOR && c->cursor_field == NULL)
 		return usage_err(err, errlen,

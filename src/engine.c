@@ -14,7 +14,10 @@
 
 #include <curl/curl.h>
 #include <event2/event.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,7 +83,7 @@ struct engine {
 	struct event	*idle;		/* lowest priority */
 	void		(*idle_cb)(void *);
 	void		*idle_arg;
-	struct event	*sigint, *sigterm;
+	struct event	*sigint;	/* the signal pipe */
 	void		(*sig_cb)(void *, int);
 	void		*sig_arg;
 };
@@ -633,26 +636,76 @@ engine_when_idle(struct engine *e, void (*cb)(void *), void *arg)
 		event_active(e->idle, EV_TIMEOUT, 0);
 }
 
+/* SIGINT and SIGTERM: our own handler, without SA_RESTART, so that a
+ * write blocked on a reader that does not read is interrupted too (with
+ * libevent's, which restarts, it would swallow the signal).  The handler
+ * records the signal and wakes the loop through a pipe; a second signal
+ * exits at once, whatever the loop is doing. */
+static volatile sig_atomic_t caught;
+static int sig_pipe[2] = {-1, -1};
+
 static void
-signal_fired(evutil_socket_t signo, short what, void *arg)
+on_os_signal(int signo)
+{
+	int saved = errno;
+	char b = (char)signo;
+
+	if (caught != 0)
+		_exit(128 + signo);
+	caught = signo;
+	if (write(sig_pipe[1], &b, 1) < 0) {
+		/* the loop reads caught anyway when it wakes */
+	}
+	errno = saved;
+}
+
+volatile sig_atomic_t *
+engine_signal_flag(void)
+{
+	return &caught;
+}
+
+static void
+signal_fired(evutil_socket_t fd, short what, void *arg)
 {
 	struct engine *e = arg;
+	char b[16];
 
-	e->sig_cb(e->sig_arg, (int)signo);
+	while (read(fd, b, sizeof b) > 0)
+		;
+	if (caught != 0)
+		e->sig_cb(e->sig_arg, (int)caught);
 }
 
 int
 engine_on_signals(struct engine *e, void (*cb)(void *, int), void *arg)
 {
+	struct sigaction sa;
+
 	e->sig_cb = cb;
 	e->sig_arg = arg;
-	e->sigint = evsignal_new(e->base, SIGINT, signal_fired, e);
-	e->sigterm = evsignal_new(e->base, SIGTERM, signal_fired, e);
-	if (e->sigint == NULL || e->sigterm == NULL ||
+	if (sig_pipe[0] == -1) {
+		int i;
+
+		if (pipe(sig_pipe) == -1)
+			return -1;
+		for (i = 0; i < 2; i++)
+			if (fcntl(sig_pipe[i], F_SETFL, O_NONBLOCK) == -1 ||
+			    fcntl(sig_pipe[i], F_SETFD, FD_CLOEXEC) == -1)
+				return -1;
+	}
+	e->sigint = event_new(e->base, sig_pipe[0], EV_READ | EV_PERSIST,
+	    signal_fired, e);
+	if (e->sigint == NULL ||
 	    event_priority_set(e->sigint, PRIO_SIGNAL) == -1 ||
-	    event_priority_set(e->sigterm, PRIO_SIGNAL) == -1 ||
-	    event_add(e->sigint, NULL) == -1 ||
-	    event_add(e->sigterm, NULL) == -1)
+	    event_add(e->sigint, NULL) == -1)
+		return -1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_os_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0;	/* no SA_RESTART: see above */
+	if (sigaction(SIGINT, &sa, NULL) == -1 ||
+	    sigaction(SIGTERM, &sa, NULL) == -1)
 		return -1;
 	return 0;
 }
@@ -669,9 +722,35 @@ engine_stop(struct engine *e)
 	event_base_loopbreak(e->base);
 }
 
+/* libevent keeps pending timers in a heap that grows (reallocates) when
+ * a timer is added past its size.  Grow it once now, for every timer
+ * the run can have, so that arming a timer later never allocates: a
+ * failed evtimer_add in libcurl's timer callback would stall the run. */
+static int
+reserve_timers(struct event_base *base, size_t n)
+{
+	struct event **evs = calloc(n, sizeof(*evs));
+	struct timeval tv = {3600, 0};
+	size_t i;
+	int rc = 0;
+
+	if (evs == NULL)
+		return -1;
+	for (i = 0; i < n && rc == 0; i++) {
+		evs[i] = evtimer_new(base, fire_timer, NULL);
+		if (evs[i] == NULL || evtimer_add(evs[i], &tv) == -1)
+			rc = -1;
+	}
+	for (i = 0; i < n; i++)
+		if (evs[i] != NULL)
+			event_free(evs[i]);
+	free(evs);
+	return rc;
+}
+
 struct engine *
-engine_new(const struct config *c, engine_done_fn done, char *err,
-    size_t errlen)
+engine_new(const struct config *c, size_t timers, engine_done_fn done,
+    char *err, size_t errlen)
 {
 	struct engine *e = calloc(1, sizeof(*e));
 	bool failed = false;
@@ -693,7 +772,8 @@ engine_new(const struct config *c, engine_done_fn done, char *err,
 	e->timer = evtimer_new(e->base, timer_event_cb, e);
 	e->idle = event_new(e->base, -1, 0, idle_fired, e);
 	if (e->multi == NULL || e->share == NULL || e->timer == NULL ||
-	    e->idle == NULL || event_priority_set(e->idle, PRIO_IDLE) == -1)
+	    e->idle == NULL || event_priority_set(e->idle, PRIO_IDLE) == -1 ||
+	    reserve_timers(e->base, timers) == -1)
 		goto oom;
 	/* TLS sessions and DNS answers outlive a single easy handle. */
 	curl_share_setopt(e->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
@@ -777,8 +857,6 @@ engine_free(struct engine *e)
 		event_free(e->watch);
 	if (e->sigint != NULL)
 		event_free(e->sigint);
-	if (e->sigterm != NULL)
-		event_free(e->sigterm);
 	if (e->base != NULL)
 		event_base_free(e->base);
 	curl_slist_free_all(e->run_headers);

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <signal.h>
 #include <stdint.h>
 
 #include "cli.h"
@@ -56,9 +57,10 @@ struct xfer_res {
 typedef void	(*engine_done_fn)(void *owner, struct xfer *,
 		    const struct xfer_res *);
 
-/* The engine owns the event loop.  done is called once per transfer. */
-struct engine	*engine_new(const struct config *, engine_done_fn,
-		    char *err, size_t errlen);
+/* The engine owns the event loop.  done is called once per transfer.
+ * timers: how many timers the caller may have armed at once. */
+struct engine	*engine_new(const struct config *, size_t timers,
+		    engine_done_fn, char *err, size_t errlen);
 void		 engine_free(struct engine *);
 /* Run the loop until engine_stop or nothing is left to wait for. */
 int		 engine_loop(struct engine *);
@@ -78,9 +80,12 @@ int		 engine_watch(struct engine *, int fd, void (*cb)(void *),
 /* Call cb once the loop has nothing else ready to run. */
 void		 engine_when_idle(struct engine *, void (*cb)(void *),
 		    void *arg);
-/* Call cb(arg, signo) on SIGINT and SIGTERM. */
+/* Call cb(arg, signo) on SIGINT and SIGTERM; a second one exits at
+ * once.  The flag holds the signal caught, for a write that it
+ * interrupts (see output_set_interrupt). */
 int		 engine_on_signals(struct engine *,
 		    void (*cb)(void *, int), void *arg);
+volatile sig_atomic_t *engine_signal_flag(void);
 
 /* Start a transfer for owner: the xfer (valid until its done callback
  * returns or engine_cancel), or NULL with err filled. */

@@ -95,6 +95,22 @@ is_token(const char *s)
 	return true;
 }
 
+/* Does s[0..n) contain the string needle? */
+static bool
+holds(const char *s, size_t n, const char *needle)
+{
+	size_t k = strlen(needle);
+	const char *p = s, *end = s + n;
+
+	while ((size_t)(end - p) >= k &&
+	    (p = memchr(p, needle[0], (size_t)(end - p) - k + 1)) != NULL) {
+		if (memcmp(p, needle, k) == 0)
+			return true;
+		p++;
+	}
+	return false;
+}
+
 static int
 parse_json_request(const char *line, size_t len, struct request *r)
 {
@@ -103,6 +119,13 @@ parse_json_request(const char *line, size_t len, struct request *r)
 
 	if (!utf8_valid(line, len)) {
 		req_error(r, ERR_INPUT, "JSON request line is not valid UTF-8");
+		return 0;
+	}
+	/* cJSON decodes \u0000 into a NUL, which would cut the string short
+	 * (a URL or a body fetched other than as written). */
+	if (holds(line, len, "\\u0000")) {
+		req_error(r, ERR_INPUT,
+		    "JSON request line holds \\u0000 (a NUL character)");
 		return 0;
 	}
 	root = cJSON_ParseWithLengthOpts(line, len, &end, 0);

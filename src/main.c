@@ -202,10 +202,7 @@ main(int argc, char **argv)
 		status = EXIT_OUTPUT;
 		goto done;
 	}
-	/* The gather window: 4 x -c requests, at least 64. */
-	window = (size_t)cfg.concurrency * 4;
-	if (window < 64)
-		window = 64;
+	window = sched_window(&cfg);
 	in = input_new(&cfg);
 	out = output_new(&cfg, fd, window);
 	if (in == NULL || out == NULL) {

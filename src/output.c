@@ -5,6 +5,8 @@
 #include "record.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +36,8 @@ struct output {
 	enum output_state state;
 	int		 err;
 	bool		 in_direct;	/* output_begin handed out stream */
+	volatile sig_atomic_t *interrupt; /* borrowed, may be NULL */
+	bool		 nonblocking;	/* set once after a signal */
 	size_t		 mark;		/* stream length at output_begin */
 };
 
@@ -74,10 +78,33 @@ output_free(struct output *o)
 	free(o);
 }
 
+void
+output_set_interrupt(struct output *o, volatile sig_atomic_t *flag)
+{
+	o->interrupt = flag;
+}
+
 bool
 output_admits(const struct output *o, int64_t seq)
 {
 	return !o->gather || seq < o->head + (int64_t)o->window;
+}
+
+/* After SIGINT/SIGTERM a reader that does not read must not hold the
+ * run: a pipe goes non-blocking, so a full one gives EAGAIN, and the
+ * output ends there.  (Not a terminal or file: their descriptions are
+ * shared with the shell.) */
+static bool
+interrupted(struct output *o)
+{
+	struct stat st;
+
+	if (o->interrupt == NULL || *o->interrupt == 0)
+		return false;
+	if (!o->nonblocking && fstat(o->fd, &st) == 0 && S_ISFIFO(st.st_mode))
+		fcntl(o->fd, F_SETFL, fcntl(o->fd, F_GETFL) | O_NONBLOCK);
+	o->nonblocking = true;
+	return true;
 }
 
 static int
@@ -86,9 +113,15 @@ write_all(struct output *o, const char *p, size_t n)
 	ssize_t w;
 
 	while (n > 0) {
+		interrupted(o);
 		w = write(o->fd, p, n);
-		if (w == -1 && errno == EINTR)
+		if (w == -1 && (errno == EINTR || errno == EAGAIN)) {
+			if (interrupted(o)) {
+				o->state = OUT_CLOSED;
+				return -1;
+			}
 			continue;
+		}
 		if (w <= 0) {
 			o->err = w == 0 ? EIO : errno;
 			o->state = o->err == EPIPE ? OUT_CLOSED : OUT_FAILED;

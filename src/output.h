@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <signal.h>
 #include <stdint.h>
 
 #include "cli.h"
@@ -32,6 +33,10 @@ struct buf	*output_begin(struct output *, int64_t seq);
 void		 output_end(struct output *, int64_t seq);
 void		 output_done(struct output *, int64_t seq);
 
+/* A write interrupted (EINTR) while *flag is set gives up: the output
+ * is then closed, and the run ends on the signal. */
+void		 output_set_interrupt(struct output *,
+		    volatile sig_atomic_t *flag);
 /* Write what is buffered.  Returns the state afterwards. */
 enum output_state output_flush(struct output *);
 /* Close the json array, flush.  Returns the state. */

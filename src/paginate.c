@@ -84,8 +84,8 @@ link_value_next(const char *p, const char *end)
 				if (p < end)
 					p++;
 				unq = buf_steal(&b);
-				val = unq;
-				vlen = strlen(unq);
+				val = unq ? unq : "";
+				vlen = strlen(val);
 			} else {
 				val = p;
 				while (p < end && *p != ';' && *p != ',' &&
@@ -211,7 +211,7 @@ paginate_resolve(const void *base, const char *ref, char *err,
 		}
 	uc = curl_url_set(u, CURLUPART_URL, ref, CURLU_NON_SUPPORT_SCHEME);
 	if (uc != CURLUE_OK) {
-		snprintf(err, errlen, "next URL '%.100s': %s", ref,
+		snprintf(err, errlen, "the next URL does not parse: %s",
 		    curl_url_strerror(uc));
 		curl_url_cleanup(u);
 		return NULL;

@@ -238,22 +238,167 @@ json_arena_install(void)
 		cJSON_InitHooks(&h);
 }
 
+/* A strict RFC 8259 check, no tree and no allocation.  cJSON 1.7.15 is
+ * lenient (a BOM, any byte <= 0x20 as whitespace, "01", "1.", "-.5"), and
+ * a body that is copied into a record verbatim must be JSON for every
+ * reader, so this decides; cJSON only reads values out of pages. */
+struct jscan {
+	const unsigned char *p, *end;
+	int depth;
+};
+
+#define JSON_MAX_DEPTH	1000
+
+static void
+js_ws(struct jscan *j)
+{
+	while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' ||
+	    *j->p == '\n' || *j->p == '\r'))
+		j->p++;
+}
+
+static bool
+js_lit(struct jscan *j, const char *lit, size_t n)
+{
+	if ((size_t)(j->end - j->p) < n || memcmp(j->p, lit, n) != 0)
+		return false;
+	j->p += n;
+	return true;
+}
+
+static bool
+js_digits(struct jscan *j)
+{
+	const unsigned char *start = j->p;
+
+	while (j->p < j->end && *j->p >= '0' && *j->p <= '9')
+		j->p++;
+	return j->p > start;
+}
+
+static bool
+js_number(struct jscan *j)
+{
+	if (j->p < j->end && *j->p == '-')
+		j->p++;
+	if (j->p < j->end && *j->p == '0')
+		j->p++;
+	else if (!js_digits(j))
+		return false;
+	if (j->p < j->end && *j->p == '.') {
+		j->p++;
+		if (!js_digits(j))
+			return false;
+	}
+	if (j->p < j->end && (*j->p == 'e' || *j->p == 'E')) {
+		j->p++;
+		if (j->p < j->end && (*j->p == '+' || *j->p == '-'))
+			j->p++;
+		if (!js_digits(j))
+			return false;
+	}
+	return true;
+}
+
+static bool
+js_string(struct jscan *j)
+{
+	int k;
+
+	j->p++;			/* the opening quote */
+	while (j->p < j->end) {
+		unsigned char c = *j->p++;
+
+		if (c == '"')
+			return true;
+		if (c < 0x20)
+			return false;
+		if (c != '\\')
+			continue;
+		if (j->p >= j->end)
+			return false;
+		c = *j->p++;
+		if (c == 'u') {
+			for (k = 0; k < 4; k++, j->p++)
+				if (j->p >= j->end || !isxdigit(*j->p))
+					return false;
+		} else if (strchr("\"\\/bfnrt", c) == NULL || c == 0)
+			return false;
+	}
+	return false;
+}
+
+static bool
+js_value(struct jscan *j)
+{
+	bool ok;
+
+	js_ws(j);
+	if (j->p >= j->end)
+		return false;
+	switch (*j->p) {
+	case '{':
+	case '[': {
+		unsigned char close = *j->p == '{' ? '}' : ']';
+		bool object = close == '}';
+
+		if (++j->depth > JSON_MAX_DEPTH)
+			return false;
+		j->p++;
+		js_ws(j);
+		if (j->p < j->end && *j->p == close) {
+			j->p++;
+			j->depth--;
+			return true;
+		}
+		for (;;) {
+			if (object) {
+				js_ws(j);
+				if (j->p >= j->end || *j->p != '"' || !js_string(j))
+					return false;
+				js_ws(j);
+				if (j->p >= j->end || *j->p++ != ':')
+					return false;
+			}
+			if (!js_value(j))
+				return false;
+			js_ws(j);
+			if (j->p >= j->end)
+				return false;
+			if (*j->p == ',') {
+				j->p++;
+				continue;
+			}
+			if (*j->p++ != close)
+				return false;
+			j->depth--;
+			return true;
+		}
+	}
+	case '"':
+		return js_string(j);
+	case 't':
+		return js_lit(j, "true", 4);
+	case 'f':
+		return js_lit(j, "false", 5);
+	case 'n':
+		return js_lit(j, "null", 4);
+	default:
+		ok = js_number(j);
+		return ok;
+	}
+}
+
 bool
 json_parses(const char *s, size_t n)
 {
-	const char *end = NULL;
-	cJSON *j;
+	struct jscan j = {(const unsigned char *)s,
+	    (const unsigned char *)s + n, 0};
 
-	if (n == 0 || memchr(s, '\0', n) != NULL)
+	if (n == 0 || !js_value(&j))
 		return false;
-	j = cJSON_ParseWithLengthOpts(s, n, &end, 0);
-	if (j == NULL)
-		return false;
-	cJSON_Delete(j);
-	while (end < s + n && (*end == ' ' || *end == '\n' || *end == '\r' ||
-	    *end == '\t'))
-		end++;
-	return end == s + n;
+	js_ws(&j);
+	return j.p == j.end;
 }
 
 enum body_enc
@@ -315,6 +460,29 @@ redact_unparsed(struct buf *b, const char *url, size_t n)
 	if (json_escape(b, q, (size_t)(url + n - q)) == -1)
 		return -1;
 	return buf_addc(b, '"');
+}
+
+void
+url_redact_str(const char *url, char *out, size_t outlen)
+{
+	const char *sep, *auth, *aend, *at = NULL, *colon;
+
+	if (url == NULL) {
+		snprintf(out, outlen, "?");
+		return;
+	}
+	sep = strstr(url, "://");
+	auth = sep ? sep + 3 : url;
+	for (aend = auth; sep && *aend && *aend != '/' && *aend != '?' &&
+	    *aend != '#'; aend++)
+		if (*aend == '@')
+			at = aend;
+	colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+	if (colon == NULL)
+		snprintf(out, outlen, "%s", url);
+	else
+		snprintf(out, outlen, "%.*s***%s", (int)(colon + 1 - url), url,
+		    at);
 }
 
 int

@@ -94,6 +94,10 @@ char	*json_print(const struct cJSON *);
  * is freed: parsing a body then costs no malloc or free per node. */
 void	 json_arena_install(void);
 
+/* url with any password replaced by "***", as plain text into out
+ * (truncated to outlen), for error messages. */
+void	 url_redact_str(const char *url, char *out, size_t outlen);
+
 /* Copy url with any password replaced by "***". */
 int	 url_redacted(struct buf *, const char *, size_t);
 

@@ -82,6 +82,7 @@ struct sched {
 	struct jobq	 jobs;
 	struct jobq	 ready;
 	size_t		 njobs, nready, inflight;
+	size_t		 max_jobs;	/* live jobs at most (sched_window) */
 	int64_t		 next_seq;
 	bool		 input_eof;
 	bool		 watching;	/* waiting for the input fd */
@@ -451,17 +452,20 @@ emit(struct sched *s, int64_t seq, const struct record *r)
 
 	if (s->out_gone)
 		return;
+	struct record m;
+
 	b = output_begin(s->out, seq);
 	if (record_encode(b, r) == -1) {
 		/* Out of memory for this record: say so in a small one. */
-		struct record m = *r;
-
+		m = *r;
 		m.body_enc = BENC_NONE;
 		m.headers = NULL;
 		m.item = NULL;
+		m.saved = NULL;
 		m.err = ERR_INPUT;
 		m.errmsg = "out of memory while writing this record";
 		record_encode(b, &m);
+		r = &m;
 	}
 	output_end(s->out, seq);
 	count_record(s, r);
@@ -799,8 +803,11 @@ read_input(struct sched *s)
 
 	while (!s->input_eof && !s->watching && s->signal == 0 &&
 	    !s->out_gone) {
+		/* A slot must be free, and the jobs alive (waiting on a retry
+		 * too) stay within the window, in either mode. */
 		if (s->stop_kind == ERR_NONE &&
-		    s->inflight + s->nready >= (size_t)s->cfg->concurrency)
+		    (s->inflight + s->nready >= (size_t)s->cfg->concurrency ||
+		    s->njobs >= s->max_jobs))
 			break;
 		if (!output_admits(s->out, s->next_seq))
 			break;
@@ -1018,7 +1025,7 @@ follow(struct job *j, const struct xfer_res *res, char *msg, size_t len)
 		return ERR_TOO_MANY_REDIRECTS;
 	}
 	if (job_curlu(j) == NULL) {
-		snprintf(msg, len, "cannot parse %.100s", job_url(j));
+		snprintf(msg, len, "the URL does not parse");
 		return ERR_INVALID_URL;
 	}
 	u = paginate_resolve(j->url, res->redirect_url, msg, len);
@@ -1134,7 +1141,7 @@ next_page(struct job *j, const struct xfer_res *res, const cJSON *tree,
 	if (nitems == 0 || j->page >= c->max_pages || c->page == PAGE_NONE)
 		return NULL;
 	if (job_curlu(j) == NULL) {
-		snprintf(msg, len, "cannot parse %.100s", job_url(j));
+		snprintf(msg, len, "the page URL does not parse");
 		*perr = ERR_PAGINATION;
 		return NULL;
 	}
@@ -1234,7 +1241,7 @@ complete_page(struct job *j, const struct xfer_res *res, enum err_kind kind,
 	long nitems = -1, k;
 	enum err_kind chain_err = ERR_NONE;
 	char chain_msg[256] = "", body_msg[64], hex[2 * EVP_MAX_MD_SIZE + 1];
-	char save_msg[128];
+	char save_msg[128], shown[160];
 	struct buf path = {0};
 	CURLU *next = NULL;
 	char *next_url = NULL;	/* owned until it becomes j->page_url */
@@ -1256,9 +1263,11 @@ complete_page(struct job *j, const struct xfer_res *res, enum err_kind kind,
 	if (res->curl_code != 0)
 		r.curl_code = res->curl_code;
 
+	/* A page's values are read with cJSON, once the body is known to be
+	 * strict JSON (cJSON alone would take a JSON prefix, or a BOM). */
 	if (s->need_tree && kind == ERR_NONE && res->body_len > 0 &&
 	    utf8_valid(res->body, res->body_len) &&
-	    memchr(res->body, '\0', res->body_len) == NULL)
+	    json_parses(res->body, res->body_len))
 		tree = cJSON_ParseWithLength(res->body, res->body_len);
 	if (res->status > 0 && kind != ERR_BODY_TOO_LARGE)
 		record_body(s, &r, res, s->need_tree && kind == ERR_NONE &&
@@ -1298,9 +1307,9 @@ complete_page(struct job *j, const struct xfer_res *res, enum err_kind kind,
 		if (next_url == NULL || remember_url(j, next_url) != 0) {
 			/* The error record names the looping URL. */
 			chain_err = ERR_PAGINATION;
+			url_redact_str(next_url, shown, sizeof shown);
 			snprintf(chain_msg, sizeof chain_msg,
-			    "next URL already fetched in this chain: %.150s",
-			    next_url ? next_url : "?");
+			    "next URL already fetched in this chain: %s", shown);
 			curl_url_cleanup(next);
 			next = NULL;
 		}
@@ -1475,7 +1484,9 @@ sched_new(const struct config *c, struct input *in, struct output *out,
 	TAILQ_INIT(&s->jobs);
 	TAILQ_INIT(&s->ready);
 	s->need_tree = c->page != PAGE_NONE || c->items != NULL || c->flatten;
-	s->eng = engine_new(c, transfer_done, err, errlen);
+	s->max_jobs = sched_window(c);
+	/* every job may wait on a retry timer, plus the run's own timers */
+	s->eng = engine_new(c, s->max_jobs + 16, transfer_done, err, errlen);
 	if (s->eng == NULL)
 		goto fail;
 	s->rate_timer = engine_timer_new(s->eng, rate_fired, s);
@@ -1487,6 +1498,7 @@ sched_new(const struct config *c, struct input *in, struct output *out,
 		snprintf(err, errlen, "cannot set up timers: out of memory");
 		goto fail;
 	}
+	output_set_interrupt(out, engine_signal_flag());
 	if (engine_notice(s->eng) != NULL && !c->quiet)
 		fprintf(stderr, "volley: warning: %s\n", engine_notice(s->eng));
 	s->show_progress = !c->quiet && (c->progress == PROGRESS_ON ||
@@ -1511,6 +1523,10 @@ sched_run(struct sched *s, struct sched_outcome *o)
 	if (s->show_progress && write(2, "\r\033[K", 4) < 0)
 		s->show_progress = false;
 	s->st.elapsed_s = (double)(util_now_us() - s->t0_us) / 1e6;
+	/* A signal can end the run through a write it interrupted, before
+	 * the loop has read it from the signal pipe. */
+	if (s->signal == 0 && *engine_signal_flag() != 0)
+		s->signal = *engine_signal_flag();
 	memset(o, 0, sizeof(*o));
 	o->signal = s->signal;
 	o->stopped = s->stop_kind != ERR_NONE && s->signal == 0 &&
@@ -1544,6 +1560,14 @@ sched_free(struct sched *s)
 		free(s->hosts[i].key);
 	free(s->hosts);
 	free(s);
+}
+
+size_t
+sched_window(const struct config *c)
+{
+	size_t w = (size_t)c->concurrency * 4;
+
+	return w < 64 ? 64 : w;
 }
 
 /* --- --resume --- */
@@ -1580,6 +1604,7 @@ resume_load(struct resume_set *rs, const char *path, char *err,
 	if (f == NULL)
 		return errno == ENOENT ? 0 : (snprintf(err, errlen, "%s: %s",
 		    path, strerror(errno)), -1);
+	snprintf(err, errlen, "%s: out of memory", path);
 	while ((n = getline(&line, &cap, f)) != -1) {
 		cJSON *j = cJSON_ParseWithLength(line, (size_t)n);
 		const cJSON *idx = cJSON_GetObjectItemCaseSensitive(j, "index");

@@ -237,3 +237,26 @@ teardown_file() { fixture_stop; }
 	printf '%s\n' "$output" | iconv -f UTF-8 -t UTF-8 >/dev/null
 	jq -s -e --argjson n "$want" 'length == $n and ([.[].index] == [range(0;$n)])' <<<"$output"
 }
+
+@test "input: \\u0000 in a JSON request line is an input record, never a shortened URL or body" {
+	printf '%s\n' "{\"url\":\"$BASE/echo\\u0000 evil\"}" "{\"url\":\"$BASE/echo\",\"body\":\"a\\u0000bcd\"}" >"$BATS_TEST_TMPDIR/in"
+	run --separate-stderr "$VOLLEY" -i "$BATS_TEST_TMPDIR/in"
+	assert_failure 1
+	run jq -s -e 'length == 2 and all(.[]; .error.kind == "input" and .status == null)' <<<"$output"
+	assert_success
+}
+
+@test "input: a malformed JSON pointer is a usage error" {
+	for bad in "--next-field links/next" "--items data" "--items /a~2" "--cursor-param c --cursor-field x"; do
+		run --separate-stderr "$VOLLEY" $bad "$BASE/json"
+		[ "$status" -eq 2 ] || { echo "$bad: $status"; false; }
+		[[ $stderr == *"JSON pointer"* ]]
+	done
+}
+
+@test "input: passwords are redacted in error messages too" {
+	run --separate-stderr "$VOLLEY" --next-field /next --items /items "http://user:s3cret@127.0.0.1:$FIXTURE_PORT/pg/loop?page=1"
+	assert_failure 1
+	refute_output --partial s3cret
+	echo "${lines[1]}" | jq -e '.error.kind == "pagination" and (.error.message | contains("user:***@"))'
+}

@@ -186,3 +186,29 @@ teardown_file() { fixture_stop; }
 	echo "${lines[1]}" | jq -e '.ok and .saved != null'
 	[ ! -e "$dir/0" ]
 }
+
+# hex of a string, for the fixture's /body?hex=
+hex() { printf '%s' "$1" | od -An -tx1 | tr -d ' \n'; }
+
+@test "output: bodies cJSON would take but RFC 8259 does not are text, and the output stays strict JSON" {
+	urls=()
+	for b in $'\xef\xbb\xbf{"a":1}' $'[1,\x0b2]' $'\x01[1]' '[01]' '[1.]' '{"a":-.5}' \
+		$'{"a":1}\n{"b":2}' '{"ok":[1,2.5e3,"x"]}'; do
+		urls+=("$BASE/body?hex=$(hex "$b")")
+	done
+	run --separate-stderr "$VOLLEY" "${urls[@]}"
+	assert_success
+	[ "${#lines[@]}" -eq 8 ]
+	# Python's json module is strict where jq is lenient
+	printf '%s\n' "$output" | python3 -c '
+import json, sys
+encs = [json.loads(line)["body_encoding"] for line in sys.stdin]
+assert encs == ["text"] * 7 + ["json"], encs'
+}
+
+@test "output: with pagination on, an NDJSON page body is text, not broken JSON" {
+	b=$(hex $'{"a":1}\n{"b":2}')
+	run --separate-stderr "$VOLLEY" --next-link "$BASE/body?hex=$b"
+	assert_success
+	printf '%s\n' "$output" | python3 -c 'import json,sys; r=json.loads(sys.stdin.read()); assert r["body_encoding"] == "text", r'
+}

@@ -121,3 +121,42 @@ wait_inflight() {
 	[ ! -s "$BATS_TEST_TMPDIR/out" ] || jq -e . "$BATS_TEST_TMPDIR/out" >/dev/null
 	[ ! -s "$BATS_TEST_TMPDIR/out" ] || [ "$(tail -c 1 "$BATS_TEST_TMPDIR/out" | od -An -c | tr -d ' ')" = '\n' ]
 }
+
+@test "signals: SIGINT still works while a write is blocked on a reader that does not read" {
+	seq 1 3000 | sed "s|^|$BASE/bytes/5000/|" >"$BATS_TEST_TMPDIR/in"
+	fifo=$BATS_TEST_TMPDIR/fifo
+	mkfifo "$fifo"
+	"$VOLLEY" -q -c 20 -i "$BATS_TEST_TMPDIR/in" >"$fifo" &
+	pid=$!
+	exec 8<"$fifo"
+	# wait until volley sits in a pipe write
+	for _ in $(seq 1 200); do
+		grep -q pipe "/proc/$pid/wchan" 2>/dev/null && break
+		sleep 0.05
+	done
+	grep -q pipe "/proc/$pid/wchan"
+	start=$(date +%s%N)
+	kill -INT "$pid"
+	for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+	took=$(ms_since "$start")
+	status=0
+	wait "$pid" || status=$?
+	exec 8<&-
+	[ "$status" -eq 130 ]
+	[ "$took" -lt 3000 ]
+}
+
+@test "limits: requests waiting on a retry count against the window in as-completed mode too" {
+	fixture_reset
+	seq 1 3000 | sed "s|^|$BASE/status/503?key=cap\&n=|" >"$BATS_TEST_TMPDIR/in"
+	run --separate-stderr "$VOLLEY" -m as-completed -c 10 --retries 1 --retry-delay 60s \
+		--retry-max-wait 60s --deadline 2s --body none -i "$BATS_TEST_TMPDIR/in"
+	assert_failure 3
+	[ "${#lines[@]}" -eq 3000 ]
+	n=$(fixture_count cap)
+	echo "requests: $n"
+	# at most 4 x -c = 40 (at least 64) jobs alive, each with at most two
+	# attempts (the jittered wait may end within the deadline): not one
+	# request per input line
+	[ "$n" -le 128 ]
+}

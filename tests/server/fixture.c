@@ -1390,7 +1390,46 @@ h_pg_loop(const struct call *c)
 	reply_json(c->req, 200, o);
 }
 
+/* /body?hex=HEX[&link=URL]: exactly the bytes given in hex, as
+ * application/json, with a Link rel="next" header when link is given. */
+static void
+h_body(const struct call *c)
+{
+	const char *hex = evhttp_find_header(c->q, "hex");
+	const char *link = evhttp_find_header(c->q, "link");
+	struct evbuffer *buf = evbuffer_new();
+	size_t i, n;
+
+	if (buf == NULL || hex == NULL || (n = strlen(hex)) % 2 != 0) {
+		if (buf != NULL)
+			evbuffer_free(buf);
+		reply_error(c->req, 400, "need hex=, an even number of digits", 1);
+		return;
+	}
+	for (i = 0; i < n; i += 2) {
+		char two[3] = {hex[i], hex[i + 1], '\0'}, *end;
+		unsigned char b = (unsigned char)strtoul(two, &end, 16);
+
+		if (*end != '\0') {
+			evbuffer_free(buf);
+			reply_error(c->req, 400, "bad hex digit", 1);
+			return;
+		}
+		evbuffer_add(buf, &b, 1);
+	}
+	if (link != NULL) {
+		char h[1024];
+
+		snprintf(h, sizeof h, "<%s>; rel=\"next\"", link);
+		evhttp_add_header(evhttp_request_get_output_headers(c->req),
+		    "Link", h);
+	}
+	send_buf(c->req, 200, "application/json", buf, 1);
+	evbuffer_free(buf);
+}
+
 static const struct route routes[] = {
+	{"/body", h_body, 1},
 	{"/stats", h_stats, 0},
 	{"/reset", h_reset, 0},
 	{"/count", h_count, 0},

@@ -147,6 +147,23 @@ test_json_minified(void)
 	CHECK(json_parses("[1]  \n", 6));
 	CHECK(!json_parses("", 0));
 	CHECK(!json_parses("\"a\0\"", 4));
+	/* strict RFC 8259, where cJSON 1.7.15 is lenient */
+	CHECK(!json_parses("\xef\xbb\xbf{\"a\":1}", 10));
+	CHECK(!json_parses("[1,\x0b" "2]", 5));
+	CHECK(!json_parses("\x01[1]", 4));
+	CHECK(!json_parses("[01]", 4));
+	CHECK(!json_parses("[1.]", 4));
+	CHECK(!json_parses("{\"a\":-.5}", 9));
+	CHECK(!json_parses("{\"a\":1}\n{\"b\":2}", 15));
+	CHECK(!json_parses("[\"a\tb\"]", 7));
+	CHECK(!json_parses("[\"\\x\"]", 6));
+	CHECK(!json_parses("{\"a\" 1}", 7));
+	CHECK(!json_parses("[1,]", 4));
+	CHECK(!json_parses("{,}", 3));
+	CHECK(!json_parses("tru", 3));
+	CHECK(json_parses("-0.5e+10", 8));
+	CHECK(json_parses(" {\"a\":[true,false,null,\"\\u00e9\\n\"],\"b\":{}} ", 43));
+	CHECK(json_parses("\"\\ud800\"", 8));
 }
 
 static void
