@@ -109,10 +109,13 @@ wait_inflight() {
 }
 
 @test "signals: output ends on a record boundary; a second SIGINT exits at once" {
-	seq 1 3000 | sed "s|^|$BASE/bytes/2000/|" >"$BATS_TEST_TMPDIR/in"
+	fixture_reset
+	base=$(fixture_stats | jq .inflight)
+	# records come out steadily for 12 s: the signals land mid-run
+	seq 1 3000 | sed "s|^|$BASE/delay/200?n=|" >"$BATS_TEST_TMPDIR/in"
 	"$VOLLEY" -c 50 -i "$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out" 2>/dev/null &
 	pid=$!
-	wait_inflight 1 || true
+	wait_inflight $((base + 50))
 	kill -INT "$pid"; kill -INT "$pid" 2>/dev/null || true
 	status=0
 	wait "$pid" || status=$?
@@ -123,7 +126,7 @@ wait_inflight() {
 }
 
 @test "signals: SIGINT still works while a write is blocked on a reader that does not read" {
-	seq 1 3000 | sed "s|^|$BASE/bytes/5000/|" >"$BATS_TEST_TMPDIR/in"
+	seq 1 3000 | sed "s|^|$BASE/bytes/5000?n=|" >"$BATS_TEST_TMPDIR/in"
 	fifo=$BATS_TEST_TMPDIR/fifo
 	mkfifo "$fifo"
 	"$VOLLEY" -q -c 20 -i "$BATS_TEST_TMPDIR/in" >"$fifo" &
