@@ -72,7 +72,6 @@ struct engine {
 	size_t		 nall;
 	struct xfer	**pool;		/* idle xfers: a stack into all */
 	size_t		 npool;
-	size_t		 running;
 	struct curl_slist *run_headers;	/* -H plus --json's */
 	struct curl_slist *safe_headers; /* --json's only */
 	bool		 h2c_no_reuse;	/* curl#10634 workaround */
@@ -452,7 +451,6 @@ engine_start(struct engine *e, const struct xfer_req *r, void *owner,
 		return NULL;
 	}
 	x->running = true;
-	e->running++;
 	return x;
 }
 
@@ -462,14 +460,7 @@ engine_cancel(struct engine *e, struct xfer *x)
 	if (x == NULL || !x->running)
 		return;
 	curl_multi_remove_handle(e->multi, x->easy);
-	e->running--;
 	xfer_put(e, x);
-}
-
-size_t
-engine_running(const struct engine *e)
-{
-	return e->running;
 }
 
 static const char *
@@ -504,7 +495,6 @@ check_done(struct engine *e)
 		memset(&res, 0, sizeof(res));
 		res.curl_code = msg->data.result;
 		curl_multi_remove_handle(e->multi, x->easy);
-		e->running--;
 		x->running = false;
 
 		res.errbuf = x->err;
@@ -570,13 +560,6 @@ engine_timer_arm(struct engine_timer *t, int64_t ms)
 	tv.tv_sec = (time_t)(ms / 1000);
 	tv.tv_usec = (suseconds_t)(ms % 1000) * 1000;
 	evtimer_add(t->ev, &tv);
-}
-
-void
-engine_timer_disarm(struct engine_timer *t)
-{
-	if (t != NULL)
-		evtimer_del(t->ev);
 }
 
 bool

@@ -70,7 +70,6 @@ void		 engine_stop(struct engine *);
 struct engine_timer *engine_timer_new(struct engine *, void (*)(void *),
 		    void *arg);
 void		 engine_timer_arm(struct engine_timer *, int64_t ms);
-void		 engine_timer_disarm(struct engine_timer *);
 bool		 engine_timer_armed(const struct engine_timer *);
 void		 engine_timer_free(struct engine_timer *);
 
@@ -93,8 +92,6 @@ struct xfer	*engine_start(struct engine *, const struct xfer_req *,
 		    void *owner, char *err, size_t errlen);
 /* Stop a running transfer without a callback. */
 void		 engine_cancel(struct engine *, struct xfer *);
-/* Transfers running now. */
-size_t		 engine_running(const struct engine *);
 
 /* A workaround the engine had to make, for a warning, or NULL. */
 const char	*engine_notice(const struct engine *);

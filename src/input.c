@@ -329,12 +329,6 @@ input_ready(struct input *in)
 	in->readable = true;
 }
 
-int64_t
-input_count(const struct input *in)
-{
-	return in->count;
-}
-
 static void
 close_source(struct input *in)
 {

@@ -56,8 +56,6 @@ struct input	*input_new(const struct config *);
 enum input_status input_next(struct input *, struct request *);
 int		 input_fd(const struct input *);
 void		 input_ready(struct input *);
-/* Request lines read so far. */
-int64_t		 input_count(const struct input *);
 void		 input_free(struct input *);
 
 #endif

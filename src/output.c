@@ -31,14 +31,11 @@ struct output {
 	struct slot	*slots;		/* window ring, gather mode */
 	size_t		 window;
 	int64_t		 head;		/* oldest seq not finished */
-	size_t		 slot_bytes;
-	uint64_t	 records;
 	enum output_state state;
 	int		 err;
 	bool		 in_direct;	/* output_begin handed out stream */
 	volatile sig_atomic_t *interrupt; /* borrowed, may be NULL */
 	bool		 nonblocking;	/* set once after a signal */
-	size_t		 mark;		/* stream length at output_begin */
 };
 
 struct output *
@@ -170,7 +167,6 @@ drain(struct output *o, struct slot *s)
 			p = nl;
 		}
 	}
-	o->slot_bytes -= s->b.len;
 	if (s->b.cap > STREAM_FLUSH)
 		buf_free(&s->b);
 	else
@@ -183,28 +179,19 @@ output_begin(struct output *o, int64_t seq)
 {
 	if (!o->gather || seq == o->head) {
 		o->in_direct = true;
-		o->mark = o->stream.len;
 		frame(o);
 		return &o->stream;
 	}
 	o->in_direct = false;
-	o->mark = o->slots[seq % (int64_t)o->window].b.len;
 	return &o->slots[seq % (int64_t)o->window].b;
 }
 
 void
 output_end(struct output *o, int64_t seq)
 {
-	struct slot *s;
-
-	o->records++;
-	if (o->in_direct) {
-		if (o->stream.len >= STREAM_FLUSH)
-			output_flush(o);
-		return;
-	}
-	s = &o->slots[seq % (int64_t)o->window];
-	o->slot_bytes += s->b.len - o->mark;
+	/* A record that waits in a slot is written when its turn comes. */
+	if (o->in_direct && o->stream.len >= STREAM_FLUSH)
+		output_flush(o);
 }
 
 void
@@ -253,17 +240,6 @@ output_errno(const struct output *o)
 	return o->err;
 }
 
-uint64_t
-output_records(const struct output *o)
-{
-	return o->records;
-}
-
-size_t
-output_buffered(const struct output *o)
-{
-	return o->stream.len + o->slot_bytes;
-}
 
 /* --- stats --- */
 

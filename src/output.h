@@ -43,10 +43,6 @@ enum output_state output_flush(struct output *);
 enum output_state output_finish(struct output *);
 enum output_state output_state(const struct output *);
 int		 output_errno(const struct output *);
-/* Records written (or buffered for writing) so far. */
-uint64_t	 output_records(const struct output *);
-/* Bytes waiting in buffers (stream and window). */
-size_t		 output_buffered(const struct output *);
 
 /* Run summary for --stats; latencies in a log histogram, so memory
  * stays flat. */

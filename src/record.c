@@ -429,35 +429,42 @@ record_classify(int mode, const char *s, size_t n, int is_json,
 	return text ? BENC_TEXT : BENC_BASE64;
 }
 
-/* For a URL libcurl cannot parse: mask what sits between the first ':'
- * of the userinfo and the last '@' of the authority. */
+/* The password of url's userinfo, by text alone: from after the first
+ * ':' of the userinfo to the last '@' of the authority.  For URLs
+ * libcurl cannot parse, and for error messages.  false if there is none. */
+static bool
+password_span(const char *url, size_t n, size_t *from, size_t *to)
+{
+	const char *end = url + n, *auth = NULL, *p, *at = NULL, *colon;
+
+	for (p = url; p + 3 <= end; p++)
+		if (memcmp(p, "://", 3) == 0) {
+			auth = p + 3;
+			break;
+		}
+	if (auth == NULL)
+		return false;
+	for (p = auth; p < end && *p != '/' && *p != '?' && *p != '#'; p++)
+		if (*p == '@')
+			at = p;
+	colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+	if (colon == NULL)
+		return false;
+	*from = (size_t)(colon + 1 - url);
+	*to = (size_t)(at - url);
+	return true;
+}
+
 static int
 redact_unparsed(struct buf *b, const char *url, size_t n)
 {
-	const char *sep = NULL, *auth, *aend, *at = NULL, *colon, *q;
-	size_t i;
+	size_t from, to;
 
-	for (i = 0; i + 3 <= n; i++)
-		if (memcmp(url + i, "://", 3) == 0) {
-			sep = url + i;
-			break;
-		}
-	if (sep == NULL)
+	if (!password_span(url, n, &from, &to))
 		return json_string(b, url, n);
-	auth = sep + 3;
-	for (aend = auth; aend < url + n && *aend != '/' && *aend != '?' &&
-	    *aend != '#'; aend++)
-		if (*aend == '@')
-			at = aend;
-	colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
-	if (colon == NULL)
-		return json_string(b, url, n);
-	if (buf_addc(b, '"') == -1 ||
-	    json_escape(b, url, (size_t)(colon + 1 - url)) == -1 ||
-	    buf_addstr(b, "***") == -1)
-		return -1;
-	q = at;
-	if (json_escape(b, q, (size_t)(url + n - q)) == -1)
+	if (buf_addc(b, '"') == -1 || json_escape(b, url, from) == -1 ||
+	    buf_addstr(b, "***") == -1 ||
+	    json_escape(b, url + to, n - to) == -1)
 		return -1;
 	return buf_addc(b, '"');
 }
@@ -465,24 +472,14 @@ redact_unparsed(struct buf *b, const char *url, size_t n)
 void
 url_redact_str(const char *url, char *out, size_t outlen)
 {
-	const char *sep, *auth, *aend, *at = NULL, *colon;
+	size_t from, to;
 
-	if (url == NULL) {
+	if (url == NULL)
 		snprintf(out, outlen, "?");
-		return;
-	}
-	sep = strstr(url, "://");
-	auth = sep ? sep + 3 : url;
-	for (aend = auth; sep && *aend && *aend != '/' && *aend != '?' &&
-	    *aend != '#'; aend++)
-		if (*aend == '@')
-			at = aend;
-	colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
-	if (colon == NULL)
+	else if (!password_span(url, strlen(url), &from, &to))
 		snprintf(out, outlen, "%s", url);
 	else
-		snprintf(out, outlen, "%.*s***%s", (int)(colon + 1 - url), url,
-		    at);
+		snprintf(out, outlen, "%.*s***%s", (int)from, url, url + to);
 }
 
 int

@@ -478,26 +478,36 @@ emit(struct sched *s, int64_t seq, const struct record *r)
 		s->fail_fast_hit = true;
 }
 
+/* The record of a request that got no response (yet): what every
+ * record of it shares. */
+static void
+request_record(const struct sched *s, const struct request *rq,
+    struct record *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->index = rq->index;
+	r->id_json = rq->id_json;
+	r->url = rq->url;
+	r->url_len = rq->url_len;
+	r->method = rq->method ? rq->method : s->cfg->method ? s->cfg->method :
+	    (rq->has_body || s->cfg->has_data) ? "POST" : "GET";
+	r->size = -1;
+	r->time_ms = -1;
+	r->page = 1;
+	r->with_headers = s->cfg->include_headers;
+	r->body_enc = s->cfg->body == BODY_NONE ? BENC_NONE : BENC_MISSING;
+	r->curl_code = -1;
+}
+
 static void
 emit_request_error(struct sched *s, struct request *rq, int64_t seq,
     enum err_kind kind, const char *msg)
 {
-	struct record r = {0};
+	struct record r;
 
-	r.index = rq->index;
-	r.id_json = rq->id_json;
-	r.url = rq->url;
-	r.url_len = rq->url_len;
-	r.method = rq->method ? rq->method : s->cfg->method ? s->cfg->method :
-	    (rq->has_body || s->cfg->has_data) ? "POST" : "GET";
-	r.size = -1;
-	r.time_ms = -1;
-	r.page = 1;
-	r.with_headers = s->cfg->include_headers;
-	r.body_enc = s->cfg->body == BODY_NONE ? BENC_NONE : BENC_MISSING;
+	request_record(s, rq, &r);
 	r.err = kind;
 	r.errmsg = msg;
-	r.curl_code = -1;
 	emit(s, seq, &r);
 	output_done(s->out, seq);
 }
@@ -506,27 +516,16 @@ emit_request_error(struct sched *s, struct request *rq, int64_t seq,
 static void
 page_record(struct job *j, struct record *r)
 {
-	const struct config *c = j->s->cfg;
-
-	memset(r, 0, sizeof(*r));
-	r->index = j->req.index;
-	r->id_json = j->req.id_json;
-	if (j->page == 1) {
-		r->url = j->req.url;
-		r->url_len = j->req.url_len;
-	} else {
+	request_record(j->s, &j->req, r);
+	if (j->page > 1) {
 		r->url = j->page_url;
 		r->url_len = j->page_url ? strlen(j->page_url) : 0;
 	}
 	r->method = job_method(j);
-	r->size = -1;
 	r->time_ms = j->page_start_us > 0 ?
 	    (double)(util_now_us() - j->page_start_us) / 1000.0 : -1;
 	r->attempts = j->attempts;
 	r->page = j->page;
-	r->with_headers = c->include_headers;
-	r->body_enc = c->body == BODY_NONE ? BENC_NONE : BENC_MISSING;
-	r->curl_code = -1;
 }
 
 /* End a job with one error record (cancel, deadline, start failure). */
