@@ -34,23 +34,13 @@ buf_reserve(struct buf *b, size_t extra)
 }
 
 int
-buf_add(struct buf *b, const void *p, size_t n)
+buf_add_slow(struct buf *b, const void *p, size_t n)
 {
 	if (buf_reserve(b, n) == -1)
 		return -1;
 	if (n > 0)
 		memcpy(b->data + b->len, p, n);
 	b->len += n;
-	b->data[b->len] = '\0';
-	return 0;
-}
-
-int
-buf_addc(struct buf *b, char c)
-{
-	if (b->len + 1 >= b->cap && buf_reserve(b, 1) == -1)
-		return -1;
-	b->data[b->len++] = c;
 	b->data[b->len] = '\0';
 	return 0;
 }

@@ -37,6 +37,21 @@ teardown_file() {
 	echo "$output" | jq -e '.body.headers["User-Agent"] | test("^volley/[0-9]")'
 }
 
+@test "request: User-Agent: -A '' sends none; -H and a request line's headers override -A" {
+	run --separate-stderr "$VOLLEY" -A '' "$BASE/echo"
+	assert_success
+	echo "$output" | jq -e '.body.headers | has("User-Agent") | not'
+	run --separate-stderr "$VOLLEY" -A 'a/1' -H 'User-Agent: h/1' "$BASE/echo"
+	echo "$output" | jq -e '.body.headers["User-Agent"] == "h/1"'
+	run --separate-stderr "$VOLLEY" -H 'User-Agent:' "$BASE/echo"
+	echo "$output" | jq -e '.body.headers | has("User-Agent") | not'
+	run --separate-stderr "$VOLLEY" -A 'a/1' <<<"{\"url\":\"$BASE/echo\",\"headers\":{\"User-Agent\":\"line/1\"}}"
+	echo "$output" | jq -e '.body.headers["User-Agent"] == "line/1"'
+	# a request line with other headers still carries the run's User-Agent
+	run --separate-stderr "$VOLLEY" -A 'a/1' <<<"{\"url\":\"$BASE/echo\",\"headers\":{\"X-Q\":\"1\"}}"
+	echo "$output" | jq -e '.body.headers["User-Agent"] == "a/1" and .body.headers["X-Q"] == "1"'
+}
+
 @test "request: -d sends a form POST, @FILE reads a file, repeated -d join with &" {
 	printf 'from=file' >"$BATS_TEST_TMPDIR/body"
 	run --separate-stderr "$VOLLEY" -d a=1 -d "@$BATS_TEST_TMPDIR/body" "$BASE/echo"
