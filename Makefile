@@ -101,8 +101,13 @@ test-san: sanitize
 demo: volley tests/server/fixture
 	@sh tests/demo.sh
 
-bench: volley
+bench: volley tests/bench/floor
 	@sh tests/bench/run.sh
+
+# A bare libcurl multi-socket client: what libcurl alone costs per request.
+tests/bench/floor: tests/bench/floor.c Makefile
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ tests/bench/floor.c $(LIBS)
 
 # Debian packages to build, test and benchmark; idempotent, sudo only if not root.
 DEPS = build-essential pkg-config libcurl4-openssl-dev libevent-dev libcjson-dev \
@@ -139,7 +144,7 @@ uninstall:
 
 clean:
 	rm -rf build build-san build-fa volley volley-san volley-fa \
-	  tests/server/fixture \
+	  tests/server/fixture tests/bench/floor \
 	  tests/unit/unit tests/unit/unit-san
 
 .PHONY: all sanitize test test-san demo bench deps bench-deps check-man \

@@ -25,6 +25,7 @@ LAT_N=${LAT_N:-1000}            # latency-bound case: URLs of 100 ms each ...
 LAT_C=${LAT_C:-100}             # ... at this concurrency; 0 = skip
 WRK_DURATION=${WRK_DURATION:-5s}
 VOLLEY=${VOLLEY:-$ROOT/volley}
+FLOOR=${FLOOR:-$ROOT/tests/bench/floor}  # bare libcurl client (make tests/bench/floor)
 FIXTURE=${FIXTURE:-$ROOT/tests/server/fixture}
 TOOL_TIMEOUT=${TOOL_TIMEOUT:-300}        # seconds, any single measured run
 SERVER_LIFETIME=${SERVER_LIFETIME:-1800} # seconds, servers never outlive this
@@ -194,12 +195,14 @@ URLS=$TMP/urls CFG=$TMP/urls.cfg H2URLS=$TMP/h2.urls H2CFG=$TMP/h2.cfg
 LATURLS=$TMP/lat.urls LATCFG=$TMP/lat.cfg
 set_case() {
 	local s=$2
-	OUT=/dev/null
+	OUT=/dev/null IN=/dev/null
 	case $1 in
 	volley-g)       CMD=("$VOLLEY" -c "$C" -m gather -i "$URLS" -o "$s");;
 	volley-ac)      CMD=("$VOLLEY" -c "$C" -m as-completed -i "$URLS" -o "$s");;
 	volley-ac-nb)   CMD=("$VOLLEY" -c "$C" --body none -m as-completed -i "$URLS" -o "$s");;
 	volley-g-nb)    CMD=("$VOLLEY" -c "$C" --body none -m gather -i "$URLS" -o "$s");;
+	floor)          CMD=("$FLOOR" -c "$C"); IN=$URLS; OUT=$s;;
+	floor-lean)     CMD=("$FLOOR" -c "$C" -lean); IN=$URLS; OUT=$s;;
 	curl)           CMD=(curl -sZ --parallel-max "$C" -w '%{json}\n' -K "$CFG"); OUT=$s;;
 	wget2)          CMD=(wget2 --no-config --max-threads="$C" -q --no-robots -O "$s" -i "$URLS");;
 	aiohttp)        CMD=("$PYTHON" "$BENCH/aiohttp_gather.py" --concurrency "$C" "$URLS"); OUT=$s;;
@@ -217,6 +220,8 @@ label() {
 	volley-ac)    echo "volley -m as-completed (bodies)";;
 	volley-ac-nb) echo "volley -m as-completed --body none";;
 	volley-g-nb)  echo "volley -m gather --body none";;
+	floor)        echo "libcurl floor (tests/bench/floor.c)";;
+	floor-lean)   echo "libcurl floor -lean (no User-Agent, Accept)";;
 	curl)         echo "curl -Z --parallel-max $C -w '%{json}'";;
 	wget2)        echo "wget2 --max-threads=$C";;
 	aiohttp)      echo "aiohttp gather+Semaphore($C)";;
@@ -232,9 +237,11 @@ expected() { case $1 in lat-*) echo "$LAT_N";; *) echo "$N";; esac; }
 # Decided once, so a binary that appears (or is rebuilt away) mid-run does not
 # give a half-filled report.
 VOLLEY_OK=0; [ -x "$VOLLEY" ] && VOLLEY_OK=1
+FLOOR_OK=0; [ -x "$FLOOR" ] && FLOOR_OK=1
 available() {
 	case $1 in
 	volley*|*-volley) [ "$VOLLEY_OK" = 1 ] || return 1;;
+	floor*) [ "$FLOOR_OK" = 1 ] || return 1;;
 	wget2) have wget2 || return 1;;
 	wrk)   have wrk || return 1;;
 	aiohttp|*-aiohttp) [ -n "$PYTHON" ] || return 1;;
@@ -262,7 +269,7 @@ run_timed() {
 	set_case "$name" /dev/null
 	t0=${EPOCHREALTIME:-}
 	/usr/bin/time -f '%e %M' -o "$TMP/time.out" \
-		timeout -k 5 "$TOOL_TIMEOUT" "${CMD[@]}" </dev/null >"$OUT" 2>"$TMP/err.$name"
+		timeout -k 5 "$TOOL_TIMEOUT" "${CMD[@]}" <"$IN" >"$OUT" 2>"$TMP/err.$name"
 	rc=$?
 	t1=${EPOCHREALTIME:-}
 	read -r wall rss < <(tail -n 1 "$TMP/time.out")
@@ -284,7 +291,7 @@ verify() {
 	n=$(expected "$name")
 	rm -f "$sink"
 	set_case "$name" "$sink"
-	timeout -k 5 "$TOOL_TIMEOUT" "${CMD[@]}" </dev/null >"$OUT" 2>"$TMP/err.$name"
+	timeout -k 5 "$TOOL_TIMEOUT" "${CMD[@]}" <"$IN" >"$OUT" 2>"$TMP/err.$name"
 	rc=$?
 	[ -f "$sink" ] || : > "$sink"
 	case $name in
@@ -307,6 +314,9 @@ verify() {
 			extra=$(grep -o '"errormsg":"[^"]*"' "$sink" | sort | uniq -c | sort -rn | head -n 1 |
 				sed 's/^ *\([0-9]*\) "errormsg":"\(.*\)"/ (\1x "\2")/')
 		fi;;
+	floor*)
+		total=$(wc -l < "$sink")
+		good=$(grep -c '^200$' "$sink");;
 	wget2)
 		total=$(wc -l < "$sink")   # each body is one line
 		if [ "$rc" = 0 ]; then good=$total; fi;;
@@ -368,7 +378,7 @@ kinstr() { awk -v i="$1" 'BEGIN { if (i == "") printf "n/a"; else if (i >= 1e6) 
 say ""
 say "== throughput: $N URLs, -c $C, $RUNS rounds =="
 [ "$VOLLEY_OK" = 1 ] || warn "volley binary $VOLLEY not found: volley rows are n/a (run make first)"
-MAIN_CASES=(volley-g volley-ac volley-ac-nb volley-g-nb curl wget2 aiohttp wrk)
+MAIN_CASES=(volley-g volley-ac volley-ac-nb volley-g-nb floor floor-lean curl wget2 aiohttp wrk)
 rounds "${MAIN_CASES[@]}"
 
 # ---- 2. latency-bound ------------------------------------------------------------
@@ -393,7 +403,7 @@ cg_total() { # NAME LIST CFG -> total instructions on stdout (empty on failure)
 	local name=$1 rc tot
 	URLS=$2 CFG=$3 set_case "$name" /dev/null
 	timeout -k 5 "$((TOOL_TIMEOUT * 2))" valgrind --tool=callgrind \
-		--callgrind-out-file="$TMP/cg.out" "${CMD[@]}" </dev/null >"$OUT" 2>"$TMP/cg.err"
+		--callgrind-out-file="$TMP/cg.out" "${CMD[@]}" <"$IN" >"$OUT" 2>"$TMP/cg.err"
 	rc=$?
 	tot=$(awk '/^summary:/ { print $2; exit }' "$TMP/cg.out" 2>/dev/null)
 	[ -n "$tot" ] || tot=$(awk '/^totals:/ { print $2; exit }' "$TMP/cg.out" 2>/dev/null)
@@ -410,7 +420,7 @@ if [ "$CALLGRIND_N" -gt 0 ] && have valgrind; then
 	gen_urls "$((2 * K))" "http://127.0.0.1:$PORT/item/" > "$TMP/cg2.urls"
 	to_cfg < "$TMP/cg1.urls" > "$TMP/cg1.cfg"
 	to_cfg < "$TMP/cg2.urls" > "$TMP/cg2.cfg"
-	for c in volley-g curl wget2; do
+	for c in volley-g floor floor-lean curl wget2; do
 		available "$c" || continue
 		i1=$(cg_total "$c" "$TMP/cg1.urls" "$TMP/cg1.cfg") || continue
 		i2=$(cg_total "$c" "$TMP/cg2.urls" "$TMP/cg2.cfg") || continue
@@ -502,6 +512,12 @@ row() { # CASE COUNT BASELINE_RPS
 	echo
 	if [ "$CALLGRIND_N" -gt 0 ]; then
 		echo "instr/req: callgrind, (I($((2 * CALLGRIND_N)) URLs) − I($CALLGRIND_N URLs)) / $CALLGRIND_N, all threads, -c $C; startup cost cancels out."
+		echo
+	fi
+	if [ "$FLOOR_OK" = 1 ]; then
+		echo "The floor rows are not a tool: tests/bench/floor.c is a bare libcurl multi-socket loop on libevent"
+		echo "(reused easy handles, bodies discarded, one status line per URL). They show what the linked"
+		echo "libcurl ($(curl-config --version 2>/dev/null || curl -V | head -n 1 | cut -d' ' -f1-2)) costs per request before a client does anything of its own."
 		echo
 	fi
 	if [ -n "$SLOW_BASE" ]; then
