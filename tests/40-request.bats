@@ -52,6 +52,17 @@ teardown_file() {
 	echo "$output" | jq -e '.body.headers["User-Agent"] == "a/1" and .body.headers["X-Q"] == "1"'
 }
 
+@test "request: -x and http_proxy send requests through the proxy, with -A and -H" {
+	# The fixture answers absolute-form requests, so it stands in for a
+	# proxy: example.invalid is never resolved when a proxy is used.
+	run --separate-stderr "$VOLLEY" -x "$BASE" -A 'px/1' -H 'X-P: 1' http://example.invalid/echo
+	assert_success
+	echo "$output" | jq -e '.ok and .body.headers["User-Agent"] == "px/1" and .body.headers["X-P"] == "1"'
+	http_proxy=$BASE run --separate-stderr "$VOLLEY" http://example.invalid/echo
+	assert_success
+	echo "$output" | jq -e '.ok and (.body.headers["User-Agent"] | test("^volley/"))'
+}
+
 @test "request: -d sends a form POST, @FILE reads a file, repeated -d join with &" {
 	printf 'from=file' >"$BATS_TEST_TMPDIR/body"
 	run --separate-stderr "$VOLLEY" -d a=1 -d "@$BATS_TEST_TMPDIR/body" "$BASE/echo"
