@@ -8,6 +8,7 @@
  * are discarded; for each finished transfer one line with the status code
  * is written to stdout (so the floor still reports a result per URL, as
  * volley and curl -w do).  No header callback, no other getinfo.
+ * CURLOPT_NOSIGNAL as in volley, so libcurl makes no signal calls.
  *
  *   floor [-c N] [-lean] < urls
  *
@@ -19,6 +20,7 @@
  */
 #include <curl/curl.h>
 #include <event2/event.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,6 +150,7 @@ int main(int argc, char **argv)
 	}
 	if (c < 1)
 		c = 1;
+	signal(SIGPIPE, SIG_IGN);	/* with CURLOPT_NOSIGNAL, as volley */
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	base = event_base_new();
 	multi = curl_multi_init();
@@ -161,6 +164,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < c; i++) {
 		CURL *h = curl_easy_init();
 		curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
+		curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 		curl_easy_setopt(h, CURLOPT_PROXY, "");
 		curl_easy_setopt(h, CURLOPT_NOPROXY, "");
 		curl_easy_setopt(h, CURLOPT_HTTPHEADER, lean_headers);
