@@ -30,10 +30,10 @@ static CURLM *multi;
 static struct event *timer;
 static CURL **idle;
 static size_t n_idle, live;
-static int lean, eof;
+static int eof;
 static char *line;
 static size_t line_cap;
-static struct curl_slist *lean_headers;	/* the one header entry */
+static struct curl_slist *headers;	/* the one header entry */
 
 static size_t discard(char *p, size_t s, size_t n, void *u)
 {
@@ -138,6 +138,7 @@ static int timer_cb(CURLM *m, long ms, void *u)
 int main(int argc, char **argv)
 {
 	size_t c = 50;
+	int lean = 0;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-c") && i + 1 < argc)
 			c = strtoul(argv[++i], NULL, 10);
@@ -158,7 +159,7 @@ int main(int argc, char **argv)
 	curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, socket_cb);
 	curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, timer_cb);
 	curl_multi_setopt(multi, CURLMOPT_PIPELINING, (long)CURLPIPE_NOTHING);
-	lean_headers = curl_slist_append(NULL,
+	headers = curl_slist_append(NULL,
 	    lean ? "Accept:" : "User-Agent: volley-floor/1");
 	idle = calloc(c, sizeof *idle);
 	for (size_t i = 0; i < c; i++) {
@@ -167,7 +168,7 @@ int main(int argc, char **argv)
 		curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 		curl_easy_setopt(h, CURLOPT_PROXY, "");
 		curl_easy_setopt(h, CURLOPT_NOPROXY, "");
-		curl_easy_setopt(h, CURLOPT_HTTPHEADER, lean_headers);
+		curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
 		idle[n_idle++] = h;
 	}
 	start_more();
@@ -177,7 +178,7 @@ int main(int argc, char **argv)
 		curl_easy_cleanup(idle[i]);
 	free(idle);
 	free(line);
-	curl_slist_free_all(lean_headers);
+	curl_slist_free_all(headers);
 	event_free(timer);
 	curl_multi_cleanup(multi);
 	event_base_free(base);
