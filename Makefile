@@ -12,53 +12,62 @@ FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 ifeq ($(origin CC),default)
 CC = cc
 endif
+PKG_CONFIG ?= pkg-config
 PKGS     = libcurl libevent libcjson libcrypto
-WARN     = -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
+WARN     = -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wwrite-strings -Wno-unused-parameter
+# -Werror is for the test and CI builds (`make test` sets it); a user's
+# `make` with another compiler must not fail on a warning it adds.
+WERROR  ?=
 CFLAGS  ?= -O2 -g
-ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-           -DVOLLEY_VERSION=\"$(VERSION)\" $(WARN) $(CFLAGS) \
-           $$(pkg-config --cflags $(PKGS))
-LIBS     = $$(pkg-config --libs $(PKGS)) -lm
+ALL_CPPFLAGS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+           -DVOLLEY_VERSION=\"$(VERSION)\" $(CPPFLAGS) \
+           $$($(PKG_CONFIG) --cflags $(PKGS))
+ALL_CFLAGS = -std=c11 $(WARN) $(WERROR) $(CFLAGS)
+LIBS     = $$($(PKG_CONFIG) --libs $(PKGS)) -lm
 SANFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
            -fno-sanitize-recover=undefined
+# Each object depends on the headers it includes (-MMD writes the list).
+DEPFLAGS = -MMD -MP
 
 Q = @
 ifeq ($(V),1)
 Q =
 endif
 
-SRC  = src/main.c src/cli.c src/util.c src/input.c src/engine.c \
-       src/sched.c src/paginate.c src/record.c src/output.c
-HDR  = src/cli.h src/util.h src/input.h src/engine.h src/sched.h \
-       src/paginate.h src/record.h src/output.h
+# One line per module; main.c is only in the program.
+MODULES = cli util input engine sched paginate record output
+SRC  = src/main.c $(MODULES:%=src/%.c)
 OBJ  = $(SRC:src/%.c=build/%.o)
 SOBJ = $(SRC:src/%.c=build-san/%.o)
-HDR += src/failalloc.h
-UNIT_SRC = src/util.c src/input.c src/paginate.c src/record.c src/cli.c
-UNIT_HDR = $(HDR)
+UNIT_SRC  = $(MODULES:%=src/%.c)
+UNIT_TEST = $(sort $(wildcard tests/unit/*.c))
 
-all: volley tests/server/fixture
+all: volley
+
+# The flags an object was built with; a change rebuilds it.
+FLAGS_NOW = $(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS)
+build/flags build-san/flags build-fa/flags: FORCE
+	@mkdir -p $(@D)
+	@echo '$(FLAGS_NOW)' | cmp -s - $@ || echo '$(FLAGS_NOW)' > $@
 
 volley: $(OBJ)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(OBJ) $(LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(LIBS)
 
-build/%.o: src/%.c $(HDR) Makefile
-	@mkdir -p build
+build/%.o: src/%.c build/flags
 	@echo "  CC      $<"
-	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 # ASan + UBSan build of the same sources: `make sanitize`, then
 # `VOLLEY=./volley-san bats tests` (what `make test-san` does).
 volley-san: $(SOBJ)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(ALL_CFLAGS) $(SANFLAGS) -o $@ $(SOBJ) $(LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $(SOBJ) $(LIBS)
 
-build-san/%.o: src/%.c $(HDR) Makefile
-	@mkdir -p build-san
+build-san/%.o: src/%.c build-san/flags
 	@echo "  CC      $< (san)"
-	$(Q)$(CC) $(ALL_CFLAGS) $(SANFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(SANFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 sanitize: volley-san tests/unit/unit-san tests/server/fixture volley-fa
 
@@ -68,30 +77,36 @@ FAOBJ = $(SRC:src/%.c=build-fa/%.o) build-fa/failalloc.o
 FAWRAP = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=strndup
 volley-fa: $(FAOBJ)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(ALL_CFLAGS) $(SANFLAGS) $(FAWRAP) -o $@ $(FAOBJ) $(LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(SANFLAGS) $(FAWRAP) $(LDFLAGS) -o $@ $(FAOBJ) $(LIBS)
 
-build-fa/%.o: src/%.c $(HDR) src/failalloc.h Makefile
-	@mkdir -p build-fa
+build-fa/%.o: src/%.c build-fa/flags
 	@echo "  CC      $< (fa)"
-	$(Q)$(CC) $(ALL_CFLAGS) $(SANFLAGS) -DVOLLEY_FAILALLOC -c -o $@ $<
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(SANFLAGS) $(DEPFLAGS) -DVOLLEY_FAILALLOC -c -o $@ $<
 
-tests/server/fixture: tests/server/fixture.c Makefile
+-include $(wildcard build/*.d build-san/*.d build-fa/*.d tests/unit/*.d)
+
+# Test artefacts: the fixture server and the unit tests.
+tests/server/fixture: tests/server/fixture.c build/flags
 	@echo "  CC      $<"
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ tests/server/fixture.c $(LIBS) -lz
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tests/server/fixture.c $(LIBS) -lz
 
-tests/unit/unit: tests/unit/unit.c $(UNIT_SRC) $(UNIT_HDR) Makefile
-	@echo "  CC      $<"
-	$(Q)$(CC) $(ALL_CFLAGS) -Isrc -o $@ tests/unit/unit.c $(UNIT_SRC) $(LIBS)
+tests/unit/unit: $(UNIT_TEST) $(UNIT_SRC) $(wildcard src/*.h tests/unit/*.h) build/flags
+	@echo "  CC      tests/unit/*.c"
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -Isrc -o $@ $(UNIT_TEST) $(UNIT_SRC) $(LIBS)
 
-tests/unit/unit-san: tests/unit/unit.c $(UNIT_SRC) $(UNIT_HDR) Makefile
-	@echo "  CC      $< (san)"
-	$(Q)$(CC) $(ALL_CFLAGS) $(SANFLAGS) -Isrc -o $@ tests/unit/unit.c $(UNIT_SRC) $(LIBS)
+tests/unit/unit-san: $(UNIT_TEST) $(UNIT_SRC) $(wildcard src/*.h tests/unit/*.h) build-san/flags
+	@echo "  CC      tests/unit/*.c (san)"
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(SANFLAGS) $(LDFLAGS) -Isrc -o $@ $(UNIT_TEST) $(UNIT_SRC) $(LIBS)
 
 # The README's test command.  BATS_FLAGS=--tap for CI.
-test: volley volley-fa tests/server/fixture tests/unit/unit
+# The test builds treat a warning as an error.
+TEST_BUILD = $(MAKE) --no-print-directory WERROR=-Werror
+test:
+	$(Q)$(TEST_BUILD) volley volley-fa tests/server/fixture tests/unit/unit
 	bats $(BATS_FLAGS) tests
 
-test-san: sanitize
+test-san:
+	$(Q)$(TEST_BUILD) sanitize
 	VOLLEY=$(CURDIR)/volley-san UNIT=$(CURDIR)/tests/unit/unit-san \
 	VOLLEY_FA=$(CURDIR)/volley-fa \
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
@@ -105,9 +120,9 @@ bench: volley tests/bench/floor
 	@sh tests/bench/run.sh
 
 # A bare libcurl multi-socket client: what libcurl alone costs per request.
-tests/bench/floor: tests/bench/floor.c Makefile
+tests/bench/floor: tests/bench/floor.c build/flags
 	@echo "  CC      $<"
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ tests/bench/floor.c $(LIBS)
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tests/bench/floor.c $(LIBS)
 
 # Debian packages to build, test and benchmark; idempotent, sudo only if not root.
 DEPS = build-essential pkg-config libcurl4-openssl-dev libevent-dev libcjson-dev \
@@ -147,5 +162,6 @@ clean:
 	  tests/server/fixture tests/bench/floor \
 	  tests/unit/unit tests/unit/unit-san
 
-.PHONY: all sanitize test test-san demo bench deps bench-deps check-man \
+FORCE:
+.PHONY: FORCE all sanitize test test-san demo bench deps bench-deps check-man \
 	check-install install uninstall clean

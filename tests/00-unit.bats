@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# The unit tests of the pure modules (tests/unit/unit.c).
+# The unit tests (tests/unit/*.c, one file per module, run by tests/unit/unit).
 
 load helper
 

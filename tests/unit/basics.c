@@ -1,0 +1,446 @@
+/* Unit tests of the pure modules that predate the per-module files:
+ * util (durations, sizes, UTF-8, base64), the JSON writer, the record
+ * encoder, redaction, input lines, Link headers, pointers, parameters. */
+#include "cli.h"
+#include "input.h"
+#include "paginate.h"
+#include "record.h"
+#include "util.h"
+
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "check.h"
+
+UNIT_TEST(durations)
+{
+	int64_t ms;
+
+	CHECK(util_parse_duration("250ms", &ms) == 0 && ms == 250);
+	CHECK(util_parse_duration("5s", &ms) == 0 && ms == 5000);
+	CHECK(util_parse_duration("1.5s", &ms) == 0 && ms == 1500);
+	CHECK(util_parse_duration("2m", &ms) == 0 && ms == 120000);
+	CHECK(util_parse_duration("1h", &ms) == 0 && ms == 3600000);
+	CHECK(util_parse_duration("3", &ms) == 0 && ms == 3000);
+	CHECK(util_parse_duration("0", &ms) == 0 && ms == 0);
+	CHECK(util_parse_duration("0.0001", &ms) == 0 && ms == 1);
+	CHECK(util_parse_duration("abc", &ms) == -1);
+	CHECK(util_parse_duration("-1s", &ms) == -1);
+	CHECK(util_parse_duration("5x", &ms) == -1);
+	CHECK(util_parse_duration("", &ms) == -1);
+	CHECK(util_parse_duration("nan", &ms) == -1);
+	CHECK(util_parse_duration("inf", &ms) == -1);
+	CHECK(util_parse_duration("1e300", &ms) == -1);
+	CHECK(util_parse_duration("5 s", &ms) == -1);
+}
+
+UNIT_TEST(sizes)
+{
+	uint64_t n;
+
+	CHECK(util_parse_size("10M", &n) == 0 && n == 10u << 20);
+	CHECK(util_parse_size("512k", &n) == 0 && n == 512u << 10);
+	CHECK(util_parse_size("1G", &n) == 0 && n == 1u << 30);
+	CHECK(util_parse_size("123", &n) == 0 && n == 123);
+	CHECK(util_parse_size("2MiB", &n) == 0 && n == 2u << 20);
+	CHECK(util_parse_size("1KB", &n) == 0 && n == 1024);
+	CHECK(util_parse_size("-1", &n) == -1);
+	CHECK(util_parse_size("10X", &n) == -1);
+	CHECK(util_parse_size("", &n) == -1);
+	CHECK(util_parse_size("99999999999999999999G", &n) == -1);
+}
+
+UNIT_TEST(utf8)
+{
+	CHECK(utf8_valid("hello", 5));
+	CHECK(utf8_valid("caf\xc3\xa9", 5));
+	CHECK(utf8_valid("\xf0\x9f\x98\x80", 4));	/* U+1F600 */
+	CHECK(!utf8_valid("caf\xe9", 4));		/* Latin-1 */
+	CHECK(!utf8_valid("\xc0\xaf", 2));		/* overlong */
+	CHECK(!utf8_valid("\xed\xa0\x80", 3));		/* surrogate */
+	CHECK(!utf8_valid("\xf4\x90\x80\x80", 4));	/* > U+10FFFF */
+	CHECK(!utf8_valid("\xe2\x82", 2));		/* truncated */
+	CHECK(utf8_valid("abcdefghijklmnop\xc3\xa9", 18));
+}
+
+UNIT_TEST(base64)
+{
+	struct buf b = {0};
+
+	base64_encode(&b, "", 0);
+	CHECK(b.len == 0);
+	base64_encode(&b, "f", 1);
+	CHECK(strcmp(b.data, "Zg==") == 0);
+	buf_reset(&b);
+	base64_encode(&b, "fo", 2);
+	CHECK(strcmp(b.data, "Zm8=") == 0);
+	buf_reset(&b);
+	base64_encode(&b, "foobar", 6);
+	CHECK(strcmp(b.data, "Zm9vYmFy") == 0);
+	buf_reset(&b);
+	base64_encode(&b, "\x00\xff\x10", 3);
+	CHECK(strcmp(b.data, "AP8Q") == 0);
+	buf_free(&b);
+}
+
+/* The JSON writer's output must parse back to the intended string. */
+static void
+check_escape(const char *in, size_t n, const char *want)
+{
+	struct buf b = {0};
+
+	json_string(&b, in, n);
+	CHECK(strcmp(b.data, want) == 0);
+	if (strcmp(b.data, want) != 0)
+		fprintf(stderr, "  got %s\n  want %s\n", b.data, want);
+	CHECK(utf8_valid(b.data, b.len));
+	CHECK(json_parses(b.data, b.len));
+	buf_free(&b);
+}
+
+UNIT_TEST(json_escape)
+{
+	check_escape("plain", 5, "\"plain\"");
+	check_escape("a\"b\\c", 5, "\"a\\\"b\\\\c\"");
+	check_escape("\n\r\t\b\f", 5, "\"\\n\\r\\t\\b\\f\"");
+	check_escape("\x1b[31m", 5, "\"\\u001b[31m\"");
+	check_escape("a\0b", 3, "\"a\\u0000b\"");
+	check_escape("del\x7f", 4, "\"del\\u007f\"");
+	check_escape("caf\xe9", 4, "\"caf\\ufffd\"");
+	check_escape("caf\xc3\xa9", 5, "\"caf\xc3\xa9\"");
+	check_escape("\xe2\x80\xa8\xe2\x80\xa9", 6, "\"\\u2028\\u2029\"");
+	check_escape("\xff\xfe", 2, "\"\\ufffd\\ufffd\"");
+	check_escape("/", 1, "\"/\"");
+}
+
+UNIT_TEST(json_minified)
+{
+	struct buf b = {0};
+	const char *in = "{ \"a\" : [1, 2,\n 3],\r\n \"s\": \"x y\\\" z\","
+	    " \"big\": 12345678901234567890123 }";
+
+	CHECK(json_parses(in, strlen(in)));
+	json_minified(&b, in, strlen(in));
+	CHECK(strcmp(b.data, "{\"a\":[1,2,3],\"s\":\"x y\\\" z\","
+	    "\"big\":12345678901234567890123}") == 0);
+	buf_reset(&b);
+	/* A raw tab inside a string, which cJSON tolerates, is escaped. */
+	json_minified(&b, "[\"a\tb\"]", 7);
+	CHECK(strcmp(b.data, "[\"a\\u0009b\"]") == 0);
+	buf_free(&b);
+	CHECK(!json_parses("{\"a\":", 5));
+	CHECK(!json_parses("[1] x", 5));
+	CHECK(json_parses("[1]  \n", 6));
+	CHECK(!json_parses("", 0));
+	CHECK(!json_parses("\"a\0\"", 4));
+	/* strict RFC 8259, where cJSON 1.7.15 is lenient */
+	CHECK(!json_parses("\xef\xbb\xbf{\"a\":1}", 10));
+	CHECK(!json_parses("[1,\x0b" "2]", 5));
+	CHECK(!json_parses("\x01[1]", 4));
+	CHECK(!json_parses("[01]", 4));
+	CHECK(!json_parses("[1.]", 4));
+	CHECK(!json_parses("{\"a\":-.5}", 9));
+	CHECK(!json_parses("{\"a\":1}\n{\"b\":2}", 15));
+	CHECK(!json_parses("[\"a\tb\"]", 7));
+	CHECK(!json_parses("[\"\\x\"]", 6));
+	CHECK(!json_parses("{\"a\" 1}", 7));
+	CHECK(!json_parses("[1,]", 4));
+	CHECK(!json_parses("{,}", 3));
+	CHECK(!json_parses("tru", 3));
+	CHECK(json_parses("-0.5e+10", 8));
+	CHECK(json_parses(" {\"a\":[true,false,null,\"\\u00e9\\n\"],\"b\":{}} ", 43));
+	CHECK(json_parses("\"\\ud800\"", 8));
+}
+
+UNIT_TEST(classify)
+{
+	bool nj;
+
+	CHECK(record_classify(BODY_AUTO, "{\"a\":1}", 7, -1, &nj) == BENC_JSON);
+	CHECK(record_classify(BODY_AUTO, "hello", 5, -1, &nj) == BENC_TEXT);
+	CHECK(record_classify(BODY_AUTO, "\xff\x00", 2, -1, &nj) ==
+	    BENC_BASE64);
+	CHECK(record_classify(BODY_AUTO, "", 0, -1, &nj) == BENC_TEXT);
+	CHECK(record_classify(BODY_JSON, "hello", 5, -1, &nj) == BENC_TEXT &&
+	    nj);
+	CHECK(record_classify(BODY_JSON, "", 0, -1, &nj) == BENC_NULL && !nj);
+	CHECK(record_classify(BODY_TEXT, "{}", 2, -1, &nj) == BENC_TEXT);
+	CHECK(record_classify(BODY_BASE64, "{}", 2, -1, &nj) == BENC_BASE64);
+	CHECK(record_classify(BODY_NONE, "{}", 2, -1, &nj) == BENC_NONE);
+}
+
+UNIT_TEST(record)
+{
+	struct record r = {0};
+	struct buf b = {0};
+	cJSON *j;
+
+	r.index = 7;
+	r.url = "http://user:secret@h/x\xff";
+	r.url_len = strlen(r.url);
+	r.method = "GET";
+	r.status = 404;
+	r.size = 3;
+	r.time_ms = 1.5;
+	r.attempts = 1;
+	r.page = 1;
+	r.body = "a\nb";
+	r.body_len = 3;
+	r.body_enc = BENC_TEXT;
+	r.err = ERR_HTTP;
+	r.errmsg = "HTTP status 404";
+	r.curl_code = -1;
+	CHECK(record_encode(&b, &r) == 0);
+	CHECK(b.len > 0 && b.data[b.len - 1] == '\n');
+	CHECK(memchr(b.data, '\n', b.len - 1) == NULL);	/* one line */
+	CHECK(utf8_valid(b.data, b.len));
+	CHECK(strstr(b.data, "secret") == NULL);
+	CHECK(strstr(b.data, "***") != NULL);
+	j = cJSON_Parse(b.data);
+	CHECK(j != NULL);
+	CHECK(cJSON_GetObjectItem(j, "index")->valueint == 7);
+	CHECK(cJSON_IsFalse(cJSON_GetObjectItem(j, "ok")));
+	CHECK(strcmp(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "error"),
+	    "kind")->valuestring, "http") == 0);
+	CHECK(strcmp(cJSON_GetObjectItem(j, "body")->valuestring, "a\nb") == 0);
+	cJSON_Delete(j);
+	buf_free(&b);
+
+	/* Every kind has a distinct name. */
+	for (int k = 0; k < ERR__COUNT; k++)
+		for (int l = k + 1; l < ERR__COUNT; l++)
+			CHECK(strcmp(err_kind_name(k), err_kind_name(l)) != 0);
+}
+
+UNIT_TEST(redact)
+{
+	struct buf b = {0};
+
+	url_redacted(&b, "https://u:pw@host/p", 19);
+	CHECK(strstr(b.data, "pw") == NULL && strstr(b.data, "u:***@") != NULL);
+	buf_reset(&b);
+	url_redacted(&b, "https://u@host/p", 16);
+	CHECK(strcmp(b.data, "\"https://u@host/p\"") == 0);
+	buf_reset(&b);
+	url_redacted(&b, "http://a:b c@host/", 18);	/* curl rejects it */
+	CHECK(strstr(b.data, "b c") == NULL);
+	buf_reset(&b);
+	url_redacted(&b, "http://h/x?email=a@b", 20);	/* not userinfo */
+	CHECK(strcmp(b.data, "\"http://h/x?email=a@b\"") == 0);
+	buf_free(&b);
+}
+
+static struct request
+parse(const char *line, int *made)
+{
+	struct request r;
+	struct config c;
+
+	memset(&c, 0, sizeof(c));
+	memset(&r, 0, sizeof(r));
+	*made = input_parse_line(line, strlen(line), &c, &r);
+	return r;
+}
+
+UNIT_TEST(input_lines)
+{
+	struct request r;
+	int made;
+
+	r = parse("  http://h/x \r", &made);
+	CHECK(made == 1 && r.err == ERR_NONE && strcmp(r.url, "http://h/x") == 0);
+	request_clear(&r);
+	r = parse("", &made);
+	CHECK(made == 0);
+	r = parse("   \t ", &made);
+	CHECK(made == 0);
+	r = parse("# comment", &made);
+	CHECK(made == 0);
+	r = parse("not a url", &made);
+	CHECK(made == 1 && r.err == ERR_INVALID_URL);
+	request_clear(&r);
+	r = parse("http//x", &made);
+	CHECK(r.err == ERR_INVALID_URL);
+	request_clear(&r);
+	r = parse("http:////x", &made);
+	CHECK(r.err == ERR_INVALID_URL);
+	request_clear(&r);
+	r = parse("example.com/x", &made);
+	CHECK(r.err == ERR_INVALID_URL);
+	request_clear(&r);
+	r = parse("ftp://h/x", &made);
+	CHECK(r.err == ERR_UNSUPPORTED_PROTOCOL);
+	request_clear(&r);
+	r = parse("file:///etc/passwd", &made);
+	CHECK(r.err == ERR_UNSUPPORTED_PROTOCOL);
+	request_clear(&r);
+	r = parse("gopher://h/", &made);
+	CHECK(r.err == ERR_UNSUPPORTED_PROTOCOL);
+	request_clear(&r);
+	/* ports are libcurl's to check, when the transfer starts */
+	r = parse("http://h:99999/", &made);
+	CHECK(r.err == ERR_NONE);
+	request_clear(&r);
+	r = parse("http:///x", &made);
+	CHECK(r.err == ERR_INVALID_URL);
+	request_clear(&r);
+	r = parse("ht tp://h/", &made);
+	CHECK(r.err == ERR_INVALID_URL);
+	request_clear(&r);
+	r = parse("1http://h/", &made);
+	CHECK(r.err == ERR_UNSUPPORTED_PROTOCOL);
+	request_clear(&r);
+	r = parse("http://h/a b", &made);
+	CHECK(r.err == ERR_INVALID_URL);
+	request_clear(&r);
+	r = parse("http://h/a\tb", &made);
+	CHECK(r.err == ERR_INVALID_URL);
+	request_clear(&r);
+	r = parse("HTTPS://H/x", &made);
+	CHECK(r.err == ERR_NONE);
+	request_clear(&r);
+	r = parse("http://[::1]:8080/", &made);
+	CHECK(r.err == ERR_NONE);
+	request_clear(&r);
+
+	r = parse("{\"url\":\"http://h/j\",\"method\":\"POST\","
+	    "\"headers\":{\"X-A\":\"1\"},\"body\":{\"k\":[1]},\"id\":{\"n\":1}}",
+	    &made);
+	CHECK(made == 1 && r.err == ERR_NONE);
+	CHECK(strcmp(r.method, "POST") == 0);
+	CHECK(r.nheaders == 1 && strcmp(r.headers[0], "X-A: 1") == 0);
+	CHECK(r.has_body && r.body_json && strcmp(r.body, "{\"k\":[1]}") == 0);
+	CHECK(strcmp(r.id_json, "{\"n\":1}") == 0);
+	request_clear(&r);
+	r = parse("{\"url\":\"http://h/\",\"body\":\"raw text\"}", &made);
+	CHECK(r.has_body && !r.body_json && strcmp(r.body, "raw text") == 0);
+	request_clear(&r);
+	r = parse("{\"url\": 5}", &made);
+	CHECK(r.err == ERR_INPUT);
+	request_clear(&r);
+	r = parse("{broken", &made);
+	CHECK(made == 1 && r.err == ERR_INPUT);
+	request_clear(&r);
+	r = parse("{\"url\":\"http://h/\"} trailing", &made);
+	CHECK(r.err == ERR_INPUT);
+	request_clear(&r);
+	r = parse("{\"url\":\"http://h/\",\"method\":\"GE T\"}", &made);
+	CHECK(r.err == ERR_INPUT);
+	request_clear(&r);
+	r = parse("{\"url\":\"http://h/\",\"headers\":{\"X\":1}}", &made);
+	CHECK(r.err == ERR_INPUT);
+	request_clear(&r);
+	r = parse("{\"url\":\"http://h/\xff\"}", &made);
+	CHECK(r.err == ERR_INPUT);
+	request_clear(&r);
+	r = parse("[1,2]", &made);
+	CHECK(r.err == ERR_INVALID_URL);
+	request_clear(&r);
+}
+
+UNIT_TEST(template)
+{
+	struct config c;
+	struct request r;
+
+	memset(&c, 0, sizeof(c));
+	c.template = "http://h/search?q={}&raw={raw}";
+	CHECK(input_parse_line("a b&c", 5, &c, &r) == 1);
+	CHECK(strcmp(r.url, "http://h/search?q=a%20b%26c&raw=a b&c") == 0);
+	CHECK(r.err == ERR_INVALID_URL);	/* the raw space */
+	request_clear(&r);
+	CHECK(input_parse_line("x", 1, &c, &r) == 1 && r.err == ERR_NONE);
+	request_clear(&r);
+}
+
+UNIT_TEST(link)
+{
+	const char *h1 = "HTTP/1.1 200 OK\r\nLink: <https://a/1>; rel=\"prev\", "
+	    "<https://a/3>; rel=\"next\"\r\n\r\n";
+	const char *h2 = "HTTP/1.1 200 OK\r\nlink: </first>; rel=first\r\n"
+	    "Link: <page2?x=1>; title=\"a, b; c\"; rel=next\r\n\r\n";
+	const char *h3 = "HTTP/1.1 200 OK\r\nLink: </x>; rel=\"last next\"\r\n";
+	const char *h4 = "HTTP/1.1 200 OK\r\nLink: </x>; rel=\"nextish\"\r\n";
+	const char *h5 = "HTTP/1.1 200 OK\r\nX-Link: </x>; rel=next\r\n";
+	char *n;
+
+	n = paginate_link_next(h1, strlen(h1));
+	CHECK(n && strcmp(n, "https://a/3") == 0);
+	free(n);
+	n = paginate_link_next(h2, strlen(h2));
+	CHECK(n && strcmp(n, "page2?x=1") == 0);
+	free(n);
+	n = paginate_link_next(h3, strlen(h3));
+	CHECK(n && strcmp(n, "/x") == 0);
+	free(n);
+	CHECK(paginate_link_next(h4, strlen(h4)) == NULL);
+	CHECK(paginate_link_next(h5, strlen(h5)) == NULL);
+}
+
+UNIT_TEST(pointer)
+{
+	cJSON *j = cJSON_Parse("{\"a\":{\"b/c\":[10,{\"m~n\":\"x\"}]},"
+	    "\"\":1,\"links\":{\"next\":null}}");
+	const cJSON *v;
+	bool bad;
+
+	v = paginate_pointer(j, "", &bad);
+	CHECK(v == j && !bad);
+	v = paginate_pointer(j, "/a/b~1c/0", &bad);
+	CHECK(cJSON_IsNumber(v) && v->valueint == 10);
+	v = paginate_pointer(j, "/a/b~1c/1/m~0n", &bad);
+	CHECK(cJSON_IsString(v) && strcmp(v->valuestring, "x") == 0);
+	v = paginate_pointer(j, "/", &bad);
+	CHECK(cJSON_IsNumber(v));
+	v = paginate_pointer(j, "/a/b~1c/01", &bad);
+	CHECK(v == NULL);
+	v = paginate_pointer(j, "/a/b~1c/9", &bad);
+	CHECK(v == NULL);
+	v = paginate_pointer(j, "/links/next", &bad);
+	CHECK(cJSON_IsNull(v));
+	v = paginate_pointer(j, "a", &bad);
+	CHECK(v == NULL && bad);
+	v = paginate_pointer(j, "/a~2", &bad);
+	CHECK(v == NULL && bad);
+	cJSON_Delete(j);
+}
+
+UNIT_TEST(params)
+{
+	CURLU *u = curl_url(), *r;
+	char *s = NULL, *v, err[128];
+
+	curl_url_set(u, CURLUPART_URL, "http://h/p?a=1&page=3&b=x%20y", 0);
+	v = paginate_get_param(u, "page");
+	CHECK(v && strcmp(v, "3") == 0);
+	free(v);
+	v = paginate_get_param(u, "b");
+	CHECK(v && strcmp(v, "x y") == 0);
+	free(v);
+	CHECK(paginate_get_param(u, "nope") == NULL);
+	CHECK(paginate_set_param(u, "page", "4") == 0);
+	curl_url_get(u, CURLUPART_URL, &s, 0);
+	CHECK(strcmp(s, "http://h/p?a=1&page=4&b=x%20y") == 0);
+	curl_free(s);
+	CHECK(paginate_set_param(u, "cursor", "a b/c") == 0);
+	curl_url_get(u, CURLUPART_URL, &s, 0);
+	CHECK(strcasecmp(s, "http://h/p?a=1&page=4&b=x%20y&cursor=a%20b%2Fc") == 0);
+	curl_free(s);
+	r = paginate_resolve(u, "../q?z=1", err, sizeof err);
+	CHECK(r != NULL);
+	curl_url_get(r, CURLUPART_URL, &s, 0);
+	CHECK(strcmp(s, "http://h/q?z=1") == 0);
+	curl_free(s);
+	curl_url_cleanup(r);
+	r = paginate_resolve(u, "https://other/x", err, sizeof err);
+	curl_url_get(r, CURLUPART_URL, &s, 0);
+	CHECK(strcmp(s, "https://other/x") == 0);
+	curl_free(s);
+	curl_url_cleanup(r);
+	CHECK(paginate_resolve(u, "/a b", err, sizeof err) == NULL);
+	curl_url_cleanup(u);
+}
