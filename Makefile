@@ -36,7 +36,9 @@ Q =
 endif
 
 # One line per module; main.c is only in the program.
-MODULES = cli util input engine sched paginate record output
+MODULES = cli diag buf utf8 base64 util input engine xfer signals sched \
+          limits retry redirect paginate result save resume json redact \
+          hdr record output stats progress job
 SRC  = src/main.c $(MODULES:%=src/%.c)
 OBJ  = $(SRC:src/%.c=build/%.o)
 SOBJ = $(SRC:src/%.c=build-san/%.o)
