@@ -140,6 +140,21 @@ open_output(const struct config *c, bool out_closed)
 	return fd;
 }
 
+/* The run's outcome as the documented exit status. */
+static int
+exit_status(const struct sched_outcome *o)
+{
+	if (o->out == OUT_FAILED) {
+		diag_error("cannot write the output: %s", strerror(o->out_errno));
+		return EXIT_OUTPUT;
+	}
+	if (o->signal != 0)
+		return 128 + o->signal;
+	if (o->stopped)
+		return EXIT_STOPPED;
+	return o->failed > 0 ? EXIT_SOME_FAILED : EXIT_ALL_OK;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -217,17 +232,7 @@ main(int argc, char **argv)
 	if (cfg.stats != STATS_OFF)
 		sched_print_stats(s, cfg.stats == STATS_JSON || !isatty(2));
 
-	if (o.out == OUT_FAILED) {
-		diag_error("cannot write the output: %s", strerror(o.out_errno));
-		status = EXIT_OUTPUT;
-	} else if (o.signal != 0)
-		status = 128 + o.signal;
-	else if (o.stopped)
-		status = EXIT_STOPPED;
-	else if (o.failed > 0)
-		status = EXIT_SOME_FAILED;
-	else
-		status = EXIT_ALL_OK;
+	status = exit_status(&o);
 	if (fd > 2 && close(fd) == -1 && status != EXIT_OUTPUT) {
 		diag_error("cannot write the output: %s", strerror(errno));
 		status = EXIT_OUTPUT;
