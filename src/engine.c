@@ -21,16 +21,19 @@ struct sock {
 	struct engine	*e;
 };
 
-struct engine_timer {
+/* An event that calls cb(arg): the body of a timer and of a task. */
+struct cb_event {
 	struct event	*ev;
 	void		(*cb)(void *);
 	void		*arg;
 };
 
+struct engine_timer {
+	struct cb_event	 c;
+};
+
 struct engine_task {
-	struct event	*ev;
-	void		(*cb)(void *);
-	void		*arg;
+	struct cb_event	 c;
 };
 
 struct engine {
@@ -229,11 +232,32 @@ check_done(struct engine *e)
 }
 
 static void
-fire_timer(evutil_socket_t fd, short what, void *arg)
+fire_cb(evutil_socket_t fd, short what, void *arg)
 {
-	struct engine_timer *t = arg;
+	struct cb_event *c = arg;
 
-	t->cb(t->arg);
+	c->cb(c->arg);
+}
+
+static int
+cb_event_init(struct cb_event *c, struct engine *e, void (*cb)(void *),
+    void *arg, int prio)
+{
+	c->cb = cb;
+	c->arg = arg;
+	c->ev = event_new(e->base, -1, 0, fire_cb, c);
+	if (c->ev == NULL || (prio >= 0 && event_priority_set(c->ev, prio) ==
+	    -1))
+		return -1;
+	return 0;
+}
+
+static void
+cb_event_clear(struct cb_event *c)
+{
+	if (c->ev != NULL)
+		event_free(c->ev);
+	c->ev = NULL;
 }
 
 struct engine_timer *
@@ -241,14 +265,9 @@ engine_timer_new(struct engine *e, void (*cb)(void *), void *arg)
 {
 	struct engine_timer *t = calloc(1, sizeof(*t));
 
-	if (t == NULL)
-		return NULL;
-	t->cb = cb;
-	t->arg = arg;
-	t->ev = evtimer_new(e->base, fire_timer, t);
-	if (t->ev == NULL) {
-		free(t);
-		return NULL;
+	if (t != NULL && cb_event_init(&t->c, e, cb, arg, -1) == -1) {
+		engine_timer_free(t);
+		t = NULL;
 	}
 	return t;
 }
@@ -262,13 +281,13 @@ engine_timer_arm(struct engine_timer *t, int64_t ms)
 		ms = 0;
 	tv.tv_sec = (time_t)(ms / 1000);
 	tv.tv_usec = (suseconds_t)(ms % 1000) * 1000;
-	evtimer_add(t->ev, &tv);
+	evtimer_add(t->c.ev, &tv);
 }
 
 bool
 engine_timer_armed(const struct engine_timer *t)
 {
-	return t != NULL && evtimer_pending(t->ev, NULL);
+	return t != NULL && evtimer_pending(t->c.ev, NULL);
 }
 
 void
@@ -276,16 +295,8 @@ engine_timer_free(struct engine_timer *t)
 {
 	if (t == NULL)
 		return;
-	event_free(t->ev);
+	cb_event_clear(&t->c);
 	free(t);
-}
-
-static void
-fire_task(evutil_socket_t fd, short what, void *arg)
-{
-	struct engine_task *t = arg;
-
-	t->cb(t->arg);
 }
 
 struct engine_task *
@@ -293,15 +304,10 @@ engine_task_new(struct engine *e, void (*cb)(void *), void *arg, bool idle)
 {
 	struct engine_task *t = calloc(1, sizeof(*t));
 
-	if (t == NULL)
-		return NULL;
-	t->cb = cb;
-	t->arg = arg;
-	t->ev = event_new(e->base, -1, 0, fire_task, t);
-	if (t->ev == NULL || (idle && event_priority_set(t->ev, PRIO_IDLE) ==
-	    -1)) {
+	if (t != NULL && cb_event_init(&t->c, e, cb, arg,
+	    idle ? PRIO_IDLE : -1) == -1) {
 		engine_task_free(t);
-		return NULL;
+		t = NULL;
 	}
 	return t;
 }
@@ -310,8 +316,8 @@ void
 engine_task_soon(struct engine_task *t)
 {
 	/* An active event reports the flags it was activated with. */
-	if (!event_pending(t->ev, EV_TIMEOUT, NULL))
-		event_active(t->ev, EV_TIMEOUT, 0);
+	if (!event_pending(t->c.ev, EV_TIMEOUT, NULL))
+		event_active(t->c.ev, EV_TIMEOUT, 0);
 }
 
 void
@@ -319,8 +325,7 @@ engine_task_free(struct engine_task *t)
 {
 	if (t == NULL)
 		return;
-	if (t->ev != NULL)
-		event_free(t->ev);
+	cb_event_clear(&t->c);
 	free(t);
 }
 
@@ -398,7 +403,7 @@ reserve_timers(struct event_base *base, size_t n)
 	if (evs == NULL)
 		return -1;
 	for (i = 0; i < n && rc == 0; i++) {
-		evs[i] = evtimer_new(base, fire_timer, NULL);
+		evs[i] = evtimer_new(base, fire_cb, NULL);
 		if (evs[i] == NULL || evtimer_add(evs[i], &tv) == -1)
 			rc = -1;
 	}
