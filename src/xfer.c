@@ -193,6 +193,13 @@ setup_easy(const struct xfer_conf *xc, CURL *h)
 	}
 	if (xc->forbid_reuse)
 		SET(CURLOPT_FORBID_REUSE, 1L);
+	else if (c->http != HTTPV_1_1)
+		/* Where a connection can be shared (HTTP/2), a burst of
+		 * requests to one origin waits for the first connection to
+		 * say so instead of each opening its own.  libcurl waits only
+		 * where multiplexing is possible (https, --http2,
+		 * --http2-prior-knowledge), so plain HTTP/1.1 is unaffected. */
+		SET(CURLOPT_PIPEWAIT, 1L);
 	SET(CURLOPT_QUICK_EXIT, 1L);
 	SET(CURLOPT_SHARE, xc->share);
 	SET(CURLOPT_WRITEFUNCTION, write_cb);
