@@ -36,7 +36,7 @@ Q =
 endif
 
 # One line per module; main.c is only in the program.
-MODULES = cli util input engine sched paginate record output
+MODULES = cli opt util input engine sched paginate record output
 SRC  = src/main.c $(MODULES:%=src/%.c)
 OBJ  = $(SRC:src/%.c=build/%.o)
 SOBJ = $(SRC:src/%.c=build-san/%.o)
