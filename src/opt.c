@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The longest option name a typo is compared with. */
+#define OPT_NAME_MAX	32
+
 #define FIELD(t, o, type) ((type *)(void *)((char *)(t) + (o)->off))
 
 enum opt_arg { ARG_NONE, ARG_REQUIRED, ARG_OPTIONAL };
@@ -91,12 +94,24 @@ set_long(void *t, const struct opt *o, const char *label, const char *arg,
 	    arg, range);
 }
 
+/* Append item to the list in out: "a", "a or b", "a, b or c". */
+static void
+list_add(char *out, size_t len, bool first, bool last, const char *pre,
+    const char *item)
+{
+	size_t used = strlen(out);
+
+	if (used < len)
+		snprintf(out + used, len - used, "%s%s%s", first ? "" :
+		    last ? " or " : ", ", pre, item);
+}
+
 static enum opt_result
 set_enum(void *t, const struct opt *o, const char *label, const char *arg,
     char *err, size_t errlen)
 {
-	char names[128];
-	size_t i, used = 0;
+	char names[128] = "";
+	size_t i;
 
 	if (arg == NULL) {
 		*FIELD(t, o, int) = o->value;
@@ -107,12 +122,9 @@ set_enum(void *t, const struct opt *o, const char *label, const char *arg,
 			*FIELD(t, o, int) = o->values[i].value;
 			return OPT_OK;
 		}
-	/* "a, b or c" */
-	names[0] = '\0';
-	for (i = 0; o->values[i].name != NULL && used < sizeof names; i++)
-		used += (size_t)snprintf(names + used, sizeof names - used,
-		    "%s%s", i == 0 ? "" : o->values[i + 1].name == NULL ?
-		    " or " : ", ", o->values[i].name);
+	for (i = 0; o->values[i].name != NULL; i++)
+		list_add(names, sizeof names, i == 0,
+		    o->values[i + 1].name == NULL, "", o->values[i].name);
 	return opt_error(err, errlen, "%s: '%s' is not %s", label, arg,
 	    names);
 }
@@ -177,23 +189,90 @@ by_letter(const struct opt_table *tab, int ch)
 	return NULL;
 }
 
-/* The option named by the first len bytes of name: an exact match, else
- * the one option it is a prefix of (as GNU getopt_long), else NULL. */
+/* The option named by exactly the first len bytes of name, or NULL.
+ * Abbreviations are not taken, as curl, hurl (clap) and gh (pflag) take
+ * none: a name that works today must not turn ambiguous when an option
+ * is added.  unknown() suggests the full names instead. */
 static const struct opt *
 by_name(const struct opt_table *tab, const char *name, size_t len)
 {
-	const struct opt *found = NULL;
-	size_t i, hits = 0;
+	size_t i;
+
+	for (i = 0; i < tab->n; i++)
+		if (strncmp(tab->opts[i].name, name, len) == 0 &&
+		    tab->opts[i].name[len] == '\0')
+			return &tab->opts[i];
+	return NULL;
+}
+
+/* Optimal string alignment distance (Levenshtein with adjacent
+ * transpositions) between a[0..la) and b, or SIZE_MAX if a is too long. */
+static size_t
+distance(const char *a, size_t la, const char *b)
+{
+	size_t d[OPT_NAME_MAX + 1][OPT_NAME_MAX + 1], i, j, lb = strlen(b);
+
+	if (la > OPT_NAME_MAX || lb > OPT_NAME_MAX)
+		return SIZE_MAX;
+	for (i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= la; i++)
+		for (j = 1; j <= lb; j++) {
+			size_t sub = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			size_t del = d[i - 1][j] + 1, ins = d[i][j - 1] + 1;
+			size_t best = sub < del ? sub : del;
+
+			best = best < ins ? best : ins;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	return d[la][lb];
+}
+
+/* Whether the option named o is offered for the unknown name: name is a
+ * prefix of it, or it is among the nearest (best; 0 = none is near). */
+static bool
+offered(const char *name, size_t len, const char *o, size_t best)
+{
+	if (len > 0 && strncmp(o, name, len) == 0)
+		return true;
+	return best > 0 && distance(name, len, o) == best;
+}
+
+/* "unknown option --NAME", with the options it may have meant: those it
+ * is a prefix of (--http), and the nearest by edit distance if that is at
+ * most 2 and less than half its length (--concurency). */
+static enum opt_result
+unknown(const struct opt_table *tab, const char *name, size_t len,
+    char *err, size_t errlen)
+{
+	char list[256] = "";
+	size_t i, d, k = 0, n = 0, best = 0;
 
 	for (i = 0; i < tab->n; i++) {
-		if (strncmp(tab->opts[i].name, name, len) != 0)
+		if (len > 0 && strncmp(tab->opts[i].name, name, len) == 0)
 			continue;
-		if (tab->opts[i].name[len] == '\0')
-			return &tab->opts[i];
-		found = &tab->opts[i];
-		hits++;
+		d = distance(name, len, tab->opts[i].name);
+		if (d <= 2 && 2 * d < len && (best == 0 || d < best))
+			best = d;
 	}
-	return hits == 1 ? found : NULL;
+	for (i = 0; i < tab->n; i++)
+		n += offered(name, len, tab->opts[i].name, best);
+	for (i = 0; i < tab->n; i++)
+		if (offered(name, len, tab->opts[i].name, best)) {
+			list_add(list, sizeof list, k == 0, k + 1 == n, "--",
+			    tab->opts[i].name);
+			k++;
+		}
+	if (n == 0)
+		return opt_error(err, errlen, "unknown option --%.*s",
+		    (int)len, name);
+	return opt_error(err, errlen, "unknown option --%.*s (did you mean "
+	    "%s?)", (int)len, name, list);
 }
 
 /* One "--name[=value]" word at argv[*i]; a required value may be the next
@@ -207,9 +286,14 @@ parse_long(const struct opt_table *tab, int argc, char **argv, int *i,
 	const struct opt *o = by_name(tab, word, len);
 	char label[64];
 
-	if (o == NULL || (eq != NULL && opt_takes(o) == ARG_NONE))
+	if (o == NULL && len == 0)
 		return opt_error(err, errlen, "unknown option %s", argv[*i]);
+	if (o == NULL)
+		return unknown(tab, word, len, err, errlen);
 	snprintf(label, sizeof label, "--%s", o->name);
+	if (eq != NULL && opt_takes(o) == ARG_NONE)
+		return opt_error(err, errlen, "option %s takes no argument",
+		    label);
 	if (eq != NULL)
 		arg = eq + 1;
 	else if (opt_takes(o) == ARG_REQUIRED) {

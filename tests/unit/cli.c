@@ -118,7 +118,8 @@ UNIT_TEST(cli_flags)
 	    c.progress == PROGRESS_OFF);
 	cli_config_free(&c);
 	/* A flag takes no value. */
-	REFUSED("unknown option --fail-fast=1", "--fail-fast=1");
+	REFUSED("option --fail-fast takes no argument", "--fail-fast=1");
+	REFUSED("option --help takes no argument", "--help=x");
 }
 
 UNIT_TEST(cli_numbers)
@@ -411,17 +412,13 @@ UNIT_TEST(cli_operands_and_errors)
 	cli_config_free(&c);
 
 	REFUSED("unknown option --bogus", "--bogus");
-	REFUSED("unknown option --bogus=3", "--bogus=3");
+	REFUSED("unknown option --bogus", "--bogus=3");
+	REFUSED("unknown option --=3", "--=3");
 	REFUSED("unknown option -Z", "-Z");
 	REFUSED("unknown option -Z", "-kZ");
 	REFUSED("option -c needs an argument", "-c");
 	REFUSED("option --concurrency needs an argument", "--concurrency");
 	REFUSED("option -H needs an argument", "-k", "-H");
-	/* A unique prefix of a long option is taken, as GNU getopt does;
-	 * an ambiguous one is not. */
-	CHECK(parse(&c, "--conc", "3", NULL) == CLI_OK && c.concurrency == 3);
-	cli_config_free(&c);
-	REFUSED("unknown option --http", "--http");
 	/* The first error stops the parse. */
 	REFUSED("-c: '0' is not a number from 1 to 100000", "-c", "0",
 	    "--bogus");
@@ -433,4 +430,36 @@ UNIT_TEST(cli_operands_and_errors)
 	cli_config_free(&c);
 	CHECK(parse(&c, "-c", "0", "-h", NULL) == CLI_USAGE);
 	cli_config_free(&c);
+}
+
+UNIT_TEST(cli_unknown_long_options)
+{
+	/* No abbreviation is taken, unique or not: the options it may
+	 * stand for are named instead. */
+	REFUSED("unknown option --conc (did you mean --concurrency?)",
+	    "--conc", "3");
+	REFUSED("unknown option --stat (did you mean --stats?)", "--stat");
+	REFUSED("unknown option --stat (did you mean --stats?)",
+	    "--stat=json");
+	REFUSED("unknown option --http (did you mean --http1.1, --http2 or "
+	    "--http2-prior-knowledge?)", "--http");
+	REFUSED("unknown option --retry (did you mean --retry-delay or "
+	    "--retry-max-wait?)", "--retry", "2");
+	/* Typos: the nearest names within an edit distance of 2. */
+	REFUSED("unknown option --concurency (did you mean --concurrency?)",
+	    "--concurency", "5");
+	REFUSED("unknown option --concurency (did you mean --concurrency?)",
+	    "--concurency=5");
+	REFUSED("unknown option --quite (did you mean --quiet?)", "--quite");
+	REFUSED("unknown option --maxbody (did you mean --max-body?)",
+	    "--maxbody", "1M");
+	REFUSED("unknown option --http3 (did you mean --http2?)", "--http3");
+	REFUSED("unknown option --jsonl (did you mean --json?)", "--jsonl",
+	    "{}");
+	/* Nothing near: no guess; a short name is not matched loosely. */
+	REFUSED("unknown option --bogus", "--bogus");
+	REFUSED("unknown option --verbose", "--verbose");
+	REFUSED("unknown option --ab", "--ab");
+	REFUSED("unknown option --aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+	    "--aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
 }
