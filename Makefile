@@ -127,7 +127,7 @@ tests/bench/floor: tests/bench/floor.c build/flags
 # Debian packages to build, test and benchmark; idempotent, sudo only if not root.
 DEPS = build-essential pkg-config libcurl4-openssl-dev libevent-dev libcjson-dev \
        zlib1g-dev libssl-dev bats bats-assert bats-support jq groff-base \
-       time curl openssl python3 nginx-light util-linux iproute2
+       time curl openssl python3 nginx-light util-linux iproute2 fish zsh
 BENCH_DEPS = nginx-light curl wget2 python3-aiohttp wrk valgrind
 deps:
 	@sh tests/deps.sh $(DEPS)
