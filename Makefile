@@ -36,9 +36,9 @@ Q =
 endif
 
 # One line per module; main.c is only in the program.
-MODULES = cli diag buf utf8 base64 util input engine xfer signals sched \
-          limits retry redirect paginate result save resume json redact \
-          hdr record output stats progress job
+MODULES = cli opt diag buf utf8 base64 util input engine xfer signals \
+          sched limits retry redirect paginate result save resume json \
+          redact hdr record output stats progress job
 SRC  = src/main.c $(MODULES:%=src/%.c)
 OBJ  = $(SRC:src/%.c=build/%.o)
 SOBJ = $(SRC:src/%.c=build-san/%.o)
@@ -129,7 +129,7 @@ tests/bench/floor: tests/bench/floor.c build/flags
 # Debian packages to build, test and benchmark; idempotent, sudo only if not root.
 DEPS = build-essential pkg-config libcurl4-openssl-dev libevent-dev libcjson-dev \
        zlib1g-dev libssl-dev bats bats-assert bats-support jq groff-base \
-       time curl openssl python3 nginx-light util-linux iproute2
+       time curl openssl python3 nginx-light util-linux iproute2 fish zsh
 BENCH_DEPS = nginx-light curl wget2 python3-aiohttp wrk valgrind
 deps:
 	@sh tests/deps.sh $(DEPS)

@@ -179,12 +179,12 @@ main(int argc, char **argv)
 
 	switch (cli_parse(argc, argv, &cfg, err, sizeof err)) {
 	case CLI_EXIT:
-		config_free(&cfg);
+		cli_config_free(&cfg);
 		return fflush(stdout) == 0 && !ferror(stdout) ? 0 : EXIT_OUTPUT;
 	case CLI_USAGE:
 		diag_error("%s\nTry 'volley --help' for more information.",
 		    err);
-		config_free(&cfg);
+		cli_config_free(&cfg);
 		return EXIT_USAGE;
 	case CLI_OK:
 		break;
@@ -245,7 +245,7 @@ done:
 	resume_free(&rs);
 	if (fd > 2)
 		close(fd);
-	config_free(&cfg);
+	cli_config_free(&cfg);
 	curl_global_cleanup();
 	return status;
 }

@@ -193,13 +193,6 @@ setup_easy(const struct xfer_conf *xc, CURL *h)
 	}
 	if (xc->forbid_reuse)
 		SET(CURLOPT_FORBID_REUSE, 1L);
-	else if (c->http != HTTPV_1_1)
-		/* Where a connection can be shared (HTTP/2), a burst of
-		 * requests to one origin waits for the first connection to
-		 * say so instead of each opening its own.  libcurl waits only
-		 * where multiplexing is possible (https, --http2,
-		 * --http2-prior-knowledge), so plain HTTP/1.1 is unaffected. */
-		SET(CURLOPT_PIPEWAIT, 1L);
 	SET(CURLOPT_QUICK_EXIT, 1L);
 	SET(CURLOPT_SHARE, xc->share);
 	SET(CURLOPT_WRITEFUNCTION, write_cb);
@@ -369,6 +362,26 @@ request_headers(struct xfer *x, const struct xfer_req *r, bool *failed)
 	return x->slist;
 }
 
+/* Where a connection can be shared (HTTP/2: https with ALPN, --http2,
+ * --http2-prior-knowledge), a burst of requests to one origin waits for
+ * the first connection to say so instead of each opening its own.  Not
+ * for plain http otherwise: libcurl 7.88 would hold the second request
+ * until the first one's response is over. */
+static bool
+pipewait(const struct xfer_conf *xc, const char *url)
+{
+	switch (xc->cfg->http) {
+	case HTTPV_2:
+	case HTTPV_2_PRIOR:
+		return !xc->forbid_reuse;
+	case HTTPV_DEFAULT:
+		return strncasecmp(url, "https:", 6) == 0;
+	case HTTPV_1_1:
+		break;
+	}
+	return false;
+}
+
 int
 xfer_prepare(struct xfer *x, const struct xfer_req *r, void *owner,
     char *err, size_t errlen)
@@ -406,6 +419,7 @@ xfer_prepare(struct xfer *x, const struct xfer_req *r, void *owner,
 	} else
 		SET(CURLOPT_HTTPGET, 1L);
 	SET(CURLOPT_NOBODY, head ? 1L : 0L);
+	SET(CURLOPT_PIPEWAIT, pipewait(x->xc, r->url) ? 1L : 0L);
 	/* What libcurl sends by itself (GET, POST with a body, HEAD with
 	 * NOBODY) needs no custom request line. */
 	SET(CURLOPT_CUSTOMREQUEST, !head && strcmp(r->method,

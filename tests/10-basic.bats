@@ -136,3 +136,22 @@ teardown_file() { fixture_stop; }
 		[[ $stderr == volley:* ]] || { echo "$bad: no message: $stderr"; false; }
 	done
 }
+
+@test "basic: an unknown long option names the options meant; no abbreviation is taken" {
+	run --separate-stderr "$VOLLEY" --concurency 5 "$BASE/json"
+	assert_failure 2
+	[ -z "$output" ]
+	[[ $stderr == "volley: unknown option --concurency (did you mean --concurrency?)"* ]]
+	# A unique prefix is refused too (as curl does), with the full name.
+	run --separate-stderr "$VOLLEY" --stat "$BASE/json"
+	assert_failure 2
+	[[ $stderr == "volley: unknown option --stat (did you mean --stats?)"* ]]
+	# An ambiguous one lists every candidate.
+	run --separate-stderr "$VOLLEY" --http "$BASE/json"
+	assert_failure 2
+	[[ $stderr == "volley: unknown option --http (did you mean --http1.1, --http2 or --http2-prior-knowledge?)"* ]]
+	# Nothing near: no guess.
+	run --separate-stderr "$VOLLEY" --bogus "$BASE/json"
+	assert_failure 2
+	[[ $stderr == "volley: unknown option --bogus"$'\n'* ]]
+}
