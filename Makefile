@@ -113,6 +113,27 @@ test-san:
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	bats $(BATS_FLAGS) tests
 
+# ---- make test-valgrind (issue 11) ---------------------------------------
+# The core, output, fault and fd files under valgrind memcheck: $(VOLLEY) is
+# tests/valgrind/volley.sh, which runs ./volley under valgrind with its
+# report in $(VALGRIND_LOGDIR)/vg.PID.log; a memcheck error or a definite
+# leak exits 97.  tests/valgrind/logs.bats runs last and fails, printing
+# the log, on any error, definite leak or fd left open at exit.  Tests
+# that bound time allow for valgrind's slowdown when VALGRIND=1.
+VALGRIND_TESTS = tests/10-basic.bats tests/30-output.bats tests/64-faults.bats \
+	tests/65-fds.bats
+VALGRIND_LOGDIR = $(CURDIR)/build-valgrind
+test-valgrind:
+	$(Q)$(TEST_BUILD) volley tests/server/fixture
+	rm -rf $(VALGRIND_LOGDIR)
+	mkdir -p $(VALGRIND_LOGDIR)
+	VALGRIND=1 VALGRIND_LOGDIR=$(VALGRIND_LOGDIR) \
+	VALGRIND_REAL=$(CURDIR)/volley VOLLEY=$(CURDIR)/tests/valgrind/volley.sh \
+	bats $(BATS_FLAGS) $(VALGRIND_TESTS) tests/valgrind/logs.bats
+
+.PHONY: test-valgrind
+# ---- end of make test-valgrind --------------------------------------------
+
 demo: volley tests/server/fixture
 	@sh tests/demo.sh
 
@@ -158,7 +179,7 @@ uninstall:
 	  $(DESTDIR)$(FISHCOMPDIR)/volley.fish
 
 clean:
-	rm -rf build build-san build-fa volley volley-san volley-fa \
+	rm -rf build build-san build-fa build-valgrind volley volley-san volley-fa \
 	  tests/server/fixture tests/bench/floor \
 	  tests/unit/unit tests/unit/unit-san
 
