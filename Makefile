@@ -134,6 +134,44 @@ test-valgrind:
 .PHONY: test-valgrind
 # ---- end of make test-valgrind --------------------------------------------
 
+# ---- make lint (issue 11) -------------------------------------------------
+# cppcheck and clang-tidy over src/*.c, with the preprocessor flags of the
+# build (clang-tidy gets its compiler flags too); any finding fails.
+# Configuration, with a reason beside every check left out and every
+# suppression: .clang-tidy and .cppcheck-suppressions.xml.  LINT_JOBS
+# clang-tidy processes run at once.
+LINT_SRC  = $(wildcard src/*.c)
+LINT_JOBS ?= 2
+CPPCHECK_FLAGS = --std=c11 --enable=warning,style,performance,portability \
+	--library=posix --library=gnu --library=openssl \
+	--inline-suppr --suppress-xml=.cppcheck-suppressions.xml \
+	--error-exitcode=1 --quiet \
+	--template='{file}:{line}: {severity}: {message} [{id}]'
+# Both run, whatever the first finds, so one run lists every finding.
+lint:
+	$(Q)st=0; \
+	$(MAKE) --no-print-directory lint-cppcheck || st=1; \
+	$(MAKE) --no-print-directory lint-clang-tidy || st=1; \
+	exit $$st
+
+lint-cppcheck:
+	@echo "  CPPCHECK src/*.c"
+	$(Q)cppcheck $(CPPCHECK_FLAGS) $(ALL_CPPFLAGS) -Isrc $(LINT_SRC)
+
+lint-clang-tidy:
+	@echo "  CLANG-TIDY src/*.c"
+	$(Q)printf '%s\n' $(LINT_SRC) | xargs -P $(LINT_JOBS) -I{} \
+	  clang-tidy --quiet --config-file=.clang-tidy {} -- \
+	  $(ALL_CPPFLAGS) $(ALL_CFLAGS) -Isrc
+
+# The Debian packages test-valgrind and lint need, beside `make deps`.
+CHECK_DEPS = valgrind cppcheck clang-tidy
+check-deps:
+	@sh tests/deps.sh $(CHECK_DEPS)
+
+.PHONY: lint lint-cppcheck lint-clang-tidy check-deps
+# ---- end of make lint ------------------------------------------------------
+
 demo: volley tests/server/fixture
 	@sh tests/demo.sh
 
