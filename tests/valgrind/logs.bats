@@ -8,7 +8,7 @@
 bats_require_minimum_version 1.5.0
 
 # Descriptors valgrind may find open at exit, each for a reason:
-# - engine_on_signals: the signal self-pipe.  It is static and lives as
+# - signals_install: the signal self-pipe.  It is static and lives as
 #   long as the process: a SIGINT or SIGTERM can arrive (and its handler
 #   write to the pipe) at any moment until exit, after the engine is gone.
 # - getaddrinfo, or a socketpair made inside libcurl: a resolve that timed
@@ -16,7 +16,7 @@ bats_require_minimum_version 1.5.0
 #   the thread run on with its own socket(s) and its end of the wake-up
 #   socketpair, which it closes when getaddrinfo returns.  A run that ends
 #   while a resolver is stuck (64-faults.bats) ends with these open.
-FD_ALLOWED='engine_on_signals|getaddrinfo|socketpair [(][^)]*[)]\n *by [^\n]*libcurl'
+FD_ALLOWED='signals_install|getaddrinfo|socketpair [(][^)]*[)]\n *by [^\n]*libcurl'
 
 # Print why log $1 is not clean and fail, or succeed quietly.
 vg_check() {
