@@ -72,8 +72,14 @@ UNIT_TEST(retry_after_header)
 	memcpy(big, "Retry-After: ", 13);
 	big[sizeof big - 1] = '\0';
 	CHECK(after(big, t) == -1);
-	memcpy(big + 13, "2", 1);
-	big[13 + 127] = '\0';		/* 127 digits: fits, but too big */
+	/* the longest value read is 127 bytes: leading zeros show it */
+	memset(big + 13, '0', 126);
+	big[13 + 126] = '5';
+	big[13 + 127] = '\0';
+	CHECK(after(big, t) == 5000);
+	big[13 + 126] = '0';
+	big[13 + 127] = '5';
+	big[13 + 128] = '\0';
 	CHECK(after(big, t) == -1);
 	/* the name in any case; another header's name is not it */
 	CHECK(after("HTTP/1.1 429 x\r\nretry-after: 4\r\n", t) == 4000);
