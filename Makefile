@@ -1,4 +1,5 @@
-# volley — see README.md.  `make deps demo` on a fresh Debian machine, then `make test`.
+# volley — see README.md.  `sh tests/deps.sh` on a fresh Debian machine, then
+# `make demo` and `make test`.
 .SUFFIXES:
 
 VERSION    = 0.1.0
@@ -185,10 +186,10 @@ tests/bench/floor: tests/bench/floor.c build/flags
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tests/bench/floor.c $(LIBS)
 
-# Debian packages to build, test and benchmark; idempotent, sudo only if not root.
-DEPS = build-essential pkg-config libcurl4-openssl-dev libevent-dev libcjson-dev \
-       zlib1g-dev libssl-dev bats bats-assert bats-support jq groff-base \
-       time curl openssl python3 nginx-light util-linux iproute2 fish zsh
+# Debian packages to build, test and benchmark; idempotent, sudo only if not
+# root.  The list is tests/deps.txt, which `sh tests/deps.sh` reads too (the
+# README's first command, before make is installed).
+DEPS = $(shell sed 's/\#.*//' tests/deps.txt)
 BENCH_DEPS = nginx-light curl wget2 python3-aiohttp wrk valgrind
 deps:
 	@sh tests/deps.sh $(DEPS)
