@@ -20,7 +20,8 @@ enum opt_kind {
 	OPT_SIZE,	/* SIZE into a uint64_t of bytes */
 	OPT_ENUM,	/* one of .values into an int-sized enum */
 	OPT_STRING,	/* const char *, borrowed from argv */
-	OPT_LIST,	/* repeatable: appended to a const char ** (owned) */
+	OPT_LIST,	/* repeatable: appended to a const char ** that
+			 * opt_parse grows with realloc; the caller frees it */
 	OPT_CUSTOM	/* a value handled by .fn alone */
 };
 

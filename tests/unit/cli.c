@@ -29,7 +29,8 @@ parse(struct config *c, ...)
 
 	argv[argc++] = (char *)"volley";
 	va_start(ap, c);
-	while ((w = va_arg(ap, const char *)) != NULL && argc < 63) {
+	for (w = va_arg(ap, const char *); w != NULL && argc < 63;
+	    w = va_arg(ap, const char *)) {
 		snprintf(words[argc], sizeof words[argc], "%s", w);
 		argv[argc] = words[argc];
 		argc++;
