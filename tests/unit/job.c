@@ -231,7 +231,8 @@ UNIT_TEST(job_pages)
 	c.data_len = 1;
 	c.has_data = true;
 	/* a POST chain: the next pages are GETs without the body */
-	j = job(&c, "{\"url\":\"http://h/search\",\"headers\":{\"X-A\":\"1\"}}");
+	j = job(&c, "{\"url\":\"http://h/search\","
+	    "\"headers\":{\"X-A\":\"1\"}}");
 	CHECK(strcmp(j->method, "POST") == 0 && j->send_body);
 	job_begin(j, 5);
 	job_begin(j, 6);		/* a retry */

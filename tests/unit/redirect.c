@@ -45,7 +45,8 @@ UNIT_TEST(redirect_origins)
 	CHECK(origin_is("http://h", "http://h:80"));
 	CHECK(origin_is("https://h/", "https://h:443"));
 	CHECK(origin_is("HTTP://Example.COM/Path?Q", "http://example.com:80"));
-	CHECK(origin_is("HTTPS://EXAMPLE.com:8443/", "https://example.com:8443"));
+	CHECK(origin_is("HTTPS://EXAMPLE.com:8443/",
+	    "https://example.com:8443"));
 	/* explicit ports are kept; an explicit default port is the same
 	 * origin as none */
 	CHECK(origin_is("http://h:8080/", "http://h:8080"));

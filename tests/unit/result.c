@@ -41,8 +41,8 @@ UNIT_TEST(result_curl_kinds)
 		{ CURLE_RECV_ERROR, "Connection reset by peer", ERR_READ },
 		{ CURLE_RECV_ERROR, "", ERR_READ },
 		/* 7.88's word for garbage chunk sizes */
-		{ CURLE_RECV_ERROR, "Illegal or missing hexadecimal sequence in "
-		    "chunked-encoding", ERR_PROTOCOL },
+		{ CURLE_RECV_ERROR, "Illegal or missing hexadecimal "
+		    "sequence in chunked-encoding", ERR_PROTOCOL },
 		{ CURLE_GOT_NOTHING, NULL, ERR_READ },
 		{ CURLE_SEND_ERROR, NULL, ERR_READ },
 		{ CURLE_PARTIAL_FILE, NULL, ERR_READ },
@@ -52,8 +52,9 @@ UNIT_TEST(result_curl_kinds)
 		{ CURLE_TOO_MANY_REDIRECTS, NULL, ERR_TOO_MANY_REDIRECTS },
 		{ CURLE_FILESIZE_EXCEEDED, NULL, ERR_BODY_TOO_LARGE },
 		{ CURLE_ABORTED_BY_CALLBACK, NULL, ERR_CANCELLED },
-		{ CURLE_UNSUPPORTED_PROTOCOL, "Protocol \"ftp\" not supported or "
-		    "disabled in libcurl", ERR_UNSUPPORTED_PROTOCOL },
+		{ CURLE_UNSUPPORTED_PROTOCOL, "Protocol \"ftp\" not "
+		    "supported or disabled in libcurl",
+		    ERR_UNSUPPORTED_PROTOCOL },
 		{ CURLE_UNSUPPORTED_PROTOCOL, "Unsupported HTTP version in "
 		    "response", ERR_PROTOCOL },
 		{ CURLE_UNSUPPORTED_PROTOCOL, "", ERR_PROTOCOL },
@@ -175,6 +176,31 @@ UNIT_TEST(result_kind_messages)
 	CHECK(strcmp(small, "HTTP st") == 0);
 }
 
+/* Whenever the kind is not none, the message says something; none
+ * only when nothing went wrong. */
+static void
+check_silent(int flags, int code, long status, const char *errbuf)
+{
+	struct xfer_res res;
+	char msg[512];
+	enum err_kind k;
+
+	memset(&res, 0, sizeof(res));
+	res.too_large = flags & 1;
+	res.headers_too_large = flags & 2;
+	res.conflicting_length = flags & 4;
+	res.sink_failed = flags & 8;
+	res.curl_code = code;
+	res.status = status;
+	res.errbuf = errbuf;
+	k = kind(&res, EIO, msg, sizeof msg);
+	if (k != ERR_NONE)
+		CHECK(msg[0] != '\0' && strlen(msg) < sizeof msg);
+	else
+		CHECK(msg[0] == '\0' && flags == 0 && code == 0 &&
+		    status < 400);
+}
+
 UNIT_TEST(result_kind_never_silent)
 {
 	static const int codes[] = {
@@ -187,35 +213,15 @@ UNIT_TEST(result_kind_never_silent)
 	};
 	static const long statuses[] = { 0, 200, 302, 404, 500 };
 	static const char *errbufs[] = { NULL, "", "libcurl said so" };
-	struct xfer_res res;
-	char msg[512];
 	size_t c, s, e;
 	int flags;
 
-	/* whenever the kind is not none, the message says something */
 	for (flags = 0; flags < 16; flags++)
 		for (c = 0; c < sizeof codes / sizeof codes[0]; c++)
 			for (s = 0; s < 5; s++)
-				for (e = 0; e < 3; e++) {
-					enum err_kind k;
-
-					memset(&res, 0, sizeof(res));
-					res.too_large = flags & 1;
-					res.headers_too_large = flags & 2;
-					res.conflicting_length = flags & 4;
-					res.sink_failed = flags & 8;
-					res.curl_code = codes[c];
-					res.status = statuses[s];
-					res.errbuf = errbufs[e];
-					k = kind(&res, EIO, msg, sizeof msg);
-					if (k != ERR_NONE)
-						CHECK(msg[0] != '\0' &&
-						    strlen(msg) < sizeof msg);
-					else
-						CHECK(msg[0] == '\0' &&
-						    flags == 0 && codes[c] == 0 &&
-						    statuses[s] < 400);
-				}
+				for (e = 0; e < 3; e++)
+					check_silent(flags, codes[c],
+					    statuses[s], errbufs[e]);
 }
 
 UNIT_TEST(result_request_records)

@@ -91,10 +91,10 @@ UNIT_TEST(resume_torn_and_blank)
 	 * (a crash mid-write) are skipped */
 	CHECK(load(&rs, "\n{\"index\":0,\"ok\":true}\n\n   \n"
 	    "not json\n"
-	    "{\"index\":\"2\",\"ok\":true}\n"		/* index not a number */
+	    "{\"index\":\"2\",\"ok\":true}\n"		/* not a number */
 	    "{\"ok\":true}\n"				/* no index */
 	    "[{\"index\":4,\"ok\":true}]\n"		/* not an object */
-	    "{\"index\":5,\"ok\":\"true\"}\n"		/* ok not a boolean */
+	    "{\"index\":5,\"ok\":\"true\"}\n"		/* not a boolean */
 	    "{\"index\":6,\"ok\":true}\r\n"		/* CRLF */
 	    "{\"index\":1,\"ok\":tr") == 0);
 	CHECK(resume_done(&rs, 0));
@@ -106,8 +106,8 @@ UNIT_TEST(resume_torn_and_blank)
 	resume_free(&rs);
 
 	/* a last line without its newline, but whole, counts */
-	CHECK(load(&rs, "{\"index\":0,\"ok\":false}\n{\"index\":9,\"ok\":true}") ==
-	    0);
+	CHECK(load(&rs, "{\"index\":0,\"ok\":false}\n"
+	    "{\"index\":9,\"ok\":true}") == 0);
 	CHECK(resume_done(&rs, 9));
 	resume_free(&rs);
 

@@ -107,7 +107,7 @@ UNIT_TEST(retry_backoff)
 	CHECK(retry_backoff_cap(&p, 7) == 30000);	/* 32000, capped */
 	CHECK(retry_backoff_cap(&p, 8) == 30000);
 	CHECK(retry_backoff_cap(&p, 1000) == 30000);
-	CHECK(retry_backoff_cap(&p, 2147483647L) == 30000);	/* no overflow */
+	CHECK(retry_backoff_cap(&p, 2147483647L) == 30000);	/* no wrap */
 	p.delay_ms = 10;
 	p.max_wait_ms = 80;
 	CHECK(retry_backoff_cap(&p, 4) == 80);
