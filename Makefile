@@ -95,11 +95,11 @@ tests/server/fixture: tests/server/fixture.c build/flags
 
 tests/unit/unit: $(UNIT_TEST) $(UNIT_SRC) $(wildcard src/*.h tests/unit/*.h) build/flags
 	@echo "  CC      tests/unit/*.c"
-	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -Isrc -o $@ $(UNIT_TEST) $(UNIT_SRC) $(LIBS)
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -iquote src -o $@ $(UNIT_TEST) $(UNIT_SRC) $(LIBS)
 
 tests/unit/unit-san: $(UNIT_TEST) $(UNIT_SRC) $(wildcard src/*.h tests/unit/*.h) build-san/flags
 	@echo "  CC      tests/unit/*.c (san)"
-	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(SANFLAGS) $(LDFLAGS) -Isrc -o $@ $(UNIT_TEST) $(UNIT_SRC) $(LIBS)
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(SANFLAGS) $(LDFLAGS) -iquote src -o $@ $(UNIT_TEST) $(UNIT_SRC) $(LIBS)
 
 # The README's test command.  BATS_FLAGS=--tap for CI.
 # The test builds treat a warning as an error.
@@ -159,13 +159,13 @@ lint:
 
 lint-cppcheck:
 	@echo "  CPPCHECK src/*.c"
-	$(Q)cppcheck $(CPPCHECK_FLAGS) $(ALL_CPPFLAGS) -Isrc $(LINT_SRC)
+	$(Q)cppcheck $(CPPCHECK_FLAGS) $(ALL_CPPFLAGS) $(LINT_SRC)
 
 lint-clang-tidy:
 	@echo "  CLANG-TIDY src/*.c"
 	$(Q)printf '%s\n' $(LINT_SRC) | xargs -P $(LINT_JOBS) -I{} \
 	  clang-tidy --quiet --config-file=.clang-tidy {} -- \
-	  $(ALL_CPPFLAGS) $(ALL_CFLAGS) -Isrc
+	  $(ALL_CPPFLAGS) $(ALL_CFLAGS) -iquote src
 
 # The Debian packages test-valgrind and lint need, beside `make deps`.
 CHECK_DEPS = valgrind cppcheck clang-tidy
