@@ -47,7 +47,7 @@ all: volley
 
 # The flags an object was built with; a change rebuilds it.
 FLAGS_NOW = $(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS)
-build/flags build-san/flags build-fa/flags: FORCE
+build/flags build-san/flags build-fa/flags build-curl8/flags build-curl8-fa/flags: FORCE
 	@mkdir -p $(@D)
 	@echo '$(FLAGS_NOW)' | cmp -s - $@ || echo '$(FLAGS_NOW)' > $@
 
@@ -98,21 +98,19 @@ C8FAOBJ  = $(SRC:src/%.c=build-curl8-fa/%.o) build-curl8-fa/failalloc.o
 C8LINK   = -Wl,-rpath,$(CURL8)/lib
 C8PKG_CONFIG := PKG_CONFIG_PATH=$(CURL8)/lib/pkgconfig$${PKG_CONFIG_PATH:+:$$PKG_CONFIG_PATH} $(PKG_CONFIG)
 
+# .done is written last; a changed script unpacks again.
 $(CURL8)/.done: tests/curl8.sh
+	@rm -f $@
 	@sh tests/curl8.sh $(CURL8)
 
 volley-curl8 volley-fa-curl8 tests/unit/unit-curl8 build-curl8/flags \
 build-curl8-fa/flags $(C8OBJ) $(C8FAOBJ): PKG_CONFIG := $(C8PKG_CONFIG)
 
-build-curl8/flags build-curl8-fa/flags: FORCE $(CURL8)/.done
-	@mkdir -p $(@D)
-	@echo '$(FLAGS_NOW)' | cmp -s - $@ || echo '$(FLAGS_NOW)' > $@
-
 volley-curl8: $(C8OBJ)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(C8LINK) -o $@ $(C8OBJ) $(LIBS)
 
-build-curl8/%.o: src/%.c build-curl8/flags
+build-curl8/%.o: src/%.c build-curl8/flags $(CURL8)/.done
 	@echo "  CC      $< (curl8)"
 	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
@@ -120,11 +118,11 @@ volley-fa-curl8: $(C8FAOBJ)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(SANFLAGS) $(FAWRAP) $(LDFLAGS) $(C8LINK) -o $@ $(C8FAOBJ) $(LIBS)
 
-build-curl8-fa/%.o: src/%.c build-curl8-fa/flags
+build-curl8-fa/%.o: src/%.c build-curl8-fa/flags $(CURL8)/.done
 	@echo "  CC      $< (fa, curl8)"
 	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(SANFLAGS) $(DEPFLAGS) -DVOLLEY_FAILALLOC -c -o $@ $<
 
-tests/unit/unit-curl8: $(UNIT_TEST) $(UNIT_SRC) $(wildcard src/*.h tests/unit/*.h) build-curl8/flags
+tests/unit/unit-curl8: $(UNIT_TEST) $(UNIT_SRC) $(wildcard src/*.h tests/unit/*.h) build-curl8/flags $(CURL8)/.done
 	@echo "  CC      tests/unit/*.c (curl8)"
 	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) $(C8LINK) -Isrc -o $@ $(UNIT_TEST) $(UNIT_SRC) $(LIBS)
 
