@@ -4,19 +4,22 @@
 
 _volley()
 {
-    local cur prev words cword split
-    if declare -F _init_completion >/dev/null 2>&1; then
-        _init_completion -s || return
+    # Plain bash is enough: bash-completion's helpers are used for file
+    # names when they are loaded, never needed.  cur is the text being
+    # completed ($2).  bash splits "--mode=as" at '=' (a COMP_WORDBREAKS
+    # character) into "--mode" "=" "as", or "--mode" "=" with the cursor
+    # just after '='; without '=' in COMP_WORDBREAKS the word stays whole
+    # and the replies must keep the "--mode=" before the value.
+    local cur=$2 prev pre= split=false
+    COMPREPLY=()
+    if [[ ${COMP_WORDS[COMP_CWORD]} == = && $COMP_CWORD -ge 2 ]]; then
+        prev=${COMP_WORDS[COMP_CWORD-1]} cur= split=true
+    elif [[ ${COMP_WORDS[COMP_CWORD-1]} == = && $COMP_CWORD -ge 3 ]]; then
+        prev=${COMP_WORDS[COMP_CWORD-2]} split=true
+    elif [[ $cur == --*=* ]]; then
+        prev=${cur%%=*} pre=${cur%%=*}= cur=${cur#*=} split=true
     else
-        COMPREPLY=()
-        cur=${COMP_WORDS[COMP_CWORD]}
         prev=${COMP_WORDS[COMP_CWORD-1]}
-        split=false
-        if [[ $cur == --*=* ]]; then
-            prev=${cur%%=*}
-            cur=${cur#*=}
-            split=true
-        fi
     fi
 
     local longopts="--input --template
@@ -49,63 +52,65 @@ _volley()
                 COMPREPLY=()
                 for f in $(compgen -f -- "${cur#@}"); do
                     [[ -d $f ]] && f+=/
-                    COMPREPLY+=("@$f")
+                    COMPREPLY+=("$pre@$f")
                 done
                 compopt -o nospace 2>/dev/null
             fi
             return
             ;;
+        # The options with a fixed set of values (tests/70-docs.bats
+        # checks these lists against volley's own).
         -m | --mode)
-            COMPREPLY=($(compgen -W "gather as-completed" -- "$cur"))
+            _volley_words "gather as-completed"
             return
             ;;
         -f | --format)
-            COMPREPLY=($(compgen -W "jsonl json" -- "$cur"))
+            _volley_words "jsonl json"
             return
             ;;
         --body)
-            COMPREPLY=($(compgen -W "auto json text base64 none" -- "$cur"))
+            _volley_words "auto json text base64 none"
             return
             ;;
         --stats)
+            # The value is optional, so only after '='.
             if [[ $split == true ]]; then
-                COMPREPLY=($(compgen -W "json" -- "$cur"))
+                _volley_words "json"
                 return
             fi
             ;;
         -X | --request)
-            COMPREPLY=($(compgen -W "GET HEAD POST PUT PATCH DELETE OPTIONS
-                TRACE" -- "$cur"))
+            _volley_words "GET HEAD POST PUT PATCH DELETE OPTIONS
+                TRACE"
             return
             ;;
         -H | --header)
-            COMPREPLY=($(compgen -W "Accept: Accept-Encoding: Authorization:
+            _volley_words "Accept: Accept-Encoding: Authorization:
                 Cache-Control: Content-Type: Cookie: If-None-Match: Range:
-                Referer: User-Agent:" -- "$cur"))
+                Referer: User-Agent:"
             return
             ;;
         -t | --timeout | --connect-timeout | --deadline | --retry-delay | \
         --retry-max-wait)
-            COMPREPLY=($(compgen -W "250ms 500ms 1s 5s 10s 30s 1m 5m" \
-                -- "$cur"))
+            _volley_words "250ms 500ms 1s 5s 10s 30s 1m 5m"
             return
             ;;
         --max-body)
-            COMPREPLY=($(compgen -W "512K 1M 10M 100M 1G" -- "$cur"))
+            _volley_words "512K 1M 10M 100M 1G"
             return
             ;;
         --rate)
-            COMPREPLY=($(compgen -W "1/s 10/s 100/s 60/m 1000/h" -- "$cur"))
+            _volley_words "1/s 10/s 100/s 60/m 1000/h"
             return
             ;;
         -x | --proxy)
-            COMPREPLY=($(compgen -W "http:// https:// socks5://
-                socks5h://" -- "$cur"))
+            _volley_words "http:// https:// socks5://
+                socks5h://"
             compopt -o nospace 2>/dev/null
             return
             ;;
         --template)
-            COMPREPLY=($(compgen -W "http:// https://" -- "$cur"))
+            _volley_words "http:// https://"
             compopt -o nospace 2>/dev/null
             return
             ;;
@@ -120,16 +125,25 @@ _volley()
     [[ $split == true ]] && return
 
     if [[ $cur == --* ]]; then
-        COMPREPLY=($(compgen -W "$longopts" -- "$cur"))
+        _volley_words "$longopts"
         return
     fi
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W "$shortopts $longopts" -- "$cur"))
+        _volley_words "$shortopts $longopts"
         return
     fi
     # Arguments are URLs; offer the schemes.
-    COMPREPLY=($(compgen -W "http:// https://" -- "$cur"))
+    _volley_words "http:// https://"
     [[ ${#COMPREPLY[@]} -gt 0 ]] && compopt -o nospace 2>/dev/null
+}
+
+# The words of $1 that start with $cur, after $pre.
+_volley_words()
+{
+    local w
+    for w in $(compgen -W "$1" -- "$cur"); do
+        COMPREPLY+=("$pre$w")
+    done
 }
 
 _volley_files()
@@ -139,7 +153,9 @@ _volley_files()
     else
         local IFS=$'\n'
         COMPREPLY=($(compgen -f -- "$cur"))
+        compopt -o filenames 2>/dev/null
     fi
+    [[ -n $pre ]] && COMPREPLY=("${COMPREPLY[@]/#/$pre}")
 }
 
 _volley_dirs()
@@ -149,7 +165,9 @@ _volley_dirs()
     else
         local IFS=$'\n'
         COMPREPLY=($(compgen -d -- "$cur"))
+        compopt -o filenames 2>/dev/null
     fi
+    [[ -n $pre ]] && COMPREPLY=("${COMPREPLY[@]/#/$pre}")
 }
 
 complete -F _volley volley

@@ -65,7 +65,7 @@ complete -c volley -l max-body -x -a '512K 1M 10M 100M 1G' -d 'Largest body kept
 complete -c volley -s I -l include-headers -d 'Add the response headers to each record'
 complete -c volley -s o -l output -r -F -d 'Write records to FILE instead of stdout'
 complete -c volley -l save -x -a '(__fish_complete_directories (commandline -ct))' -d 'Write bodies to files in DIR'
-complete -c volley -l stats -d 'Print a summary on stderr at the end (--stats=json: JSON)'
+complete -c volley -l stats -a 'json\t"a JSON summary"' -d 'Print a summary on stderr at the end (--stats=json: JSON)'
 complete -c volley -l progress -d 'Show progress on stderr even when it is not a terminal'
 complete -c volley -l no-progress -d 'Never show progress'
 complete -c volley -s q -l quiet -d 'No warnings or progress on stderr'

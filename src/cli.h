@@ -1,5 +1,6 @@
-/* cli — the command line: one option table, parsing and validation into
- * struct config, and --help.  The config is read-only after cli_parse. */
+/* cli — the command line: the one option table (each option's kind, range
+ * and field of struct config, parsed by opt.c), the checks across options,
+ * and --help.  The config is read-only after cli_parse. */
 #ifndef VOLLEY_CLI_H
 #define VOLLEY_CLI_H
 
@@ -90,6 +91,6 @@ enum cli_result {
 enum cli_result	 cli_parse(int argc, char **argv, struct config *,
 		     char *err, size_t errlen);
 void		 cli_usage(void);
-void		 config_free(struct config *);
+void		 cli_config_free(struct config *);
 
 #endif

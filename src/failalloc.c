@@ -4,6 +4,7 @@
  * libcurl's, cJSON's and libevent's (through their allocator hooks).
  * VOLLEY_FAILALLOC_COUNT=1 prints how many allocations a run made. */
 #include "failalloc.h"
+#include "diag.h"
 
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
@@ -74,7 +75,7 @@ static void
 report(void)
 {
 	if (getenv("VOLLEY_FAILALLOC_COUNT") != NULL)
-		fprintf(stderr, "volley: allocations: %lu\n", count);
+		diag_error("allocations: %lu", count);
 }
 
 void
@@ -87,5 +88,6 @@ failalloc_install(void)
 	if (getenv("VOLLEY_FAILALLOC_LIBCURL") != NULL)
 		curl_global_init_mem(CURL_GLOBAL_DEFAULT, __wrap_malloc, free,
 		    __wrap_realloc, __wrap_strdup, __wrap_calloc);
-	atexit(report);
+	if (atexit(report) != 0)
+		diag_error("cannot report the allocation count at exit");
 }

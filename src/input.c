@@ -5,6 +5,8 @@
  * loop says they are readable, so a slow producer never blocks the loop.
  * A read never asks for more than one block. */
 #include "input.h"
+#include "json.h"
+#include "utf8.h"
 #include "util.h"
 
 #include <cjson/cJSON.h>
@@ -21,7 +23,7 @@
 #define READ_BLOCK	(64u << 10)
 
 void
-request_clear(struct request *r)
+input_request_clear(struct request *r)
 {
 	size_t i;
 
@@ -33,6 +35,16 @@ request_clear(struct request *r)
 	free(r->body);
 	free(r->id_json);
 	memset(r, 0, sizeof(*r));
+}
+
+const char *
+input_request_method(const struct config *c, const struct request *r)
+{
+	if (r->method != NULL)
+		return r->method;
+	if (c->method != NULL)
+		return c->method;
+	return r->has_body || c->has_data ? "POST" : "GET";
 }
 
 static void

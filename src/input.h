@@ -15,7 +15,7 @@
 
 #define INPUT_MAX_LINE	(1u << 20)
 
-/* One request line.  Every pointer is owned; request_clear frees them. */
+/* One request line.  Every pointer is owned; input_request_clear frees them. */
 struct request {
 	int64_t		 index;
 	char		*url;		/* the URL as given, for records */
@@ -32,7 +32,11 @@ struct request {
 	char		 errmsg[200];
 };
 
-void	 request_clear(struct request *);
+void	 input_request_clear(struct request *);
+/* The method a request is sent with: its own, -X, else GET, or POST
+ * when it has a body (its own or -d/--json).  The one default. */
+const char *input_request_method(const struct config *,
+	     const struct request *);
 
 /* Parse one line (without its newline).  Returns 1 when it is a request
  * (which may carry an error), 0 for blank and comment lines. */

@@ -1,22 +1,37 @@
 /* volley — fetch URLs concurrently, one JSON record per request.
  *
- * Map of the sources (data flows down):
- *   cli.c       options, validation, --help        -> struct config
- *   input.c     lines from args, -i files, stdin   -> struct request
- *   sched.c     limits, retries, redirects, pages  -> transfers, records
- *   engine.c    libevent + curl multi-socket       -> struct xfer_res
- *   paginate.c  Link headers, JSON pointers, next URLs
- *   record.c    record model, JSON writer
- *   output.c    gather window, framing, buffered writes, --stats
- *   util.c      buffers, durations, sizes, UTF-8, base64
+ * Map of the sources (a response flows down, one way):
+ *   cli.c       options, validation, --help          -> struct config
+ *   input.c     lines from args, -i files, stdin     -> struct request
+ *   sched.c     the job state machine: queue, admission, starts,
+ *               finished transfers, stops             -> transfers, records
+ *     limits.c    --per-host counts, the --rate bucket
+ *     retry.c     idempotency, backoff, Retry-After
+ *     redirect.c  the origin (trust) rule, redirect hops
+ *     paginate.c  Link, JSON pointers, the next page
+ *     result.c    CURLcode and status -> error kind, record skeletons
+ *     save.c      --save files and SHA-256     resume.c  --resume
+ *   engine.c    the loop tier: event_base, curl multi, sockets, timers,
+ *               tasks, the handle pool, the drain  -> struct xfer_res
+ *   xfer.c      the per-transfer tier: easy setup, callbacks, headers
+ *   signals.c   SIGINT/SIGTERM and the self-pipe
+ *   record.c    the record encoder       json.c  escaping, the strict
+ *   redact.c    passwords out of URLs                scanner, the arena
+ *   hdr.c       the header-block walker
+ *   output.c    gather window, framing, writes
+ *   stats.c     --stats       progress.c  the progress line
+ *   diag.c      "volley: ..." messages on stderr
+ *   buf.c utf8.c base64.c util.c   buffers, UTF-8, base64, numbers
  * main() wires them together and alone decides the exit status. */
 #include "cli.h"
+#include "diag.h"
 #ifdef VOLLEY_FAILALLOC
 #include "failalloc.h"
 #endif
 #include "input.h"
 #include "output.h"
-#include "record.h"
+#include "json.h"
+#include "resume.h"
 #include "sched.h"
 
 #include <curl/curl.h>
@@ -24,7 +39,6 @@
 #include <fcntl.h>
 #include <locale.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,24 +56,6 @@ enum exit_status {
 
 /* fds kept open above the concurrency: input, output, resolver, slack */
 #define FD_RESERVE	32
-
-static void
-warn(const struct config *c, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-warn(const struct config *c, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (c != NULL && c->quiet)
-		return;
-	fputs("volley: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 /* Keep fds 0-2 open so that no socket can become one of them.  Returns
  * whether stdout was closed at start. */
@@ -100,7 +96,7 @@ fit_fd_limit(struct config *c)
 	if (room < 1)
 		room = 1;
 	if (c->concurrency > room) {
-		warn(c, "-c %ld is more than the open-file limit allows "
+		diag_warn("-c %ld is more than the open-file limit allows "
 		    "(ulimit -n %ld): using -c %ld", c->concurrency,
 		    (long)rl.rlim_cur, room);
 		c->concurrency = room;
@@ -118,7 +114,7 @@ open_output(const struct config *c, bool out_closed)
 
 	if (path == NULL || strcmp(path, "-") == 0) {
 		if (out_closed) {
-			warn(NULL, "stdout is closed");
+			diag_error("stdout is closed");
 			return -2;
 		}
 		return 1;
@@ -130,18 +126,33 @@ open_output(const struct config *c, bool out_closed)
 		flags |= O_TRUNC;
 	fd = open(path, flags, 0644);
 	if (fd == -1) {
-		warn(NULL, "%s: %s", path, strerror(errno));
+		diag_error("%s: %s", path, strerror(errno));
 		return -1;
 	}
 	/* A torn last line from an interrupted run: start on a new line. */
 	if (c->resume && fstat(fd, &st) == 0 && st.st_size > 0 &&
 	    pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n' &&
 	    write(fd, "\n", 1) != 1) {
-		warn(NULL, "%s: %s", path, strerror(errno));
+		diag_error("%s: %s", path, strerror(errno));
 		close(fd);
 		return -1;
 	}
 	return fd;
+}
+
+/* The run's outcome as the documented exit status. */
+static int
+exit_status(const struct sched_outcome *o)
+{
+	if (o->out == OUT_FAILED) {
+		diag_error("cannot write the output: %s", strerror(o->out_errno));
+		return EXIT_OUTPUT;
+	}
+	if (o->signal != 0)
+		return 128 + o->signal;
+	if (o->stopped)
+		return EXIT_STOPPED;
+	return o->failed > 0 ? EXIT_SOME_FAILED : EXIT_ALL_OK;
 }
 
 int
@@ -161,30 +172,32 @@ main(int argc, char **argv)
 #ifdef VOLLEY_FAILALLOC
 	failalloc_install();
 #endif
-	setlocale(LC_ALL, "");
-	setlocale(LC_NUMERIC, "C");
+	/* Failing, both leave the "C" locale: what JSON numbers need. */
+	(void)setlocale(LC_ALL, "");
+	(void)setlocale(LC_NUMERIC, "C");
 	out_closed = guard_std_fds();
-	signal(SIGPIPE, SIG_IGN);
+	(void)signal(SIGPIPE, SIG_IGN);	/* cannot fail for SIGPIPE */
 
 	switch (cli_parse(argc, argv, &cfg, err, sizeof err)) {
 	case CLI_EXIT:
-		config_free(&cfg);
+		cli_config_free(&cfg);
 		return fflush(stdout) == 0 && !ferror(stdout) ? 0 : EXIT_OUTPUT;
 	case CLI_USAGE:
-		warn(NULL, "%s\nTry 'volley --help' for more information.",
+		diag_error("%s\nTry 'volley --help' for more information.",
 		    err);
-		config_free(&cfg);
+		cli_config_free(&cfg);
 		return EXIT_USAGE;
 	case CLI_OK:
 		break;
 	}
+	diag_set_quiet(cfg.quiet);
 	if (cfg.nurls == 0 && cfg.ninputs == 0 && isatty(0)) {
-		warn(NULL, "no URLs: give them as arguments, with -i FILE, or "
+		diag_error("no URLs: give them as arguments, with -i FILE, or "
 		    "on stdin\nTry 'volley --help' for more information.");
 		goto done;
 	}
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		warn(NULL, "cannot initialise libcurl");
+		diag_error("cannot initialise libcurl");
 		status = EXIT_OUTPUT;
 		goto done;
 	}
@@ -194,7 +207,7 @@ main(int argc, char **argv)
 	fit_fd_limit(&cfg);
 	if (cfg.resume != NULL && resume_load(&rs, cfg.resume, err,
 	    sizeof err) == -1) {
-		warn(NULL, "--resume: %s", err);
+		diag_error("--resume: %s", err);
 		goto done;
 	}
 	fd = open_output(&cfg, out_closed);
@@ -206,13 +219,13 @@ main(int argc, char **argv)
 	in = input_new(&cfg);
 	out = output_new(&cfg, fd, window);
 	if (in == NULL || out == NULL) {
-		warn(NULL, "out of memory");
+		diag_error("out of memory");
 		status = EXIT_OUTPUT;
 		goto done;
 	}
 	s = sched_new(&cfg, in, out, cfg.resume ? &rs : NULL, err, sizeof err);
 	if (s == NULL) {
-		warn(NULL, "%s", err);
+		diag_error("%s", err);
 		status = EXIT_OUTPUT;
 		goto done;
 	}
@@ -220,19 +233,9 @@ main(int argc, char **argv)
 	if (cfg.stats != STATS_OFF)
 		sched_print_stats(s, cfg.stats == STATS_JSON || !isatty(2));
 
-	if (o.out == OUT_FAILED) {
-		warn(NULL, "cannot write the output: %s", strerror(o.out_errno));
-		status = EXIT_OUTPUT;
-	} else if (o.signal != 0)
-		status = 128 + o.signal;
-	else if (o.stopped)
-		status = EXIT_STOPPED;
-	else if (o.failed > 0)
-		status = EXIT_SOME_FAILED;
-	else
-		status = EXIT_ALL_OK;
+	status = exit_status(&o);
 	if (fd > 2 && close(fd) == -1 && status != EXIT_OUTPUT) {
-		warn(NULL, "cannot write the output: %s", strerror(errno));
+		diag_error("cannot write the output: %s", strerror(errno));
 		status = EXIT_OUTPUT;
 	}
 	fd = -1;
@@ -243,7 +246,7 @@ done:
 	resume_free(&rs);
 	if (fd > 2)
 		close(fd);
-	config_free(&cfg);
+	cli_config_free(&cfg);
 	curl_global_cleanup();
 	return status;
 }

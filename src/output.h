@@ -44,25 +44,4 @@ enum output_state output_finish(struct output *);
 enum output_state output_state(const struct output *);
 int		 output_errno(const struct output *);
 
-/* Run summary for --stats; latencies in a log histogram, so memory
- * stays flat. */
-#define STATS_BUCKETS	200
-struct stats {
-	uint64_t	 records;
-	uint64_t	 ok;
-	uint64_t	 by_kind[20];	/* by enum err_kind */
-	uint64_t	 by_class[6];	/* status / 100; 0 = no response */
-	uint64_t	 bytes;
-	uint64_t	 lat[STATS_BUCKETS];
-	uint64_t	 lat_n;
-	double		 lat_sum;
-	double		 lat_max;
-	double		 elapsed_s;
-};
-
-void		 stats_add(struct stats *, double ms);
-double		 stats_percentile(const struct stats *, double p);
-/* Print to fd 2: a table with a histogram, or one JSON object. */
-void		 stats_print(const struct stats *, bool json);
-
 #endif

@@ -1,5 +1,11 @@
-/* paginate — Link headers, JSON pointers, next URLs. */
+/* paginate — the pages of a chain: Link headers, JSON pointers, query
+ * parameters, and the step from one page to the next (which URL, or the
+ * end, or why the chain fails).  It decides; the scheduler acts. */
 #include "paginate.h"
+#include "json.h"
+#include "redact.h"
+#include "buf.h"
+#include "hdr.h"
 #include "util.h"
 
 #include <curl/curl.h>
@@ -109,23 +115,15 @@ link_value_next(const char *p, const char *end)
 char *
 paginate_link_next(const char *h, size_t len)
 {
-	const char *p = h, *end = h + len, *eol, *vend;
+	struct hdr_iter it;
+	struct hdr_field f;
 	char *found;
 
-	while (p < end) {
-		eol = memchr(p, '\n', (size_t)(end - p));
-		if (eol == NULL)
-			eol = end;
-		vend = eol;
-		while (vend > p && (vend[-1] == '\r' || vend[-1] == ' '))
-			vend--;
-		if (vend - p > 5 && strncasecmp(p, "link:", 5) == 0) {
-			found = link_value_next(skip_ws(p + 5, vend), vend);
-			if (found != NULL)
-				return found;
-		}
-		p = eol + 1;
-	}
+	hdr_iter_init(&it, h, len);
+	while (hdr_next(&it, &f))
+		if (hdr_is(&f, "Link") && (found = link_value_next(f.value,
+		    f.value + f.vlen)) != NULL)
+			return found;
 	return NULL;
 }
 
@@ -219,39 +217,57 @@ paginate_resolve(const void *base, const char *ref, char *err,
 	return u;
 }
 
+/* The next "key=value" pair of a query at *cur (cut out in place, *cur
+ * moved past it); *eq is its '=' or NULL.  Does its decoded key equal
+ * name?  false with *pair NULL at the end. */
+static bool
+query_next(char **cur, char **pair, char **eq, const char *name)
+{
+	char *amp, *k;
+	int klen;
+	bool match;
+
+	*pair = *cur;
+	if (*pair == NULL || **pair == '\0') {
+		*pair = NULL;
+		return false;
+	}
+	amp = strchr(*pair, '&');
+	if (amp != NULL)
+		*amp = '\0';
+	*cur = amp ? amp + 1 : NULL;
+	*eq = strchr(*pair, '=');
+	k = curl_easy_unescape(NULL, *pair, *eq ? (int)(*eq - *pair) :
+	    (int)strlen(*pair), &klen);
+	match = k != NULL && (size_t)klen == strlen(name) &&
+	    memcmp(k, name, (size_t)klen) == 0;
+	curl_free(k);
+	return match;
+}
+
 char *
 paginate_get_param(const void *u, const char *name)
 {
-	char *q = NULL, *p, *amp, *eq, *val = NULL;
-	size_t nlen = strlen(name);
+	char *q = NULL, *cur, *pair, *eq, *val = NULL, *raw;
 
 	if (curl_url_get((CURLU *)u, CURLUPART_QUERY, &q, 0) != CURLUE_OK)
 		return NULL;
-	for (p = q; p != NULL && *p != '\0'; p = amp ? amp + 1 : NULL) {
-		char *k;
-		int klen;
+	cur = q;
+	for (;;) {
+		bool match = query_next(&cur, &pair, &eq, name);
 
-		amp = strchr(p, '&');
-		if (amp != NULL)
-			*amp = '\0';
-		eq = strchr(p, '=');
-		k = curl_easy_unescape(NULL, p, eq ? (int)(eq - p) :
-		    (int)strlen(p), &klen);
-		if (k != NULL && (size_t)klen == nlen &&
-		    memcmp(k, name, nlen) == 0) {
-			curl_free(k);
-			val = eq ? curl_easy_unescape(NULL, eq + 1, 0, NULL) :
-			    NULL;
-			if (val != NULL) {
-				char *copy = strdup(val);
-
-				curl_free(val);
-				val = copy;
-			} else if (eq == NULL)
-				val = strdup("");
+		if (pair == NULL)
+			break;
+		if (!match)
+			continue;
+		if (eq == NULL) {
+			val = strdup("");
 			break;
 		}
-		curl_free(k);
+		raw = curl_easy_unescape(NULL, eq + 1, 0, NULL);
+		val = raw ? strdup(raw) : NULL;
+		curl_free(raw);
+		break;
 	}
 	curl_free(q);
 	return val;
@@ -260,11 +276,10 @@ paginate_get_param(const void *u, const char *name)
 int
 paginate_set_param(void *u, const char *name, const char *value)
 {
-	char *q = NULL, *p, *amp, *eq;
+	char *q = NULL, *cur, *pair, *eq;
 	char *ename = curl_easy_escape(NULL, name, 0);
 	char *evalue = curl_easy_escape(NULL, value, 0);
 	struct buf out = {0};
-	size_t nlen = strlen(name);
 	bool done = false;
 	int rc = -1;
 
@@ -272,27 +287,19 @@ paginate_set_param(void *u, const char *name, const char *value)
 		goto out;
 	if (curl_url_get((CURLU *)u, CURLUPART_QUERY, &q, 0) != CURLUE_OK)
 		q = NULL;
-	for (p = q; p != NULL && *p != '\0'; p = amp ? amp + 1 : NULL) {
-		char *k;
-		int klen;
-		bool match;
+	cur = q;
+	for (;;) {
+		bool match = query_next(&cur, &pair, &eq, name);
 
-		amp = strchr(p, '&');
-		if (amp != NULL)
-			*amp = '\0';
-		eq = strchr(p, '=');
-		k = curl_easy_unescape(NULL, p, eq ? (int)(eq - p) :
-		    (int)strlen(p), &klen);
-		match = k != NULL && (size_t)klen == nlen &&
-		    memcmp(k, name, nlen) == 0;
-		curl_free(k);
+		if (pair == NULL)
+			break;
 		if (out.len > 0 && buf_addc(&out, '&') == -1)
 			goto out;
 		if (match && !done) {
 			if (buf_printf(&out, "%s=%s", ename, evalue) == -1)
 				goto out;
 			done = true;
-		} else if (buf_addstr(&out, p) == -1)
+		} else if (buf_addstr(&out, pair) == -1)
 			goto out;
 	}
 	if (!done && buf_printf(&out, "%s%s=%s", out.len > 0 ? "&" : "",
@@ -306,4 +313,236 @@ out:
 	curl_free(evalue);
 	buf_free(&out);
 	return rc;
+}
+
+/* FNV-1a: a chain remembers its URLs by hash, 8 bytes each. */
+static uint64_t
+hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+int
+paginate_seen(struct paginate_chain *ch, const char *url)
+{
+	uint64_t h = hash_str(url), *p;
+	size_t i;
+
+	for (i = 0; i < ch->nseen; i++)
+		if (ch->seen[i] == h)
+			return 1;
+	if (ch->nseen == ch->seen_cap) {
+		size_t cap = ch->seen_cap ? ch->seen_cap * 2 : 8;
+
+		p = realloc(ch->seen, cap * sizeof(*p));
+		if (p == NULL)
+			return -1;
+		ch->seen = p;
+		ch->seen_cap = cap;
+	}
+	ch->seen[ch->nseen++] = h;
+	return 0;
+}
+
+char *
+paginate_chain_init(struct paginate_chain *ch, const struct config *c,
+    void *url)
+{
+	CURLU *u = url;
+	char *first = NULL, *v, *str = NULL, *moved = NULL;
+	char num[32];
+	long n;
+
+	memset(ch, 0, sizeof(*ch));
+	if (c->page == PAGE_NONE || u == NULL)
+		return NULL;
+	if (curl_url_get(u, CURLUPART_URL, &first, 0) == CURLUE_OK)
+		paginate_seen(ch, first);
+	curl_free(first);
+	if (c->page != PAGE_PARAM)
+		return NULL;
+	v = paginate_get_param(u, c->page_param);
+	ch->page_num = c->page_start;
+	if (v != NULL && util_parse_long(v, -1000000000L, 1000000000L,
+	    &n) == 0)
+		ch->page_num = n;
+	else {
+		snprintf(num, sizeof num, "%ld", ch->page_num);
+		if (paginate_set_param(u, c->page_param, num) == 0 &&
+		    curl_url_get(u, CURLUPART_URL, &str, 0) == CURLUE_OK)
+			moved = strdup(str);
+		curl_free(str);
+	}
+	free(v);
+	return moved;
+}
+
+void
+paginate_chain_clear(struct paginate_chain *ch)
+{
+	free(ch->seen);
+	memset(ch, 0, sizeof(*ch));
+}
+
+enum err_kind
+paginate_items(const struct config *c, const cJSON *tree,
+    const cJSON **items, long *nitems, char *msg, size_t len)
+{
+	bool bad;
+
+	*items = NULL;
+	*nitems = -1;
+	if (c->items != NULL) {
+		*items = tree ? paginate_pointer(tree, c->items, &bad) : NULL;
+		if (tree == NULL || (*items != NULL && !cJSON_IsArray(*items))) {
+			snprintf(msg, len, "--items %s is not an array",
+			    c->items);
+			*items = NULL;
+			return ERR_PAGINATION;
+		}
+		*nitems = *items ? cJSON_GetArraySize(*items) : 0;
+	} else if (cJSON_IsArray(tree)) {
+		*items = tree;
+		*nitems = cJSON_GetArraySize(tree);
+	}
+	return ERR_NONE;
+}
+
+/* After a good page: where does the chain go next?  Returns the next
+ * URL (owned CURLU *), or NULL with *perr/msg set if the chain fails
+ * (ERR_NONE: it simply ends). */
+static CURLU *
+next_page(const struct config *c, const struct paginate_chain *ch,
+    CURLU *cur, long page, const char *headers, size_t hlen,
+    const cJSON *tree, long nitems, enum err_kind *perr, char *msg,
+    size_t len)
+{
+	const cJSON *v;
+	char *ref = NULL, *str = NULL;
+	CURLU *u = NULL;
+	bool bad;
+	char num[32];
+
+	*perr = ERR_NONE;
+	if (nitems == 0 || page >= c->max_pages || c->page == PAGE_NONE)
+		return NULL;
+	if (cur == NULL) {
+		snprintf(msg, len, "the page URL does not parse");
+		*perr = ERR_PAGINATION;
+		return NULL;
+	}
+	switch (c->page) {
+	case PAGE_NONE:
+		return NULL;
+	case PAGE_LINK:
+		ref = paginate_link_next(headers, hlen);
+		if (ref == NULL)
+			return NULL;
+		u = paginate_resolve(cur, ref, msg, len);
+		break;
+	case PAGE_FIELD:
+		v = tree ? paginate_pointer(tree, c->next_field, &bad) : NULL;
+		if (tree == NULL) {
+			snprintf(msg, len, "--next-field: the body is not JSON");
+			*perr = ERR_PAGINATION;
+			return NULL;
+		}
+		if (v == NULL || cJSON_IsNull(v) || (cJSON_IsString(v) &&
+		    *v->valuestring == '\0'))
+			return NULL;
+		if (!cJSON_IsString(v)) {
+			snprintf(msg, len, "--next-field %s is not a string",
+			    c->next_field);
+			*perr = ERR_PAGINATION;
+			return NULL;
+		}
+		u = paginate_resolve(cur, v->valuestring, msg, len);
+		break;
+	case PAGE_PARAM:
+		if (nitems < 0) {
+			snprintf(msg, len, "--page-param: no items to count "
+			    "(give --items, or the body must be an array)");
+			*perr = ERR_PAGINATION;
+			return NULL;
+		}
+		u = curl_url_dup(cur);
+		snprintf(num, sizeof num, "%ld", ch->page_num + 1);
+		if (u == NULL || paginate_set_param(u, c->page_param, num) ==
+		    -1) {
+			snprintf(msg, len, "out of memory");
+			*perr = ERR_INPUT;
+			curl_url_cleanup(u);
+			return NULL;
+		}
+		break;
+	case PAGE_CURSOR:
+		if (tree == NULL) {
+			snprintf(msg, len, "--cursor-field: the body is not "
+			    "JSON");
+			*perr = ERR_PAGINATION;
+			return NULL;
+		}
+		v = paginate_pointer(tree, c->cursor_field, &bad);
+		if (v == NULL || cJSON_IsNull(v) || (cJSON_IsString(v) &&
+		    *v->valuestring == '\0'))
+			return NULL;
+		if (cJSON_IsString(v))
+			str = strdup(v->valuestring);
+		else if (cJSON_IsNumber(v))
+			str = json_print(v);
+		else {
+			snprintf(msg, len, "--cursor-field %s is not a string "
+			    "or number", c->cursor_field);
+			*perr = ERR_PAGINATION;
+			return NULL;
+		}
+		u = curl_url_dup(cur);
+		if (u == NULL || str == NULL ||
+		    paginate_set_param(u, c->cursor_param, str) == -1) {
+			snprintf(msg, len, "out of memory");
+			*perr = ERR_INPUT;
+			curl_url_cleanup(u);
+			u = NULL;
+		}
+		free(str);
+		return u;
+	}
+	free(ref);
+	if (u == NULL && *perr == ERR_NONE)
+		*perr = ERR_PAGINATION;
+	return u;
+}
+
+void
+paginate_step(const struct config *c, struct paginate_chain *ch,
+    const void *cur, long page, const char *headers, size_t hlen,
+    const cJSON *tree, long nitems, struct paginate_next *out)
+{
+	char *s_next = NULL, shown[160];
+	CURLU *next;
+
+	memset(out, 0, sizeof(*out));
+	next = next_page(c, ch, (CURLU *)cur, page, headers, hlen, tree,
+	    nitems, &out->err, out->msg, sizeof out->msg);
+	if (next == NULL)
+		return;
+	if (curl_url_get(next, CURLUPART_URL, &s_next, 0) == CURLUE_OK)
+		out->url_str = strdup(s_next);
+	curl_free(s_next);
+	if (out->url_str == NULL || paginate_seen(ch, out->url_str) != 0) {
+		/* The error record names the looping URL. */
+		out->err = ERR_PAGINATION;
+		redact_url_text(out->url_str, shown, sizeof shown);
+		snprintf(out->msg, sizeof out->msg,
+		    "next URL already fetched in this chain: %s", shown);
+		curl_url_cleanup(next);
+		return;
+	}
+	out->url = next;
+	if (c->page == PAGE_PARAM)
+		ch->page_num++;
 }

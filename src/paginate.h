@@ -1,13 +1,19 @@
-/* paginate — the pure parts of following pages: RFC 8288 Link headers,
- * RFC 6901 JSON pointers, and next URLs built with libcurl's URL API.
- * No network, no state: the scheduler decides when to call these. */
+/* paginate — the pages of a chain: RFC 8288 Link headers, RFC 6901 JSON
+ * pointers, query parameters and next URLs (libcurl's URL API), and the
+ * step from one page to the next.  No network: it decides, the
+ * scheduler acts. */
 #ifndef VOLLEY_PAGINATE_H
 #define VOLLEY_PAGINATE_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <stdint.h>
+
 #include <cjson/cJSON.h>
+
+#include "cli.h"
+#include "record.h"
 
 /* The target of the first rel="next" link in a raw header block (every
  * Link header, several links each), or NULL.  The result is malloc'd. */
@@ -30,5 +36,43 @@ char		*paginate_get_param(const void *u, const char *name);
  * other parameter in place.  0 or -1. */
 int		 paginate_set_param(void *u, const char *name,
 		    const char *value);
+
+/* One chain's state: the URLs it fetched (by hash) and its page number. */
+struct paginate_chain {
+	long		 page_num;	/* --page-param value of this page */
+	uint64_t	*seen;		/* owned */
+	size_t		 nseen, seen_cap;
+};
+
+/* Start a chain at url (a CURLU *, NULL if it does not parse).  For
+ * --page-param with no such parameter in the URL, url gets it and the
+ * new URL is returned (malloc'd); else NULL. */
+char		*paginate_chain_init(struct paginate_chain *,
+		    const struct config *, void *url);
+void		 paginate_chain_clear(struct paginate_chain *);
+/* Remember url: 0 new, 1 seen before, -1 out of memory. */
+int		 paginate_seen(struct paginate_chain *, const char *url);
+
+/* Where a page's items are (--items, else the body if an array): *items
+ * and *nitems (-1 when there are none to count).  ERR_PAGINATION with
+ * msg when --items names something that is not an array. */
+enum err_kind	 paginate_items(const struct config *, const cJSON *tree,
+		    const cJSON **items, long *nitems, char *msg, size_t len);
+
+/* The step after a good page: the next page's URL, or the end of the
+ * chain (url NULL, err ERR_NONE), or why the chain fails. */
+struct paginate_next {
+	void		*url;		/* CURLU *, owned by the caller */
+	char		*url_str;	/* the same, printed; owned */
+	enum err_kind	 err;
+	char		 msg[256];
+};
+
+/* cur: the page's URL (CURLU *, NULL if it does not parse); page: its
+ * 1-based number; headers, tree and nitems: what the page said. */
+void		 paginate_step(const struct config *,
+		    struct paginate_chain *, const void *cur, long page,
+		    const char *headers, size_t hlen, const cJSON *tree,
+		    long nitems, struct paginate_next *);
 
 #endif

@@ -1,6 +1,5 @@
-/* record — the record model, error kinds, and the JSON writer.  The only
- * module that builds JSON text; everything it prints is valid UTF-8 JSON
- * whatever bytes it is given. */
+/* record — the record model and its encoder: error kinds, how a body
+ * is shown, and one record as one line of JSON (built with json.h). */
 #ifndef VOLLEY_RECORD_H
 #define VOLLEY_RECORD_H
 
@@ -8,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "util.h"
+#include "buf.h"
 
 enum err_kind {
 	ERR_NONE,
@@ -31,7 +30,7 @@ enum err_kind {
 	ERR__COUNT
 };
 
-const char	*err_kind_name(enum err_kind);
+const char	*record_kind_name(enum err_kind);
 
 /* How a body is shown: decided once per response by record_classify. */
 /* BENC_NONE: no body fields (--body none); BENC_MISSING: no response,
@@ -81,24 +80,5 @@ int	 record_encode(struct buf *, const struct record *);
  * caller parsed it already), or -1 to let this function find out. */
 enum body_enc record_classify(int mode, const char *, size_t, int is_json,
 		    bool *not_json);
-
-/* JSON pieces, exported for the output module and the tests. */
-int	 json_string(struct buf *, const char *, size_t);
-int	 json_minified(struct buf *, const char *, size_t);
-bool	 json_parses(const char *, size_t);
-
-/* cJSON_PrintUnformatted into memory of malloc's (free() it). */
-struct cJSON;
-char	*json_print(const struct cJSON *);
-/* Give cJSON a bump arena that is reset whenever every cJSON allocation
- * is freed: parsing a body then costs no malloc or free per node. */
-void	 json_arena_install(void);
-
-/* url with any password replaced by "***", as plain text into out
- * (truncated to outlen), for error messages. */
-void	 url_redact_str(const char *url, char *out, size_t outlen);
-
-/* Copy url with any password replaced by "***". */
-int	 url_redacted(struct buf *, const char *, size_t);
 
 #endif

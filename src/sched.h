@@ -1,7 +1,8 @@
-/* sched — turns input requests into transfers and transfers into
- * records: -c, --per-host and --rate limits, retries with backoff,
- * redirects (with the origin rule), pagination chains, --fail-fast,
- * --deadline and signals, and the gather window's backpressure. */
+/* sched — the job state machine: input requests into transfers, and
+ * finished transfers into records.  It asks the rule modules (limits,
+ * retry, redirect, paginate, result) and acts on their answers; it alone
+ * starts transfers and applies stops (--fail-fast, --deadline, signals,
+ * a closed output). */
 #ifndef VOLLEY_SCHED_H
 #define VOLLEY_SCHED_H
 
@@ -11,20 +12,9 @@
 #include "cli.h"
 #include "input.h"
 #include "output.h"
+#include "resume.h"
 
 struct sched;
-
-/* Indices recorded ok in an earlier --resume FILE. */
-struct resume_set {
-	uint64_t	*ok;		/* bitsets by index; owned */
-	uint64_t	*bad;
-	size_t		 words;
-};
-
-int	 resume_load(struct resume_set *, const char *path, char *err,
-	     size_t errlen);
-bool	 resume_done(const struct resume_set *, int64_t index);
-void	 resume_free(struct resume_set *);
 
 struct sched_outcome {
 	int		 signal;	/* SIGINT/SIGTERM that stopped the run */

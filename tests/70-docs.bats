@@ -3,7 +3,11 @@
 # must be in the man page and in the three completion files, and no document
 # may name an option that does not exist.  Also the man page markup, its
 # ERROR KINDS, RECORDS and EXIT STATUS sections, the completion files'
-# syntax and their value lists.  No fixture server: nothing is fetched.
+# syntax and their value lists: for every option with a fixed set of
+# values (read from volley's own messages, made from its option table),
+# bash (plain, no bash-completion), zsh and fish offer exactly those
+# values, checked at a terminal (tests/ptytype.py) where only a terminal
+# shows them.  No fixture server: nothing is fetched.
 
 load helper
 
@@ -361,4 +365,180 @@ only_in_first() {
 	# And a value they do not offer is refused.
 	run "$VOLLEY" --body html --help
 	assert_failure 2
+}
+
+# The values volley takes for --$1, one a line, read from its message for
+# a value it refuses ("volley: --mode: '%' is not gather or as-completed",
+# made from the option table); nothing if --$1 has no fixed set of values.
+# The --help after it makes volley stop there when the value is taken
+# (--output=% must not run a fetch, nor create a file).
+enum_values() {
+	"$VOLLEY" "--$1=%" --help </dev/null 2>&1 >/dev/null | head -n 1 |
+		sed -nE "s/^volley: --${1//./\\.}: '%' is not ([a-z0-9-]+((, [a-z0-9-]+)* or [a-z0-9-]+)?)\$/\\1/p" |
+		sed -E 's/ or |, /\n/g'
+}
+
+# The long options of --help that have a fixed set of values.
+enum_opts() {
+	local opt
+
+	for opt in $(help_longs); do
+		if [[ -n $(enum_values "$opt") ]]; then
+			echo "$opt"
+		fi
+	done
+}
+
+# Whether --$1's value is optional (--help shows "--stats[=json]").
+optional_value() {
+	"$VOLLEY" --help | grep -qF -- "--$1[="
+}
+
+# The short letter of --$1, if it has one.
+short_of() {
+	help_pairs | awk -v n="$1" '$2 == n { print $1 }'
+}
+
+# The bash completion of the words given (the last is being completed),
+# in a bash without bash-completion, with COMP_WORDS as bash builds them:
+# with '=' in COMP_WORDBREAKS, "--mode=as" is the words "--mode" "=" "as",
+# and just after the '=' the words end with "=" while the text being
+# completed ($2) is empty.
+bash_complete() {
+	bash --norc --noprofile -c '
+		source "$1"; shift
+		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
+		cur=${COMP_WORDS[-1]}
+		[[ $cur == = ]] && cur=
+		COMPREPLY=()
+		_volley volley "$cur" "${COMP_WORDS[-2]}"
+		printf "%s\n" "${COMPREPLY[@]}"' bash_complete "$BASH_COMP" "$@"
+}
+
+# Print "want" and "got" and fail if the sorted lists $2 and $3 differ.
+same_values() {
+	if [[ $(sort <<<"$2") != "$(sort <<<"$3")" ]]; then
+		echo "$1: volley takes [$(echo $2)], completion offers [$(echo $3)]"
+		return 1
+	fi
+}
+
+# The values a listing on the terminal shows (ptytype.py's output after
+# Ctrl-T): the lines up to the next prompt, without "-- description".
+listed() {
+	sed -n '2,$p' | sed '/^\$ /,$d' | sed -E 's/ +-- .*//' |
+		tr -s ' \t' '\n' | sed '/^$/d'
+}
+
+@test "the options with a fixed set of values are read from volley" {
+	run enum_opts
+	assert_success
+	# Guard the extraction: every test below loops over this list.
+	assert_line mode
+	assert_line format
+	assert_line body
+	assert_line stats
+	run enum_values body
+	assert_equal "$(echo $output)" "auto json text base64 none"
+	run enum_values timeout
+	assert_output ''
+}
+
+@test "bash completion offers volley's values for each fixed-value option, in every spelling" {
+	local opt want x
+
+	for opt in $(enum_opts); do
+		want=$(enum_values "$opt")
+		# --opt=<Tab>, as bash splits it; and with '=' no word break.
+		same_values "--$opt=" "$want" "$(bash_complete volley "--$opt" =)"
+		same_values "--$opt= (one word)" "$want" \
+			"$(bash_complete volley "--$opt=" | sed "s/^--$opt=//")"
+		if ! optional_value "$opt"; then
+			same_values "--$opt " "$want" \
+				"$(bash_complete volley "--$opt" '')"
+		fi
+		x=$(short_of "$opt")
+		if [[ -n $x ]]; then
+			same_values "-$x " "$want" "$(bash_complete volley "-$x" '')"
+		fi
+	done
+	# What is typed after '=' narrows the values.
+	run bash_complete volley --mode = as
+	assert_output as-completed
+	run bash_complete volley --mode=as
+	assert_output --mode=as-completed
+	run bash_complete volley --stats = j
+	assert_output json
+	# --stats takes a value only after '=': a word after it is a URL.
+	run bash_complete volley --stats ''
+	refute_line json
+}
+
+@test "bash completion completes values at a terminal in a plain bash --norc" {
+	local setup opt
+
+	command -v python3 >/dev/null || skip "python3 is not installed"
+	# No bash-completion helpers, even if a system file loaded them.
+	setup="unset -f _init_completion _filedir 2>/dev/null; source '$BASH_COMP'"
+	run python3 "$BATS_TEST_DIRNAME/ptytype.py" bash "$setup" $'volley --mode=as\t'
+	assert_success
+	assert_line '<<volley --mode=as-completed >>'
+	run python3 "$BATS_TEST_DIRNAME/ptytype.py" bash "$setup" $'volley --mode as\t'
+	assert_line '<<volley --mode as-completed >>'
+	run python3 "$BATS_TEST_DIRNAME/ptytype.py" bash "$setup" $'volley --stats=j\t'
+	assert_line '<<volley --stats=json >>'
+	for opt in $(enum_opts); do
+		run python3 "$BATS_TEST_DIRNAME/ptytype.py" bash "$setup" \
+			"volley --$opt="$'\x14'
+		assert_success
+		same_values "--$opt=" "$(enum_values "$opt")" "$(listed <<<"$output")"
+	done
+}
+
+@test "zsh completion offers volley's values for each fixed-value option" {
+	local setup opt x
+
+	command -v zsh >/dev/null || skip "zsh is not installed"
+	command -v python3 >/dev/null || skip "python3 is not installed"
+	setup="fpath=('$ROOT/completions' \$fpath); autoload -U compinit;"
+	setup+=" compinit -u -d '$BATS_TEST_TMPDIR/zcompdump'"
+	for opt in $(enum_opts); do
+		run python3 "$BATS_TEST_DIRNAME/ptytype.py" zsh "$setup" \
+			"volley --$opt="$'\x14'
+		assert_success
+		same_values "--$opt=" "$(enum_values "$opt")" "$(listed <<<"$output")"
+		x=$(short_of "$opt")
+		if [[ -n $x ]]; then
+			run python3 "$BATS_TEST_DIRNAME/ptytype.py" zsh "$setup" \
+				"volley -$x "$'\x14'
+			same_values "-$x " "$(enum_values "$opt")" \
+				"$(listed <<<"$output")"
+		fi
+	done
+	run python3 "$BATS_TEST_DIRNAME/ptytype.py" zsh "$setup" $'volley --mode=as\t'
+	assert_line '<<volley --mode=as-completed >>'
+}
+
+@test "fish completion offers volley's values for each fixed-value option, --stats= too" {
+	local opt want x
+
+	command -v fish >/dev/null || skip "fish is not installed"
+	fish_complete() {
+		fish --no-config -c "source '$FISH_COMP'; complete -C'$1'" | cut -f1
+	}
+	for opt in $(enum_opts); do
+		want=$(enum_values "$opt")
+		same_values "--$opt=" "$want" \
+			"$(fish_complete "volley --$opt=" | sed "s/^--$opt=//")"
+		if ! optional_value "$opt"; then
+			same_values "--$opt " "$want" \
+				"$(fish_complete "volley --$opt ")"
+		fi
+		x=$(short_of "$opt")
+		if [[ -n $x ]]; then
+			same_values "-$x " "$want" "$(fish_complete "volley -$x ")"
+		fi
+	done
+	run fish_complete "volley --stats="
+	assert_output --stats=json
 }

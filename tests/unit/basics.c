@@ -5,6 +5,10 @@
 #include "input.h"
 #include "paginate.h"
 #include "record.h"
+#include "base64.h"
+#include "json.h"
+#include "redact.h"
+#include "utf8.h"
 #include "util.h"
 
 #include <cjson/cJSON.h>
@@ -213,23 +217,23 @@ UNIT_TEST(record)
 	/* Every kind has a distinct name. */
 	for (int k = 0; k < ERR__COUNT; k++)
 		for (int l = k + 1; l < ERR__COUNT; l++)
-			CHECK(strcmp(err_kind_name(k), err_kind_name(l)) != 0);
+			CHECK(strcmp(record_kind_name(k), record_kind_name(l)) != 0);
 }
 
 UNIT_TEST(redact)
 {
 	struct buf b = {0};
 
-	url_redacted(&b, "https://u:pw@host/p", 19);
+	redact_url_json(&b, "https://u:pw@host/p", 19);
 	CHECK(strstr(b.data, "pw") == NULL && strstr(b.data, "u:***@") != NULL);
 	buf_reset(&b);
-	url_redacted(&b, "https://u@host/p", 16);
+	redact_url_json(&b, "https://u@host/p", 16);
 	CHECK(strcmp(b.data, "\"https://u@host/p\"") == 0);
 	buf_reset(&b);
-	url_redacted(&b, "http://a:b c@host/", 18);	/* curl rejects it */
+	redact_url_json(&b, "http://a:b c@host/", 18);	/* curl rejects it */
 	CHECK(strstr(b.data, "b c") == NULL);
 	buf_reset(&b);
-	url_redacted(&b, "http://h/x?email=a@b", 20);	/* not userinfo */
+	redact_url_json(&b, "http://h/x?email=a@b", 20);	/* not userinfo */
 	CHECK(strcmp(b.data, "\"http://h/x?email=a@b\"") == 0);
 	buf_free(&b);
 }
@@ -253,7 +257,7 @@ UNIT_TEST(input_lines)
 
 	r = parse("  http://h/x \r", &made);
 	CHECK(made == 1 && r.err == ERR_NONE && strcmp(r.url, "http://h/x") == 0);
-	request_clear(&r);
+	input_request_clear(&r);
 	r = parse("", &made);
 	CHECK(made == 0);
 	r = parse("   \t ", &made);
@@ -262,50 +266,50 @@ UNIT_TEST(input_lines)
 	CHECK(made == 0);
 	r = parse("not a url", &made);
 	CHECK(made == 1 && r.err == ERR_INVALID_URL);
-	request_clear(&r);
+	input_request_clear(&r);
 	r = parse("http//x", &made);
 	CHECK(r.err == ERR_INVALID_URL);
-	request_clear(&r);
+	input_request_clear(&r);
 	r = parse("http:////x", &made);
 	CHECK(r.err == ERR_INVALID_URL);
-	request_clear(&r);
+	input_request_clear(&r);
 	r = parse("example.com/x", &made);
 	CHECK(r.err == ERR_INVALID_URL);
-	request_clear(&r);
+	input_request_clear(&r);
 	r = parse("ftp://h/x", &made);
 	CHECK(r.err == ERR_UNSUPPORTED_PROTOCOL);
-	request_clear(&r);
+	input_request_clear(&r);
 	r = parse("file:///etc/passwd", &made);
 	CHECK(r.err == ERR_UNSUPPORTED_PROTOCOL);
-	request_clear(&r);
+	input_request_clear(&r);
 	r = parse("gopher://h/", &made);
 	CHECK(r.err == ERR_UNSUPPORTED_PROTOCOL);
-	request_clear(&r);
+	input_request_clear(&r);
 	/* ports are libcurl's to check, when the transfer starts */
 	r = parse("http://h:99999/", &made);
 	CHECK(r.err == ERR_NONE);
-	request_clear(&r);
+	input_request_clear(&r);
 	r = parse("http:///x", &made);
 	CHECK(r.err == ERR_INVALID_URL);
-	request_clear(&r);
+	input_request_clear(&r);
 	r = parse("ht tp://h/", &made);
 	CHECK(r.err == ERR_INVALID_URL);
-	request_clear(&r);
+	input_request_clear(&r);
 	r = parse("1http://h/", &made);
 	CHECK(r.err == ERR_UNSUPPORTED_PROTOCOL);
-	request_clear(&r);
+	input_request_clear(&r);
 	r = parse("http://h/a b", &made);
 	CHECK(r.err == ERR_INVALID_URL);
-	request_clear(&r);
+	input_request_clear(&r);
 	r = parse("http://h/a\tb", &made);
 	CHECK(r.err == ERR_INVALID_URL);
-	request_clear(&r);
+	input_request_clear(&r);
 	r = parse("HTTPS://H/x", &made);
 	CHECK(r.err == ERR_NONE);
-	request_clear(&r);
+	input_request_clear(&r);
 	r = parse("http://[::1]:8080/", &made);
 	CHECK(r.err == ERR_NONE);
-	request_clear(&r);
+	input_request_clear(&r);
 
 	r = parse("{\"url\":\"http://h/j\",\"method\":\"POST\","
 	    "\"headers\":{\"X-A\":\"1\"},\"body\":{\"k\":[1]},\"id\":{\"n\":1}}",
@@ -315,31 +319,31 @@ UNIT_TEST(input_lines)
 	CHECK(r.nheaders == 1 && strcmp(r.headers[0], "X-A: 1") == 0);
 	CHECK(r.has_body && r.body_json && strcmp(r.body, "{\"k\":[1]}") == 0);
 	CHECK(strcmp(r.id_json, "{\"n\":1}") == 0);
-	request_clear(&r);
+	input_request_clear(&r);
 	r = parse("{\"url\":\"http://h/\",\"body\":\"raw text\"}", &made);
 	CHECK(r.has_body && !r.body_json && strcmp(r.body, "raw text") == 0);
-	request_clear(&r);
+	input_request_clear(&r);
 	r = parse("{\"url\": 5}", &made);
 	CHECK(r.err == ERR_INPUT);
-	request_clear(&r);
+	input_request_clear(&r);
 	r = parse("{broken", &made);
 	CHECK(made == 1 && r.err == ERR_INPUT);
-	request_clear(&r);
+	input_request_clear(&r);
 	r = parse("{\"url\":\"http://h/\"} trailing", &made);
 	CHECK(r.err == ERR_INPUT);
-	request_clear(&r);
+	input_request_clear(&r);
 	r = parse("{\"url\":\"http://h/\",\"method\":\"GE T\"}", &made);
 	CHECK(r.err == ERR_INPUT);
-	request_clear(&r);
+	input_request_clear(&r);
 	r = parse("{\"url\":\"http://h/\",\"headers\":{\"X\":1}}", &made);
 	CHECK(r.err == ERR_INPUT);
-	request_clear(&r);
+	input_request_clear(&r);
 	r = parse("{\"url\":\"http://h/\xff\"}", &made);
 	CHECK(r.err == ERR_INPUT);
-	request_clear(&r);
+	input_request_clear(&r);
 	r = parse("[1,2]", &made);
 	CHECK(r.err == ERR_INVALID_URL);
-	request_clear(&r);
+	input_request_clear(&r);
 }
 
 UNIT_TEST(template)
@@ -352,9 +356,9 @@ UNIT_TEST(template)
 	CHECK(input_parse_line("a b&c", 5, &c, &r) == 1);
 	CHECK(strcmp(r.url, "http://h/search?q=a%20b%26c&raw=a b&c") == 0);
 	CHECK(r.err == ERR_INVALID_URL);	/* the raw space */
-	request_clear(&r);
+	input_request_clear(&r);
 	CHECK(input_parse_line("x", 1, &c, &r) == 1 && r.err == ERR_NONE);
-	request_clear(&r);
+	input_request_clear(&r);
 }
 
 UNIT_TEST(link)

@@ -1,0 +1,34 @@
+/* hdr — the one walker over a raw response header block (the status
+ * line, then "Name: value" lines ending in CRLF or LF), used for -I,
+ * Link, Retry-After and the rate-limit headers. */
+#ifndef VOLLEY_HDR_H
+#define VOLLEY_HDR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* A cursor over a header block.  Borrowed: the block must outlive it. */
+struct hdr_iter {
+	const char	*p, *end;
+};
+
+/* One header field.  name and value point into the block; the value has
+ * its surrounding blanks and the line end trimmed. */
+struct hdr_field {
+	const char	*name;
+	size_t		 nlen;
+	const char	*value;
+	size_t		 vlen;
+};
+
+void	 hdr_iter_init(struct hdr_iter *, const char *block, size_t len);
+/* The next "Name: value" field (status lines and lines without a colon
+ * are skipped); false at the end. */
+bool	 hdr_next(struct hdr_iter *, struct hdr_field *);
+/* The first field named name (any case), or false. */
+bool	 hdr_find(const char *block, size_t len, const char *name,
+	     struct hdr_field *);
+/* Does the field's name equal name (any case)? */
+bool	 hdr_is(const struct hdr_field *, const char *name);
+
+#endif

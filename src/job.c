@@ -1,0 +1,247 @@
+/* job — one request's data through its pages, attempts and hops. */
+#include "job.h"
+#include "json.h"
+#include "result.h"
+#include "retry.h"
+#include "utf8.h"
+#include "util.h"
+
+#include <curl/curl.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct job *
+job_new(const struct config *c, struct request *r, int64_t seq)
+{
+	struct job *j = calloc(1, sizeof(*j));
+
+	if (j == NULL)
+		return NULL;
+	j->req = *r;
+	memset(r, 0, sizeof(*r));
+	j->seq = seq;
+	j->page = 1;
+	save_init(&j->save);
+	j->method = input_request_method(c, &j->req);
+	j->send_body = j->req.has_body || c->has_data;
+	j->trusted = true;
+	/* A URL libcurl cannot parse fails when its transfer starts. */
+	if (c->per_host > 0 && job_curlu(j) != NULL)
+		j->hostkey = redirect_origin(j->url);
+	if (c->page != PAGE_NONE)
+		j->hop_url = paginate_chain_init(&j->chain, c, job_curlu(j));
+	return j;
+}
+
+void
+job_free(struct job *j)
+{
+	if (j == NULL)
+		return;
+	save_clear(&j->save);
+	curl_url_cleanup(j->url);
+	free(j->hop_url);
+	free(j->page_url);
+	free(j->origin);
+	free(j->hostkey);
+	paginate_chain_clear(&j->chain);
+	input_request_clear(&j->req);
+	free(j);
+}
+
+const char *
+job_url(const struct job *j)
+{
+	return j->hop_url != NULL ? j->hop_url : j->req.url;
+}
+
+/* Made on first use: most requests never need it. */
+void *
+job_curlu(struct job *j)
+{
+	if (j->url == NULL && (j->url = curl_url()) != NULL &&
+	    curl_url_set(j->url, CURLUPART_URL, job_url(j),
+	    CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK) {
+		curl_url_cleanup(j->url);
+		j->url = NULL;
+	}
+	return j->url;
+}
+
+/* Point the job at u (taken) for its next hop or page, under the origin
+ * rule.  -1 if u cannot be printed back (out of memory). */
+static int
+job_target(struct job *j, const struct config *c, CURLU *u)
+{
+	char *origin, *str = NULL;
+
+	/* The request's own origin, found on the first move away from it. */
+	if (j->origin == NULL && job_curlu(j) != NULL)
+		j->origin = redirect_origin(j->url);
+	if (curl_url_get(u, CURLUPART_URL, &str, 0) != CURLUE_OK) {
+		curl_url_cleanup(u);
+		return -1;
+	}
+	free(j->hop_url);
+	j->hop_url = strdup(str);
+	curl_free(str);
+	curl_url_cleanup(j->url);
+	j->url = u;
+	origin = redirect_origin(u);
+	j->trusted = redirect_trusted(c, j->origin, origin);
+	free(j->hostkey);
+	j->hostkey = c->per_host > 0 ? origin : NULL;
+	if (j->hostkey != origin)
+		free(origin);
+	return j->hop_url != NULL ? 0 : -1;
+}
+
+void
+job_begin(struct job *j, int64_t now)
+{
+	if (!j->hop) {
+		j->attempts++;
+		j->redirects = 0;
+		j->attempt_start_us = now;
+		if (j->attempts == 1)
+			j->page_start_us = now;
+	}
+	j->hop = false;
+}
+
+void
+job_request(struct job *j, const struct config *c, bool need_tree,
+    int64_t now, struct xfer_req *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->url = job_url(j);
+	r->method = j->method;
+	r->trusted = j->trusted;
+	if (j->trusted) {
+		r->headers = j->req.headers;
+		r->nheaders = j->req.nheaders;
+	}
+	if (j->send_body) {
+		r->has_body = true;
+		if (j->req.has_body) {
+			r->body = j->req.body;
+			r->body_len = j->req.body_len;
+			r->body_json = j->req.body_json;
+		} else {
+			r->body = c->data;
+			r->body_len = c->data_len;
+		}
+	}
+	if (c->timeout_ms > 0)
+		r->timeout_ms = c->timeout_ms - (now - j->attempt_start_us) /
+		    1000;
+	r->keep_body = c->body != BODY_NONE || need_tree;
+	if (c->save_dir != NULL) {
+		r->sink = save_write;
+		r->sink_arg = &j->save;
+		r->keep_body = need_tree;
+	}
+}
+
+int
+job_hop(struct job *j, const struct config *c, struct redirect_hop *hop)
+{
+	CURLU *u = hop->url;
+
+	hop->url = NULL;
+	j->redirects++;
+	j->method = hop->method;
+	j->send_body = j->send_body && hop->keep_body;
+	if (job_target(j, c, u) == -1)
+		return -1;
+	j->hop = true;
+	return 0;
+}
+
+int
+job_next_page(struct job *j, const struct config *c, void *url)
+{
+	/* Same method, headers and body, unless the method is not
+	 * idempotent, in which case it becomes a GET without body. */
+	j->page++;
+	j->attempts = 0;
+	j->page_start_us = 0;
+	if (!retry_idempotent(j->method)) {
+		j->method = "GET";
+		j->send_body = false;
+	}
+	return job_target(j, c, url);
+}
+
+void
+job_record(const struct job *j, const struct config *c, struct record *r)
+{
+	result_request_record(c, &j->req, j->method, r);
+	if (j->page > 1) {
+		r->url = j->page_url;
+		r->url_len = j->page_url ? strlen(j->page_url) : 0;
+	}
+	r->time_ms = j->page_start_us > 0 ?
+	    (double)(util_now_us() - j->page_start_us) / 1000.0 : -1;
+	r->attempts = j->attempts;
+	r->page = j->page;
+}
+
+/* --save: rename the page's file into place; a body that cannot be
+ * finished makes the record an error: it must not look saved, nor
+ * vanish without a word. */
+static void
+job_page_save(struct job *j, const struct config *c,
+    const struct xfer_res *res, struct job_page *pg)
+{
+	struct record *r = &pg->r;
+	int rc;
+
+	if (res->status <= 0 || (r->err != ERR_NONE && r->err != ERR_HTTP)) {
+		save_discard(&j->save);
+		return;
+	}
+	rc = save_finish(&j->save, c->save_dir, j->req.index, j->page,
+	    &pg->path, pg->hex, pg->save_msg, sizeof pg->save_msg);
+	if (rc == 0) {
+		r->saved = pg->path.data;
+		r->sha256 = pg->hex;
+	} else if (rc == -1) {
+		r->err = ERR_INPUT;
+		r->errmsg = pg->save_msg;
+	}
+}
+
+void
+job_page(struct job *j, const struct config *c, bool need_tree,
+    const struct xfer_res *res, enum err_kind kind, const char *msg,
+    struct job_page *pg)
+{
+	struct record *r = &pg->r;
+
+	memset(pg, 0, sizeof(*pg));
+	job_record(j, c, r);
+	result_response(r, res);
+	r->err = kind;
+	r->errmsg = kind != ERR_NONE ? msg : NULL;
+	/* A page's values are read with cJSON, once the body is known to be
+	 * strict JSON (cJSON alone would take a JSON prefix, or a BOM). */
+	if (need_tree && kind == ERR_NONE && res->body_len > 0 &&
+	    utf8_valid(res->body, res->body_len) &&
+	    json_parses(res->body, res->body_len))
+		pg->tree = cJSON_ParseWithLength(res->body, res->body_len);
+	if (res->status > 0 && kind != ERR_BODY_TOO_LARGE)
+		result_body(c, r, res, need_tree && kind == ERR_NONE &&
+		    res->body_len > 0 ? (pg->tree != NULL) : -1, pg->body_msg,
+		    sizeof pg->body_msg);
+	if (c->save_dir != NULL)
+		job_page_save(j, c, res, pg);
+}
+
+void
+job_page_clear(struct job_page *pg)
+{
+	cJSON_Delete(pg->tree);
+	pg->tree = NULL;
+	buf_free(&pg->path);
+}

@@ -1,0 +1,375 @@
+/* json — the JSON writer's pieces: string escaping (any bytes in, valid
+ * UTF-8 JSON out), verbatim copies of JSON text that has been checked,
+ * the strict RFC 8259 scanner that does the checking, and the bump
+ * arena that cJSON allocates from while a page is parsed. */
+#include "json.h"
+#include "utf8.h"
+
+#include <cjson/cJSON.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* 1 for bytes that can be copied into a JSON string as they are. */
+static const unsigned char plain[256] = {
+	['\x20'] = 1, ['\x21'] = 1, ['\x23'] = 1, ['\x24'] = 1, ['\x25'] = 1,
+	['\x26'] = 1, ['\x27'] = 1, ['\x28'] = 1, ['\x29'] = 1, ['\x2a'] = 1,
+	['\x2b'] = 1, ['\x2c'] = 1, ['\x2d'] = 1, ['\x2e'] = 1, ['\x2f'] = 1,
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+	['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1, [':'] = 1, [';'] = 1,
+	['<'] = 1, ['='] = 1, ['>'] = 1, ['?'] = 1, ['@'] = 1,
+	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+	['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
+	['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
+	['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+	['Y'] = 1, ['Z'] = 1, ['['] = 1, [']'] = 1, ['^'] = 1, ['_'] = 1,
+	['`'] = 1,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+	['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+	['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+	['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+	['y'] = 1, ['z'] = 1, ['{'] = 1, ['|'] = 1, ['}'] = 1, ['~'] = 1,
+};
+
+/* The escapes of a string body, without the quotes. */
+int
+json_escape(struct buf *b, const char *p, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)p;
+	size_t i = 0, run, k;
+	char esc[8];
+
+	/* Worst case is 6 bytes out per byte in; reserve the common case. */
+	if (buf_reserve(b, n + n / 8 + 2) == -1)
+		return -1;
+	while (i < n) {
+		run = i;
+		while (run < n && plain[s[run]])
+			run++;
+		if (run > i) {
+			if (buf_add(b, s + i, run - i) == -1)
+				return -1;
+			i = run;
+			if (i == n)
+				break;
+		}
+		if (s[i] >= 0x80) {
+			k = utf8_seq_len(s + i, n - i);
+			if (k == 0) {
+				if (buf_add(b, "\\ufffd", 6) == -1)
+					return -1;
+				i++;
+			} else if (k == 3 && s[i] == 0xe2 && s[i + 1] == 0x80 &&
+			    (s[i + 2] == 0xa8 || s[i + 2] == 0xa9)) {
+				if (buf_addstr(b, s[i + 2] == 0xa8 ?
+				    "\\u2028" : "\\u2029") == -1)
+					return -1;
+				i += 3;
+			} else {
+				if (buf_add(b, s + i, k) == -1)
+					return -1;
+				i += k;
+			}
+			continue;
+		}
+		switch (s[i]) {
+		case '"':  memcpy(esc, "\\\"", 3); break;
+		case '\\': memcpy(esc, "\\\\", 3); break;
+		case '\n': memcpy(esc, "\\n", 3); break;
+		case '\r': memcpy(esc, "\\r", 3); break;
+		case '\t': memcpy(esc, "\\t", 3); break;
+		case '\b': memcpy(esc, "\\b", 3); break;
+		case '\f': memcpy(esc, "\\f", 3); break;
+		default:
+			snprintf(esc, sizeof esc, "\\u%04x", s[i]);
+			break;
+		}
+		if (buf_addstr(b, esc) == -1)
+			return -1;
+		i++;
+	}
+	return 0;
+}
+
+
+int
+json_string(struct buf *b, const char *s, size_t n)
+{
+	if (s == NULL)
+		return buf_add(b, "null", 4);
+	if (buf_addc(b, '"') == -1 || json_escape(b, s, n) == -1)
+		return -1;
+	return buf_addc(b, '"');
+}
+
+int
+json_cstr(struct buf *b, const char *s)
+{
+	return json_string(b, s, s ? strlen(s) : 0);
+}
+
+/* Append JSON text that cJSON has accepted and that is valid UTF-8,
+ * dropping the whitespace between tokens (so a record stays on one line)
+ * and escaping raw control characters that cJSON tolerates in strings.
+ * Numbers are copied as they are: no precision is lost. */
+int
+json_minified(struct buf *b, const char *p, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)p;
+	size_t i, start = 0;
+	bool in_str = false, esc = false;
+	char u[8];
+
+	if (buf_reserve(b, n) == -1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		unsigned char c = s[i];
+
+		if (in_str) {
+			if (esc)
+				esc = false;
+			else if (c == '\\')
+				esc = true;
+			else if (c == '"')
+				in_str = false;
+			else if (c < 0x20 || c == 0x7f) {
+				if (buf_add(b, s + start, i - start) == -1)
+					return -1;
+				snprintf(u, sizeof u, "\\u%04x", c);
+				if (buf_addstr(b, u) == -1)
+					return -1;
+				start = i + 1;
+			}
+			continue;
+		}
+		if (c == '"')
+			in_str = true;
+		else if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+			if (buf_add(b, s + start, i - start) == -1)
+				return -1;
+			start = i + 1;
+		}
+	}
+	return buf_add(b, s + start, n - start);
+}
+
+char *
+json_print(const struct cJSON *v)
+{
+	char *t = cJSON_PrintUnformatted(v), *copy;
+
+	if (t == NULL)
+		return NULL;
+	copy = strdup(t);
+	cJSON_free(t);
+	return copy;
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+#define ARENA_BYTES	0	/* let ASan see every cJSON allocation */
+#else
+#define ARENA_BYTES	(256u << 10)
+#endif
+
+static _Alignas(16) unsigned char arena[ARENA_BYTES + 16];
+static size_t arena_off, arena_live;
+
+static void *
+arena_alloc(size_t n)
+{
+	void *p;
+
+	n = (n + 15) & ~(size_t)15;
+	if (n > ARENA_BYTES - arena_off)
+		return malloc(n);
+	p = arena + arena_off;
+	arena_off += n;
+	arena_live++;
+	return p;
+}
+
+static void
+arena_free(void *p)
+{
+	unsigned char *c = p;
+
+	if (c >= arena && c < arena + ARENA_BYTES) {
+		if (--arena_live == 0)
+			arena_off = 0;
+		return;
+	}
+	free(p);
+}
+
+void
+json_arena_install(void)
+{
+	cJSON_Hooks h = {arena_alloc, arena_free};
+
+	if (ARENA_BYTES > 0)
+		cJSON_InitHooks(&h);
+}
+
+/* A strict RFC 8259 check, no tree and no allocation.  cJSON 1.7.15 is
+ * lenient (a BOM, any byte <= 0x20 as whitespace, "01", "1.", "-.5"), and
+ * a body that is copied into a record verbatim must be JSON for every
+ * reader, so this decides; cJSON only reads values out of pages. */
+struct jscan {
+	const unsigned char *p, *end;
+	int depth;
+};
+
+#define JSON_MAX_DEPTH	1000
+
+static void
+js_ws(struct jscan *j)
+{
+	while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' ||
+	    *j->p == '\n' || *j->p == '\r'))
+		j->p++;
+}
+
+static bool
+js_lit(struct jscan *j, const char *lit, size_t n)
+{
+	if ((size_t)(j->end - j->p) < n || memcmp(j->p, lit, n) != 0)
+		return false;
+	j->p += n;
+	return true;
+}
+
+static bool
+js_digits(struct jscan *j)
+{
+	const unsigned char *start = j->p;
+
+	while (j->p < j->end && *j->p >= '0' && *j->p <= '9')
+		j->p++;
+	return j->p > start;
+}
+
+static bool
+js_number(struct jscan *j)
+{
+	if (j->p < j->end && *j->p == '-')
+		j->p++;
+	if (j->p < j->end && *j->p == '0')
+		j->p++;
+	else if (!js_digits(j))
+		return false;
+	if (j->p < j->end && *j->p == '.') {
+		j->p++;
+		if (!js_digits(j))
+			return false;
+	}
+	if (j->p < j->end && (*j->p == 'e' || *j->p == 'E')) {
+		j->p++;
+		if (j->p < j->end && (*j->p == '+' || *j->p == '-'))
+			j->p++;
+		if (!js_digits(j))
+			return false;
+	}
+	return true;
+}
+
+static bool
+js_string(struct jscan *j)
+{
+	int k;
+
+	j->p++;			/* the opening quote */
+	while (j->p < j->end) {
+		unsigned char c = *j->p++;
+
+		if (c == '"')
+			return true;
+		if (c < 0x20)
+			return false;
+		if (c != '\\')
+			continue;
+		if (j->p >= j->end)
+			return false;
+		c = *j->p++;
+		if (c == 'u') {
+			for (k = 0; k < 4; k++, j->p++)
+				if (j->p >= j->end || !isxdigit(*j->p))
+					return false;
+		} else if (strchr("\"\\/bfnrt", c) == NULL || c == 0)
+			return false;
+	}
+	return false;
+}
+
+static bool
+js_value(struct jscan *j)
+{
+	bool ok;
+
+	js_ws(j);
+	if (j->p >= j->end)
+		return false;
+	switch (*j->p) {
+	case '{':
+	case '[': {
+		unsigned char close = *j->p == '{' ? '}' : ']';
+		bool object = close == '}';
+
+		if (++j->depth > JSON_MAX_DEPTH)
+			return false;
+		j->p++;
+		js_ws(j);
+		if (j->p < j->end && *j->p == close) {
+			j->p++;
+			j->depth--;
+			return true;
+		}
+		for (;;) {
+			if (object) {
+				js_ws(j);
+				if (j->p >= j->end || *j->p != '"' || !js_string(j))
+					return false;
+				js_ws(j);
+				if (j->p >= j->end || *j->p++ != ':')
+					return false;
+			}
+			if (!js_value(j))
+				return false;
+			js_ws(j);
+			if (j->p >= j->end)
+				return false;
+			if (*j->p == ',') {
+				j->p++;
+				continue;
+			}
+			if (*j->p++ != close)
+				return false;
+			j->depth--;
+			return true;
+		}
+	}
+	case '"':
+		return js_string(j);
+	case 't':
+		return js_lit(j, "true", 4);
+	case 'f':
+		return js_lit(j, "false", 5);
+	case 'n':
+		return js_lit(j, "null", 4);
+	default:
+		ok = js_number(j);
+		return ok;
+	}
+}
+
+bool
+json_parses(const char *s, size_t n)
+{
+	struct jscan j = {(const unsigned char *)s,
+	    (const unsigned char *)s + n, 0};
+
+	if (n == 0 || !js_value(&j))
+		return false;
+	js_ws(&j);
+	return j.p == j.end;
+}

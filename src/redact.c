@@ -1,0 +1,98 @@
+/* redact — URLs with any password replaced by "***", for records (as
+ * JSON strings) and for messages (as text).  libcurl's URL parser finds
+ * the password where it can; a URL it cannot parse is cut by text. */
+#include "redact.h"
+#include "json.h"
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The password of url's userinfo, by text alone: from after the first
+ * ':' of the userinfo to the last '@' of the authority.  For URLs
+ * libcurl cannot parse, and for error messages.  false if there is none. */
+static bool
+password_span(const char *url, size_t n, size_t *from, size_t *to)
+{
+	const char *end = url + n, *auth = NULL, *p, *at = NULL, *colon;
+
+	for (p = url; p + 3 <= end; p++)
+		if (memcmp(p, "://", 3) == 0) {
+			auth = p + 3;
+			break;
+		}
+	if (auth == NULL)
+		return false;
+	for (p = auth; p < end && *p != '/' && *p != '?' && *p != '#'; p++)
+		if (*p == '@')
+			at = p;
+	colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+	if (colon == NULL)
+		return false;
+	*from = (size_t)(colon + 1 - url);
+	*to = (size_t)(at - url);
+	return true;
+}
+
+static int
+redact_unparsed(struct buf *b, const char *url, size_t n)
+{
+	size_t from, to;
+
+	if (!password_span(url, n, &from, &to))
+		return json_string(b, url, n);
+	if (buf_addc(b, '"') == -1 || json_escape(b, url, from) == -1 ||
+	    buf_addstr(b, "***") == -1 ||
+	    json_escape(b, url + to, n - to) == -1)
+		return -1;
+	return buf_addc(b, '"');
+}
+
+void
+redact_url_text(const char *url, char *out, size_t outlen)
+{
+	size_t from, to;
+
+	if (url == NULL)
+		snprintf(out, outlen, "?");
+	else if (!password_span(url, strlen(url), &from, &to))
+		snprintf(out, outlen, "%s", url);
+	else
+		snprintf(out, outlen, "%.*s***%s", (int)from, url, url + to);
+}
+
+int
+redact_url_json(struct buf *b, const char *url, size_t n)
+{
+	CURLU *u;
+	char *pw = NULL, *out = NULL, *tmp;
+	int rc;
+
+	if (url == NULL || memchr(url, '@', n) == NULL)
+		return json_string(b, url, n);
+	tmp = strndup(url, n);
+	u = curl_url();
+	if (tmp == NULL || u == NULL || memchr(url, '\0', n) != NULL ||
+	    curl_url_set(u, CURLUPART_URL, tmp, CURLU_NON_SUPPORT_SCHEME) !=
+	    CURLUE_OK) {
+		rc = redact_unparsed(b, url, n);
+		goto done;
+	}
+	if (curl_url_get(u, CURLUPART_PASSWORD, &pw, 0) != CURLUE_OK) {
+		rc = json_string(b, url, n);	/* no password */
+		goto done;
+	}
+	if (curl_url_set(u, CURLUPART_PASSWORD, "***", 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_URL, &out, 0) != CURLUE_OK) {
+		rc = redact_unparsed(b, url, n);
+		goto done;
+	}
+	rc = json_cstr(b, out);
+done:
+	curl_free(pw);
+	curl_free(out);
+	curl_url_cleanup(u);
+	free(tmp);
+	return rc;
+}

@@ -1,0 +1,110 @@
+/* redirect — the origin rule and redirect hops.  libcurl only withholds
+ * Authorization and an explicit Cookie from another host, scheme or
+ * port; volley follows redirects itself and applies one rule to every
+ * -H header, on redirects and pagination links alike. */
+#include "redirect.h"
+#include "buf.h"
+#include "paginate.h"
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+char *
+redirect_origin(const void *url)
+{
+	CURLU *u = (CURLU *)url;	/* 7.88 takes no const */
+	char *scheme = NULL, *host = NULL, *port = NULL, *o = NULL;
+	struct buf b = {0};
+	size_t i;
+
+	if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) ==
+	    CURLUE_OK && buf_printf(&b, "%s://%s:%s", scheme, host, port) == 0) {
+		for (i = 0; i < b.len; i++)
+			if (b.data[i] >= 'A' && b.data[i] <= 'Z')
+				b.data[i] = (char)(b.data[i] - 'A' + 'a');
+		o = buf_steal(&b);
+	}
+	buf_free(&b);
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	return o;
+}
+
+bool
+redirect_trusted(const struct config *c, const char *from, const char *to)
+{
+	return c->location_trusted || (from != NULL && to != NULL &&
+	    strcmp(from, to) == 0);
+}
+
+static bool
+is_https(const char *origin)
+{
+	return origin != NULL && strncmp(origin, "https:", 6) == 0;
+}
+
+bool
+redirect_status(long st)
+{
+	return st == 301 || st == 302 || st == 303 || st == 307 || st == 308;
+}
+
+enum err_kind
+redirect_decide(const struct config *c, const void *base,
+    const char *location, long status, long redirects, const char *method,
+    struct redirect_hop *hop, char *msg, size_t len)
+{
+	CURLU *u;
+	char *scheme = NULL, *from = NULL, *to = NULL;
+	enum err_kind k = ERR_NONE;
+
+	memset(hop, 0, sizeof(*hop));
+	if (redirects >= c->max_redirs) {
+		snprintf(msg, len, "more than %ld redirects", c->max_redirs);
+		return ERR_TOO_MANY_REDIRECTS;
+	}
+	if (base == NULL) {
+		snprintf(msg, len, "the URL does not parse");
+		return ERR_INVALID_URL;
+	}
+	u = paginate_resolve(base, location, msg, len);
+	if (u == NULL)
+		return ERR_INVALID_URL;
+	if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0)) {
+		snprintf(msg, len, "redirect to a scheme that is not fetched: "
+		    "%.60s", scheme ? scheme : "?");
+		k = ERR_UNSUPPORTED_PROTOCOL;
+		goto out;
+	}
+	from = redirect_origin(base);
+	to = redirect_origin(u);
+	if (!c->location_trusted && is_https(from) && !is_https(to)) {
+		snprintf(msg, len, "redirect from https to http refused "
+		    "(--location-trusted allows it)");
+		k = ERR_UNSUPPORTED_PROTOCOL;
+		goto out;
+	}
+	/* As browsers and curl: 303 turns into GET, and so do 301 and 302
+	 * after a POST; 307 and 308 keep the method and the body. */
+	hop->method = method;
+	hop->keep_body = true;
+	if ((status == 303 && strcmp(method, "HEAD") != 0) ||
+	    ((status == 301 || status == 302) && strcmp(method, "POST") == 0)) {
+		hop->method = "GET";
+		hop->keep_body = false;
+	}
+	hop->url = u;
+	u = NULL;
+out:
+	curl_url_cleanup(u);
+	curl_free(scheme);
+	free(from);
+	free(to);
+	return k;
+}

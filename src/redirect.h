@@ -1,0 +1,39 @@
+/* redirect — where a request may go next, and what goes with it: the
+ * one origin (trust) rule for -H headers on redirects and pagination
+ * links, and the decision on each redirect hop. */
+#ifndef VOLLEY_REDIRECT_H
+#define VOLLEY_REDIRECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cli.h"
+#include "record.h"
+
+/* "scheme://host:port" of u (a CURLU *), lower case, malloc'd; or NULL. */
+char		*redirect_origin(const void *u);
+/* The trust rule: do the run's -H headers go to a URL of origin to, for
+ * a request whose own origin is from?  Only to the same origin, unless
+ * --location-trusted. */
+bool		 redirect_trusted(const struct config *, const char *from,
+		    const char *to);
+
+/* A redirect's answer: the next hop's URL (a CURLU *, owned by the
+ * caller) and method, or an error kind with msg filled. */
+struct redirect_hop {
+	void		*url;
+	const char	*method;	/* static or the method given */
+	bool		 keep_body;
+};
+
+/* Is status a redirect that -L follows? */
+bool		 redirect_status(long status);
+/* Decide the hop from base (a CURLU *) to location after status, the
+ * request's redirects-so-far-th.  ERR_NONE with *hop filled, or a kind
+ * with msg filled. */
+enum err_kind	 redirect_decide(const struct config *, const void *base,
+		    const char *location, long status, long redirects,
+		    const char *method, struct redirect_hop *hop, char *msg,
+		    size_t len);
+
+#endif

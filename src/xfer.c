@@ -1,0 +1,466 @@
+/* xfer — the per-transfer tier, as the struct per easy handle of curl's
+ * multi-event.c: the handle is set up once for the run and reused
+ * (CURLOPT_PRIVATE leads back here), its write and header callbacks
+ * count and keep what arrives, and the header lists are built once.
+ * Nothing here touches the event loop or the multi handle. */
+#include "xfer.h"
+#include "buf.h"
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* A response with more header lines or bytes than this is refused. */
+#define MAX_HEADER_LINES	1000
+#define MAX_HEADER_BYTES	(256u << 10)
+/* Body buffers larger than this are freed between transfers. */
+#define KEEP_BUF_BYTES		(256u << 10)
+
+struct xfer_conf {
+	const struct config *cfg;	/* borrowed */
+	CURLSH		*share;		/* borrowed */
+	bool		 env_proxy;	/* a *_proxy variable is set */
+	bool		 forbid_reuse;	/* curl#10634 workaround */
+	bool		 ua_header;	/* User-Agent goes in the lists */
+	struct curl_slist *run_headers;	/* owned: -H, --json's, User-Agent */
+	struct curl_slist *safe_headers; /* owned: --json's, User-Agent */
+};
+
+struct xfer {
+	const struct xfer_conf *xc;	/* borrowed */
+	CURL		*easy;		/* owned */
+	void		*owner;		/* NULL while idle; borrowed */
+	struct curl_slist *slist;	/* owned; per-request headers */
+	struct buf	 body;
+	struct buf	 hdr;
+	unsigned	 hdr_lines;
+	int64_t		 received;
+	uint64_t	 max_body;
+	bool		 keep_body;
+	bool		 too_large;
+	bool		 headers_too_large;
+	bool		 conflicting_length;
+	bool		 sink_failed;
+	int64_t		 content_length;	/* -1 until a header gives it */
+	int		(*sink)(void *, const char *, size_t);
+	void		*sink_arg;
+	char		 err[CURL_ERROR_SIZE];
+};
+
+static size_t
+write_cb(char *p, size_t size, size_t nmemb, void *userp)
+{
+	struct xfer *x = userp;
+	size_t n = size * nmemb;
+
+	if ((uint64_t)x->received + n > x->max_body) {
+		x->too_large = true;
+		return 0;
+	}
+	x->received += (int64_t)n;
+	if (x->sink != NULL && x->sink(x->sink_arg, p, n) == -1) {
+		x->sink_failed = true;
+		return 0;
+	}
+	if (x->keep_body && buf_add(&x->body, p, n) == -1)
+		return 0;
+	return n;
+}
+
+static size_t
+header_cb(char *p, size_t size, size_t nmemb, void *userp)
+{
+	struct xfer *x = userp;
+	size_t n = size * nmemb;
+
+	/* A new status line starts a new response (1xx, then the real one). */
+	if (n >= 5 && memcmp(p, "HTTP/", 5) == 0) {
+		buf_reset(&x->hdr);
+		x->hdr_lines = 0;
+		x->content_length = -1;
+	}
+	if (++x->hdr_lines > MAX_HEADER_LINES ||
+	    x->hdr.len + n > MAX_HEADER_BYTES) {
+		x->headers_too_large = true;
+		return 0;
+	}
+	/* libcurl 7.88 takes the last of several Content-Length headers;
+	 * RFC 9112 says differing ones make the response invalid. */
+	if (n > 15 && strncasecmp(p, "content-length:", 15) == 0) {
+		char tmp[32];
+		size_t k = 0, i = 15;
+		long long v;
+
+		while (i < n && (p[i] == ' ' || p[i] == '\t'))
+			i++;
+		while (i < n && k + 1 < sizeof tmp && p[i] >= '0' &&
+		    p[i] <= '9')
+			tmp[k++] = p[i++];
+		tmp[k] = '\0';
+		v = k > 0 ? strtoll(tmp, NULL, 10) : -2;
+		if (x->content_length != -1 && x->content_length != v) {
+			x->conflicting_length = true;
+			return 0;
+		}
+		x->content_length = v;
+	}
+	if (buf_add(&x->hdr, p, n) == -1)
+		return 0;
+	return n;
+}
+
+static struct curl_slist *
+slist_add(struct curl_slist *l, const char *s, bool *failed)
+{
+	struct curl_slist *n = curl_slist_append(l, s);
+
+	if (n == NULL)
+		*failed = true;
+	return n != NULL ? n : l;
+}
+
+/* The name part of "Name: value" or "Name;" */
+static size_t
+header_name_len(const char *h)
+{
+	return strcspn(h, ":;");
+}
+
+static bool
+has_header(char *const *list, size_t n, const char *name, size_t nlen)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (header_name_len(list[i]) == nlen &&
+		    strncasecmp(list[i], name, nlen) == 0)
+			return true;
+	return false;
+}
+
+static bool
+slist_has(const struct curl_slist *l, const char *name, size_t nlen)
+{
+	for (; l != NULL; l = l->next)
+		if (header_name_len(l->data) == nlen &&
+		    strncasecmp(l->data, name, nlen) == 0)
+			return true;
+	return false;
+}
+
+static int
+setup_easy(const struct xfer_conf *xc, CURL *h)
+{
+	const struct config *c = xc->cfg;
+	CURLcode rc = CURLE_OK;
+
+#define SET(opt, val) do { if (rc == CURLE_OK) rc = curl_easy_setopt(h, opt, val); } while (0)
+	SET(CURLOPT_NOSIGNAL, 1L);
+	SET(CURLOPT_PROTOCOLS_STR, "http,https");
+	SET(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	SET(CURLOPT_FOLLOWLOCATION, 0L);	/* the scheduler follows */
+	if (!xc->ua_header)
+		SET(CURLOPT_USERAGENT, c->user_agent);
+	SET(CURLOPT_CONNECTTIMEOUT_MS, (long)c->connect_timeout_ms);
+	SET(CURLOPT_SSL_VERIFYPEER, c->insecure ? 0L : 1L);
+	SET(CURLOPT_SSL_VERIFYHOST, c->insecure ? 0L : 2L);
+	if (c->cacert != NULL)
+		SET(CURLOPT_CAINFO, c->cacert);
+	if (c->proxy != NULL)
+		SET(CURLOPT_PROXY, c->proxy);
+	else if (!xc->env_proxy) {
+		/* no proxy: skip libcurl's per-transfer environment lookups */
+		SET(CURLOPT_PROXY, "");
+		SET(CURLOPT_NOPROXY, "");
+	}
+	if (c->compressed)
+		SET(CURLOPT_ACCEPT_ENCODING, "");
+	switch (c->http) {
+	case HTTPV_1_1:
+		SET(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
+		break;
+	case HTTPV_2:
+		SET(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2_0);
+		break;
+	case HTTPV_2_PRIOR:
+		SET(CURLOPT_HTTP_VERSION,
+		    (long)CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE);
+		break;
+	case HTTPV_DEFAULT:
+		break;
+	}
+	if (xc->forbid_reuse)
+		SET(CURLOPT_FORBID_REUSE, 1L);
+	SET(CURLOPT_QUICK_EXIT, 1L);
+	SET(CURLOPT_SHARE, xc->share);
+	SET(CURLOPT_WRITEFUNCTION, write_cb);
+	SET(CURLOPT_HEADERFUNCTION, header_cb);
+	if (c->max_body < (uint64_t)INT64_MAX)
+		SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)c->max_body);
+#undef SET
+	return rc == CURLE_OK ? 0 : -1;
+}
+
+static const char *
+version_name(long v)
+{
+	switch (v) {
+	case CURL_HTTP_VERSION_1_0: return "1.0";
+	case CURL_HTTP_VERSION_1_1: return "1.1";
+	case CURL_HTTP_VERSION_2_0: return "2";
+	case CURL_HTTP_VERSION_3: return "3";
+	default: return NULL;
+	}
+}
+
+struct xfer_conf *
+xfer_conf_new(const struct config *c, void *share, bool env_proxy,
+    bool forbid_reuse, char *err, size_t errlen)
+{
+	struct xfer_conf *xc = calloc(1, sizeof(*xc));
+	bool failed = false;
+	size_t i;
+
+	if (xc == NULL)
+		goto oom;
+	xc->cfg = c;
+	xc->share = share;
+	xc->env_proxy = env_proxy;
+	xc->forbid_reuse = forbid_reuse;
+	for (i = 0; i < c->nheaders; i++)
+		xc->run_headers = slist_add(xc->run_headers, c->headers[i],
+		    &failed);
+	if (c->has_data && c->data_json) {
+		static const char *const jh[] = {
+			"Content-Type: application/json",
+			"Accept: application/json",
+		};
+		for (i = 0; i < 2; i++) {
+			if (!slist_has(xc->run_headers, jh[i],
+			    header_name_len(jh[i])))
+				xc->run_headers = slist_add(xc->run_headers,
+				    jh[i], &failed);
+			xc->safe_headers = slist_add(xc->safe_headers, jh[i],
+			    &failed);
+		}
+	}
+	/* libcurl 7.88 formats CURLOPT_USERAGENT into a fresh string for
+	 * every transfer (about 5,000 instructions); as one more entry of the
+	 * header list it costs about 1,400 fewer.  Through a proxy it stays
+	 * an option, so that a CONNECT still carries it.  -A "" sends none,
+	 * as CURLOPT_USERAGENT "" does. */
+	xc->ua_header = c->proxy == NULL && !env_proxy;
+	if (xc->ua_header && c->user_agent[0] != '\0') {
+		struct buf ua = {0};
+
+		if (buf_printf(&ua, "User-Agent: %s", c->user_agent) == -1)
+			goto oom;
+		if (!slist_has(xc->run_headers, "User-Agent", 10))
+			xc->run_headers = slist_add(xc->run_headers, ua.data,
+			    &failed);
+		xc->safe_headers = slist_add(xc->safe_headers, ua.data,
+		    &failed);
+		buf_free(&ua);
+	}
+	if (failed)
+		goto oom;
+	return xc;
+oom:
+	snprintf(err, errlen, "cannot start the engine: out of memory");
+	xfer_conf_free(xc);
+	return NULL;
+}
+
+void
+xfer_conf_free(struct xfer_conf *xc)
+{
+	if (xc == NULL)
+		return;
+	curl_slist_free_all(xc->run_headers);
+	curl_slist_free_all(xc->safe_headers);
+	free(xc);
+}
+
+struct xfer *
+xfer_new(const struct xfer_conf *xc)
+{
+	struct xfer *x = calloc(1, sizeof(*x));
+
+	if (x == NULL)
+		return NULL;
+	x->xc = xc;
+	x->easy = curl_easy_init();
+	if (x->easy == NULL || setup_easy(xc, x->easy) == -1) {
+		xfer_free(x);
+		return NULL;
+	}
+	curl_easy_setopt(x->easy, CURLOPT_PRIVATE, x);
+	curl_easy_setopt(x->easy, CURLOPT_WRITEDATA, x);
+	curl_easy_setopt(x->easy, CURLOPT_HEADERDATA, x);
+	curl_easy_setopt(x->easy, CURLOPT_ERRORBUFFER, x->err);
+	return x;
+}
+
+void
+xfer_free(struct xfer *x)
+{
+	if (x == NULL)
+		return;
+	curl_easy_cleanup(x->easy);
+	curl_slist_free_all(x->slist);
+	buf_free(&x->body);
+	buf_free(&x->hdr);
+	free(x);
+}
+
+void *
+xfer_easy(const struct xfer *x)
+{
+	return x->easy;
+}
+
+void *
+xfer_owner(const struct xfer *x)
+{
+	return x->owner;
+}
+
+void
+xfer_idle(struct xfer *x)
+{
+	x->owner = NULL;
+	curl_slist_free_all(x->slist);
+	x->slist = NULL;
+	if (x->body.cap > KEEP_BUF_BYTES)
+		buf_free(&x->body);
+	if (x->hdr.cap > KEEP_BUF_BYTES)
+		buf_free(&x->hdr);
+}
+
+/* The request's own headers, then the run's unless overridden: the run's
+ * -H only where the origin rule trusts the target. */
+static const struct curl_slist *
+request_headers(struct xfer *x, const struct xfer_req *r, bool *failed)
+{
+	const struct curl_slist *hl = r->trusted ? x->xc->run_headers :
+	    x->xc->safe_headers;
+	size_t i;
+
+	if (r->nheaders == 0 && !r->body_json)
+		return hl;
+	for (i = 0; i < r->nheaders; i++)
+		x->slist = slist_add(x->slist, r->headers[i], failed);
+	for (; hl != NULL; hl = hl->next)
+		if (!has_header(r->headers, r->nheaders, hl->data,
+		    header_name_len(hl->data)))
+			x->slist = slist_add(x->slist, hl->data, failed);
+	if (r->body_json && !slist_has(x->slist, "Content-Type", 12))
+		x->slist = slist_add(x->slist,
+		    "Content-Type: application/json", failed);
+	return x->slist;
+}
+
+/* Where a connection can be shared (HTTP/2: https with ALPN, --http2,
+ * --http2-prior-knowledge), a burst of requests to one origin waits for
+ * the first connection to say so instead of each opening its own.  Not
+ * for plain http otherwise: libcurl 7.88 would hold the second request
+ * until the first one's response is over. */
+static bool
+pipewait(const struct xfer_conf *xc, const char *url)
+{
+	switch (xc->cfg->http) {
+	case HTTPV_2:
+	case HTTPV_2_PRIOR:
+		return !xc->forbid_reuse;
+	case HTTPV_DEFAULT:
+		return strncasecmp(url, "https:", 6) == 0;
+	case HTTPV_1_1:
+		break;
+	}
+	return false;
+}
+
+int
+xfer_prepare(struct xfer *x, const struct xfer_req *r, void *owner,
+    char *err, size_t errlen)
+{
+	CURL *h = x->easy;
+	const struct curl_slist *hl;
+	bool failed = false, head = strcmp(r->method, "HEAD") == 0;
+	CURLcode rc = CURLE_OK;
+
+	x->owner = owner;
+	x->err[0] = '\0';
+	buf_reset(&x->body);
+	buf_reset(&x->hdr);
+	x->hdr_lines = 0;
+	x->received = 0;
+	x->max_body = x->xc->cfg->max_body;
+	x->keep_body = r->keep_body;
+	x->too_large = x->headers_too_large = x->sink_failed = false;
+	x->conflicting_length = false;
+	x->content_length = -1;
+	x->sink = r->sink;
+	x->sink_arg = r->sink_arg;
+	hl = request_headers(x, r, &failed);
+
+#define SET(opt, val) do { if (rc == CURLE_OK) rc = curl_easy_setopt(h, opt, val); } while (0)
+	/* A string, not a CURLU: with CURLOPT_CURLU libcurl 7.88 prints the
+	 * whole URL back out for every transfer (and, on a reused handle,
+	 * keeps the previous one unless CURLOPT_URL is cleared first). */
+	SET(CURLOPT_URL, r->url);
+	SET(CURLOPT_HTTPHEADER, hl);
+	SET(CURLOPT_TIMEOUT_MS, (long)r->timeout_ms);
+	if (r->has_body) {
+		SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->body_len);
+		SET(CURLOPT_POSTFIELDS, r->body);
+	} else
+		SET(CURLOPT_HTTPGET, 1L);
+	SET(CURLOPT_NOBODY, head ? 1L : 0L);
+	SET(CURLOPT_PIPEWAIT, pipewait(x->xc, r->url) ? 1L : 0L);
+	/* What libcurl sends by itself (GET, POST with a body, HEAD with
+	 * NOBODY) needs no custom request line. */
+	SET(CURLOPT_CUSTOMREQUEST, !head && strcmp(r->method,
+	    r->has_body ? "POST" : "GET") != 0 ? r->method : NULL);
+#undef SET
+	if (rc != CURLE_OK || failed) {
+		snprintf(err, errlen, "cannot set up the transfer: %s",
+		    failed ? "out of memory" : curl_easy_strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+void
+xfer_result(struct xfer *x, int curl_code, struct xfer_res *res)
+{
+	long ver = 0;
+	curl_off_t total = 0;
+	char *ct = NULL, *eff = NULL, *loc = NULL;
+
+	memset(res, 0, sizeof(*res));
+	res->curl_code = curl_code;
+	res->errbuf = x->err;
+	res->too_large = x->too_large;
+	res->headers_too_large = x->headers_too_large;
+	res->conflicting_length = x->conflicting_length;
+	res->sink_failed = x->sink_failed;
+	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &res->status);
+	curl_easy_getinfo(x->easy, CURLINFO_HTTP_VERSION, &ver);
+	curl_easy_getinfo(x->easy, CURLINFO_CONTENT_TYPE, &ct);
+	curl_easy_getinfo(x->easy, CURLINFO_EFFECTIVE_URL, &eff);
+	curl_easy_getinfo(x->easy, CURLINFO_REDIRECT_URL, &loc);
+	curl_easy_getinfo(x->easy, CURLINFO_TOTAL_TIME_T, &total);
+	res->http_version = res->status > 0 ? version_name(ver) : NULL;
+	res->content_type = ct;
+	res->effective_url = eff;
+	res->redirect_url = loc;
+	res->headers = x->hdr.data;
+	res->headers_len = x->hdr.len;
+	res->body = x->body.data;
+	res->body_len = x->body.len;
+	res->size = x->received;
+	res->total_ms = (double)total / 1000.0;
+}

@@ -1,0 +1,79 @@
+/* xfer — the per-transfer tier: one easy handle, set up once for the
+ * run and reused, its write and header callbacks, and the header lists.
+ * The engine (the loop tier) owns a pool of these and drives them; the
+ * scheduler sees only struct xfer_req going in and struct xfer_res
+ * coming out. */
+#ifndef VOLLEY_XFER_H
+#define VOLLEY_XFER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cli.h"
+
+struct xfer;
+struct xfer_conf;
+
+/* What to fetch.  Everything is borrowed until the done callback. */
+struct xfer_req {
+	const char	 *url;
+	const char	 *method;	/* "GET", "POST", "HEAD", ... */
+	char *const	 *headers;	/* per-request "K: V", override -H */
+	size_t		  nheaders;
+	bool		  trusted;	/* the origin rule lets -H go here */
+	const char	 *body;
+	size_t		  body_len;
+	bool		  has_body;
+	bool		  body_json;	/* default Content-Type: JSON */
+	int64_t		  timeout_ms;	/* 0 = none */
+	bool		  keep_body;	/* store the body for the callback */
+	/* Optional sink for body bytes (--save); returns 0 or -1. */
+	int		(*sink)(void *sink_arg, const char *, size_t);
+	void		 *sink_arg;
+};
+
+/* The outcome of one transfer; valid only during the done callback. */
+struct xfer_res {
+	int		 curl_code;	/* CURLcode */
+	const char	*errbuf;	/* libcurl's message, may be "" */
+	bool		 too_large;	/* body passed --max-body */
+	bool		 headers_too_large;
+	bool		 conflicting_length;
+	bool		 sink_failed;
+	long		 status;	/* 0 = no response */
+	const char	*http_version;	/* "1.1", "2", ... or NULL */
+	const char	*content_type;
+	const char	*effective_url;
+	const char	*redirect_url;	/* Location, resolved, or NULL */
+	const char	*headers;	/* last response's header block */
+	size_t		 headers_len;
+	const char	*body;
+	size_t		 body_len;
+	int64_t		 size;		/* body bytes received */
+	double		 total_ms;
+};
+
+/* The run-wide part: header lists and options every handle shares.
+ * share is the engine's CURLSH *.  All borrowed until xfer_conf_free. */
+struct xfer_conf *xfer_conf_new(const struct config *, void *share,
+		    bool env_proxy, bool forbid_reuse, char *err,
+		    size_t errlen);
+void		 xfer_conf_free(struct xfer_conf *);
+
+/* A new handle with the run-wide options set once; NULL on failure. */
+struct xfer	*xfer_new(const struct xfer_conf *);
+void		 xfer_free(struct xfer *);
+/* Its CURL * (the handle's CURLOPT_PRIVATE is the xfer). */
+void		*xfer_easy(const struct xfer *);
+void		*xfer_owner(const struct xfer *);
+
+/* Set the handle up for req on behalf of owner.  0, or -1 with err. */
+int		 xfer_prepare(struct xfer *, const struct xfer_req *,
+		    void *owner, char *err, size_t errlen);
+/* The outcome, once libcurl says the transfer is done. */
+void		 xfer_result(struct xfer *, int curl_code, struct xfer_res *);
+/* Back to idle: drop per-request state, keep small buffers. */
+void		 xfer_idle(struct xfer *);
+
+#endif
