@@ -99,7 +99,9 @@ teardown_file() { fixture_stop; }
 	tls_pid=$!
 	for _ in $(seq 1 100); do grep -q ready "$BATS_TEST_TMPDIR/tls.out" && break; sleep 0.05; done
 	u=https://127.0.0.1:$port
-	run --separate-stderr "$VOLLEY" -t 5s --body none --cacert "$BATS_TEST_TMPDIR/tls/cert.pem" \
+	t=10s
+	[ -z "${VALGRIND:-}" ] || t=60s	# OpenSSL under valgrind
+	run --separate-stderr "$VOLLEY" -t "$t" --body none --cacert "$BATS_TEST_TMPDIR/tls/cert.pem" \
 		"$u/chunked" "$u/sized" "$u/chunked-notify" "$u/sized-notify"
 	kill "$tls_pid" 2>/dev/null || true
 	assert_failure 1
