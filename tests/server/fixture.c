@@ -1696,6 +1696,15 @@ raw_chunked_trunc(struct raw_conn *rc)
 	raw_finish(rc);
 }
 
+/* A chunked body cut by a reset: a read error, not a bad chunk. */
+static void
+raw_chunked_reset(struct raw_conn *rc)
+{
+	RAW_SEND(rc, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
+	    "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n");
+	rc->state = RAW_FLUSH_RST;
+}
+
 static void
 raw_bad_chunk(struct raw_conn *rc)
 {
@@ -1789,6 +1798,7 @@ static const struct raw_route raw_routes[] = {
 	{"/reset-mid", raw_reset_mid},
 	{"/short", raw_short},
 	{"/chunked-trunc", raw_chunked_trunc},
+	{"/chunked-reset", raw_chunked_reset},
 	{"/bad-chunk", raw_bad_chunk},
 	{"/conflict-cl", raw_conflict_cl},
 	{"/bad-status", raw_bad_status},
