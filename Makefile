@@ -160,14 +160,15 @@ test-san:
 	bats $(BATS_FLAGS) tests
 
 # The suite on libcurl 8.14 (see volley-curl8 above); the curl tool the
-# tests use is the 8.14 one too.
+# tests use is the 8.14 one too.  CURL8_BATS: the files to run (all).
+CURL8_BATS = tests
 test-curl8:
 	$(Q)$(TEST_BUILD) volley-curl8 volley-fa-curl8 tests/server/fixture tests/unit/unit-curl8
 	VOLLEY=$(CURDIR)/volley-curl8 UNIT=$(CURDIR)/tests/unit/unit-curl8 \
 	VOLLEY_FA=$(CURDIR)/volley-fa-curl8 \
 	VOLLEY_LIBCURL=$$(PKG_CONFIG_PATH=$(CURL8)/lib/pkgconfig $(PKG_CONFIG) --modversion libcurl) \
 	LD_LIBRARY_PATH=$(CURL8)/lib PATH=$(CURL8)/bin:$$PATH \
-	bats $(BATS_FLAGS) tests
+	bats $(BATS_FLAGS) $(CURL8_BATS)
 
 # ---- make test-valgrind (issue 11) ---------------------------------------
 # The core, output, fault and fd files under valgrind memcheck: $(VOLLEY) is
