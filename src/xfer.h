@@ -36,6 +36,8 @@ struct xfer_req {
 /* The outcome of one transfer; valid only during the done callback. */
 struct xfer_res {
 	int		 curl_code;	/* CURLcode */
+	long		 os_errno;	/* CURLINFO_OS_ERRNO of this transfer */
+	bool		 tls;		/* over TLS: https, or an https proxy */
 	const char	*errbuf;	/* libcurl's message, may be "" */
 	bool		 too_large;	/* body passed --max-body */
 	bool		 headers_too_large;
