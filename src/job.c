@@ -26,7 +26,7 @@ job_new(const struct config *c, struct request *r, int64_t seq)
 	j->send_body = j->req.has_body || c->has_data;
 	j->trusted = true;
 	/* A URL libcurl cannot parse fails when its transfer starts. */
-	if (c->per_host > 0 && job_curlu(j) != NULL)
+	if ((c->per_host > 0 || !c->no_adapt) && job_curlu(j) != NULL)
 		j->hostkey = redirect_origin(j->url);
 	if (c->page != PAGE_NONE)
 		j->hop_url = paginate_chain_init(&j->chain, c, job_curlu(j));
@@ -90,7 +90,7 @@ job_target(struct job *j, const struct config *c, CURLU *u)
 	origin = redirect_origin(u);
 	j->trusted = redirect_trusted(c, j->origin, origin);
 	free(j->hostkey);
-	j->hostkey = c->per_host > 0 ? origin : NULL;
+	j->hostkey = c->per_host > 0 || !c->no_adapt ? origin : NULL;
 	if (j->hostkey != origin)
 		free(origin);
 	return j->hop_url != NULL ? 0 : -1;
