@@ -294,13 +294,13 @@ static const struct opt opts[] = {
 	{O("retries", 0, OPT_LONG, F(retries), "N",
 	    "retry idempotent requests on connect errors, timeouts, 408, 429, "
 	    "500, 502-504 (default 0)"), .min = 0, .max = 1000},
-	{O("retry-on", 0, OPT_STRING, F(retry_on), "LIST",
-	    "what --retries retries instead: statuses, ranges, connect, "
-	    "timeout, read, dns, tls, protocol"), .fn = check_retry_on},
 	{O("retry-delay", 0, OPT_DURATION, F(retry_delay_ms), "DUR",
 	    "base of the exponential backoff (default 500ms)")},
 	{O("retry-max-wait", 0, OPT_DURATION, F(retry_max_wait_ms), "DUR",
 	    "longest single wait before a retry (default 30s)")},
+	{O("retry-on", 0, OPT_STRING, F(retry_on), "LIST",
+	    "what --retries retries instead: statuses, ranges, connect, "
+	    "timeout, read, dns, tls, protocol"), .fn = check_retry_on},
 	{O("no-adapt", 0, OPT_FLAG, F(no_adapt), NULL,
 	    "keep each host's concurrency fixed on 429, 503 and rate limits")},
 	{O("fail-fast", 0, OPT_FLAG, F(fail_fast), NULL,

@@ -31,13 +31,16 @@ set_item(struct retry_set *s, const char *item)
 			s->kinds |= 1u << retry_kinds[i];
 			return 0;
 		}
+	if (*item < '0' || *item > '9')
+		return -1;
 	if ((dash = strchr(item, '-')) == NULL) {
 		if (util_parse_long(item, 100, 599, &a) == -1)
 			return -1;
 		set_status(s, a, a);
 		return 0;
 	}
-	if ((size_t)(dash - item) >= sizeof lo)
+	if ((size_t)(dash - item) >= sizeof lo || dash[1] < '0' ||
+	    dash[1] > '9')
 		return -1;
 	memcpy(lo, item, (size_t)(dash - item));
 	lo[dash - item] = '\0';
@@ -53,7 +56,7 @@ retry_set_parse(struct retry_set *s, const char *list, char *err,
     size_t errlen)
 {
 	char item[64];
-	const char *p = list, *comma;
+	const char *p = list, *comma, *next;
 	size_t n;
 
 	memset(s, 0, sizeof(*s));
@@ -61,8 +64,15 @@ retry_set_parse(struct retry_set *s, const char *list, char *err,
 	do {
 		comma = strchr(p, ',');
 		n = comma != NULL ? (size_t)(comma - p) : strlen(p);
+		next = comma != NULL ? comma + 1 : NULL;
 		if (n >= sizeof item)
 			n = sizeof item - 1;
+		while (n > 0 && (*p == ' ' || *p == '\t')) {	/* "429, 503" */
+			p++;
+			n--;
+		}
+		while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+			n--;
 		memcpy(item, p, n);
 		item[n] = '\0';
 		if (set_item(s, item) == -1) {
@@ -71,7 +81,7 @@ retry_set_parse(struct retry_set *s, const char *list, char *err,
 			    "timeout, read, protocol", item);
 			return -1;
 		}
-		p = comma != NULL ? comma + 1 : NULL;
+		p = next;
 	} while (p != NULL);
 	return 0;
 }
