@@ -68,7 +68,7 @@ print_hosts(struct buf *b, const struct stats_host *h, size_t n, bool json)
 	if (json)
 		buf_addstr(b, ",\"hosts\":[");
 	else if (n > 0)
-		buf_addstr(b, "hosts adapted      window  lowest   limit  429/503\n");
+		buf_addstr(b, "hosts adapted\n");
 	for (i = 0; i < n; i++) {
 		if (json) {
 			buf_printf(b, "%s{\"host\":", i > 0 ? "," : "");
@@ -77,9 +77,9 @@ print_hosts(struct buf *b, const struct stats_host *h, size_t n, bool json)
 			    "\"limit\":%ld,\"throttled\":%llu}", h[i].window,
 			    h[i].lowest, h[i].limit, h[i].throttled);
 		} else
-			buf_printf(b, "  %-16s %7ld %7ld %7ld %8llu\n",
-			    h[i].host, h[i].window, h[i].lowest, h[i].limit,
-			    h[i].throttled);
+			buf_printf(b, "  %s  window %ld (lowest %ld, limit %ld), "
+			    "%llu answered 429/503\n", h[i].host, h[i].window,
+			    h[i].lowest, h[i].limit, h[i].throttled);
 	}
 	if (json)
 		buf_addc(b, ']');
