@@ -24,7 +24,8 @@ _volley()
 
     local longopts="--input --template
         --concurrency --per-host --rate --timeout --connect-timeout
-        --deadline --retries --retry-delay --retry-max-wait --fail-fast
+        --deadline --retries --retry-delay --retry-max-wait --retry-on
+        --no-adapt --fail-fast
         --request --header --data --json --user-agent --location
         --max-redirs --location-trusted --insecure --cacert --proxy
         --compressed --http1.1 --http2 --http2-prior-knowledge
@@ -97,6 +98,12 @@ _volley()
             ;;
         --max-body)
             _volley_words "512K 1M 10M 100M 1G"
+            return
+            ;;
+        --retry-on)
+            # A comma-separated list: a few whole lists to start from.
+            _volley_words "408,429,500,502,503,504,connect,timeout
+                429,503,connect,timeout connect,timeout,read 500-599"
             return
             ;;
         --rate)

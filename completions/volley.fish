@@ -24,9 +24,11 @@ complete -c volley -l rate -x -a '1/s 10/s 100/s 60/m 1000/h' -d 'Start at most 
 complete -c volley -s t -l timeout -x -a '250ms 1s 5s 10s 30s 0' -d 'Time limit for each attempt (default 30s; 0 = none)'
 complete -c volley -l connect-timeout -x -a '1s 5s 10s 30s' -d 'Time limit to connect (default 10s)'
 complete -c volley -l deadline -x -a '30s 1m 5m 1h' -d 'Time limit for the whole run'
-complete -c volley -l retries -x -d 'Retry idempotent requests on connect errors, timeouts, 429, 502-504'
+complete -c volley -l retries -x -d 'Retry idempotent requests on connect errors, timeouts, 408, 429, 500, 502-504'
 complete -c volley -l retry-delay -x -a '100ms 250ms 500ms 1s' -d 'Base of the exponential backoff (default 500ms)'
 complete -c volley -l retry-max-wait -x -a '5s 10s 30s 1m' -d 'Longest single wait before a retry (default 30s)'
+complete -c volley -l retry-on -x -a '408,429,500,502,503,504,connect,timeout 429,503,connect,timeout connect,timeout,read 500-599' -d 'What --retries retries instead: statuses, ranges, error kinds'
+complete -c volley -l no-adapt -d "Keep each host's concurrency fixed on 429, 503 and rate limits"
 complete -c volley -l fail-fast -d 'The first failed record cancels everything else (exit 3)'
 
 # Request

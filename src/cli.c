@@ -4,6 +4,7 @@
  * are checked against --help by tests/70-docs.bats. */
 #include "cli.h"
 #include "opt.h"
+#include "retry.h"
 #include "util.h"
 
 #include <errno.h>
@@ -176,6 +177,18 @@ check_method(void *t, const struct opt *o, const char *label,
 }
 
 static enum opt_result
+check_retry_on(void *t, const struct opt *o, const char *label,
+    const char *arg, char *err, size_t errlen)
+{
+	struct retry_set set;
+	char why[160];
+
+	if (retry_set_parse(&set, arg, why, sizeof why) == -1)
+		return opt_error(err, errlen, "%s: %s", label, why);
+	return OPT_OK;
+}
+
+static enum opt_result
 check_header(void *t, const struct opt *o, const char *label,
     const char *arg, char *err, size_t errlen)
 {
@@ -280,12 +293,17 @@ static const struct opt opts[] = {
 	{O("deadline", 0, OPT_DURATION, F(deadline_ms), "DUR",
 	    "time limit for the whole run; the rest get deadline records")},
 	{O("retries", 0, OPT_LONG, F(retries), "N",
-	    "retry idempotent requests on connect errors, timeouts, 429, "
-	    "502-504 (default 0)"), .min = 0, .max = 1000},
+	    "retry idempotent requests on connect errors, timeouts, 408, 429, "
+	    "500, 502-504 (default 0)"), .min = 0, .max = 1000},
 	{O("retry-delay", 0, OPT_DURATION, F(retry_delay_ms), "DUR",
 	    "base of the exponential backoff (default 500ms)")},
 	{O("retry-max-wait", 0, OPT_DURATION, F(retry_max_wait_ms), "DUR",
 	    "longest single wait before a retry (default 30s)")},
+	{O("retry-on", 0, OPT_STRING, F(retry_on), "LIST",
+	    "what --retries retries instead: statuses, ranges, connect, "
+	    "timeout, read, dns, tls, protocol"), .fn = check_retry_on},
+	{O("no-adapt", 0, OPT_FLAG, F(no_adapt), NULL,
+	    "keep each host's concurrency fixed on 429, 503 and rate limits")},
 	{O("fail-fast", 0, OPT_FLAG, F(fail_fast), NULL,
 	    "the first failed record cancels everything else (exit 3)")},
 

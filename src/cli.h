@@ -34,6 +34,8 @@ struct config {
 	long		  retries;
 	int64_t		  retry_delay_ms;
 	int64_t		  retry_max_wait_ms;
+	const char	 *retry_on;	/* --retry-on LIST, or NULL */
+	bool		  no_adapt;	/* --no-adapt */
 	bool		  fail_fast;
 
 	/* request */

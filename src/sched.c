@@ -28,6 +28,7 @@
 #include "limits.h"
 #include "paginate.h"
 #include "progress.h"
+#include "ratelimit.h"
 #include "record.h"
 #include "redirect.h"
 #include "result.h"
@@ -62,6 +63,7 @@ struct sched {
 	struct jobq	 jobs;
 	struct jobq	 ready;
 	size_t		 njobs, nready, inflight;
+	size_t		 nheld;		/* ready, held back by their host */
 	size_t		 max_jobs;	/* live jobs at most (sched_window) */
 	int64_t		 next_seq;
 	bool		 input_eof;
@@ -70,6 +72,8 @@ struct sched {
 	struct engine_task *pump;	/* owned: pump(), once per pass */
 	struct engine_task *flush;	/* owned: write out when idle */
 	struct engine_timer *rate_timer;
+	struct engine_timer *pause_timer; /* a host's pause ends */
+	int64_t		 pause_wake_us;
 	/* stops */
 	enum err_kind	 stop_kind;	/* ERR_CANCELLED or ERR_DEADLINE */
 	char		 stop_msg[96];
@@ -306,18 +310,39 @@ rate_allows(struct sched *s)
 	return false;
 }
 
+/* May j's host take one more transfer now (--per-host, its adaptive
+ * window, its pause)?  A paused host wakes the pump when its pause ends. */
+static bool
+host_allows(struct sched *s, struct job *j, int64_t now)
+{
+	int64_t pause = limits_host_pause(s->lim, j->hostkey, now);
+
+	if (pause == 0)
+		return limits_host_room(s->lim, j->hostkey);
+	if (!engine_timer_armed(s->pause_timer) ||
+	    now + pause < s->pause_wake_us) {
+		engine_timer_arm(s->pause_timer, (pause + 999) / 1000);
+		s->pause_wake_us = now + pause;
+	}
+	return false;
+}
+
 static void
 start_ready(struct sched *s)
 {
 	struct job *j, *next;
+	int64_t now = util_now_us();
 
+	s->nheld = 0;
 	for (j = TAILQ_FIRST(&s->ready); j != NULL &&
 	    s->stop_kind == ERR_NONE; j = next) {
 		next = TAILQ_NEXT(j, q);
 		if (s->inflight >= (size_t)s->cfg->concurrency)
 			break;
-		if (!limits_host_room(s->lim, j->hostkey))
+		if (!host_allows(s, j, now)) {
+			s->nheld++;
 			continue;
+		}
 		if (!rate_allows(s))
 			break;
 		limits_rate_take(s->lim, util_now_us());
@@ -370,10 +395,12 @@ read_input(struct sched *s)
 
 	while (!s->input_eof && !s->watching && s->signal == 0 &&
 	    !s->out_gone && !s->stop_pending) {
-		/* A slot must be free, and the jobs alive (waiting on a retry
-		 * too) stay within the window, in either mode. */
+		/* A slot must be free (jobs their host holds back take none),
+		 * and the jobs alive (waiting on a retry too) stay within the
+		 * window, in either mode. */
 		if (s->stop_kind == ERR_NONE &&
-		    (s->inflight + s->nready >= (size_t)s->cfg->concurrency ||
+		    (s->inflight + s->nready - (s->nheld < s->nready ?
+		    s->nheld : s->nready) >= (size_t)s->cfg->concurrency ||
 		    s->njobs >= s->max_jobs))
 			break;
 		if (!output_admits(s->out, s->next_seq))
@@ -540,6 +567,30 @@ complete_page(struct sched *s, struct job *j, const struct xfer_res *res,
 	job_page_clear(&pg.jp);
 }
 
+/* Tell the host's adaptive window what this answer said. */
+static void
+host_feedback(struct sched *s, struct job *j, const struct xfer_res *res)
+{
+	struct limits_answer a;
+	struct ratelimit rl;
+	int64_t now;
+
+	if (s->cfg->no_adapt || j->hostkey == NULL || res->status <= 0)
+		return;
+	now = util_now_us();
+	ratelimit_parse(res->headers, res->headers_len, time(NULL), &rl);
+	a.status = res->status;
+	a.retry_after_ms = res->status == 429 || res->status == 503 ?
+	    retry_after_ms(res->headers, res->headers_len, time(NULL)) : -1;
+	a.remaining = rl.remaining;
+	a.reset_ms = rl.reset_ms;
+	a.sent_us = now - (int64_t)(res->total_ms * 1000.0);
+	/* Out of memory, the answer goes uncounted: the lesser harm. */
+	if (limits_host_feedback(s->lim, j->hostkey, &a, now) == -1) {
+		/* nothing more to do */
+	}
+}
+
 /* What to do with a finished attempt: a redirect hop, a retry, or the
  * page's end.  Each rule is asked in turn; this acts on the answers. */
 static void
@@ -556,6 +607,7 @@ transfer_done(void *owner, const struct xfer_res *res)
 	j->x = NULL;
 	s->inflight--;
 	host_add(s, j, -1);
+	host_feedback(s, j, res);
 	kick(s);
 	kind = result_kind(res, j->save.err, msg, sizeof msg);
 	if (kind == ERR_NONE && c->location && res->redirect_url != NULL &&
@@ -635,9 +687,11 @@ sched_events(struct sched *s)
 	s->pump = engine_task_new(s->eng, pump, s, false);
 	s->flush = engine_task_new(s->eng, flush_when_idle, s, true);
 	s->rate_timer = engine_timer_new(s->eng, rate_fired, s);
+	s->pause_timer = engine_timer_new(s->eng, rate_fired, s);
 	s->deadline = engine_timer_new(s->eng, deadline_fired, s);
 	s->progress = engine_timer_new(s->eng, progress_fired, s);
 	if (s->pump == NULL || s->flush == NULL || s->rate_timer == NULL ||
+	    s->pause_timer == NULL ||
 	    s->deadline == NULL || s->progress == NULL)
 		return -1;
 	s->sig_fd = signals_install();
@@ -668,6 +722,9 @@ sched_new(const struct config *c, struct input *in, struct output *out,
 	s->retry.retries = c->retries;
 	s->retry.delay_ms = c->retry_delay_ms;
 	s->retry.max_wait_ms = c->retry_max_wait_ms;
+	if (c->retry_on != NULL &&
+	    retry_set_parse(&s->retry.on, c->retry_on, err, errlen) == -1)
+		goto fail;
 	/* every job may wait on a retry timer, plus the run's own timers */
 	s->eng = engine_new(c, s->max_jobs + 16, transfer_done, err, errlen);
 	if (s->eng == NULL)
@@ -677,6 +734,9 @@ sched_new(const struct config *c, struct input *in, struct output *out,
 		snprintf(err, errlen, "cannot set up timers: out of memory");
 		goto fail;
 	}
+	if (!c->no_adapt)
+		limits_adapt(s->lim, c->per_host > 0 ? c->per_host :
+		    c->concurrency, c->retry_max_wait_ms);
 	output_set_interrupt(out, signals_flag());
 	if (engine_notice(s->eng) != NULL)
 		diag_warn("warning: %s", engine_notice(s->eng));
@@ -719,7 +779,22 @@ sched_run(struct sched *s, struct sched_outcome *o)
 void
 sched_print_stats(const struct sched *s, bool json)
 {
-	stats_print(&s->st, json);
+	struct stats_host *hosts = NULL, *h;
+	struct limits_report r;
+	size_t n = 0, pos = 0;
+
+	/* Out of memory, the hosts are left out of the summary. */
+	while (limits_host_report(s->lim, &pos, &r) &&
+	    (h = reallocarray(hosts, n + 1, sizeof(*h))) != NULL) {
+		hosts = h;
+		hosts[n].host = r.key;
+		hosts[n].limit = r.limit;
+		hosts[n].window = r.window;
+		hosts[n].lowest = r.lowest;
+		hosts[n++].throttled = r.throttled;
+	}
+	stats_print(&s->st, hosts, n, json);
+	free(hosts);
 }
 
 void
@@ -732,6 +807,7 @@ sched_free(struct sched *s)
 	engine_task_free(s->pump);
 	engine_task_free(s->flush);
 	engine_timer_free(s->rate_timer);
+	engine_timer_free(s->pause_timer);
 	engine_timer_free(s->deadline);
 	engine_timer_free(s->progress);
 	engine_free(s->eng);

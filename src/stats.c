@@ -3,6 +3,7 @@
  * however many records there are). */
 #include "stats.h"
 #include "buf.h"
+#include "json.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -58,8 +59,35 @@ stats_percentile(const struct stats *st, double p)
 	return st->lat_max;
 }
 
+/* The adapted hosts: a JSON array, or lines of the table. */
+static void
+print_hosts(struct buf *b, const struct stats_host *h, size_t n, bool json)
+{
+	size_t i;
+
+	if (json)
+		buf_addstr(b, ",\"hosts\":[");
+	else if (n > 0)
+		buf_addstr(b, "hosts adapted\n");
+	for (i = 0; i < n; i++) {
+		if (json) {
+			buf_printf(b, "%s{\"host\":", i > 0 ? "," : "");
+			json_cstr(b, h[i].host);
+			buf_printf(b, ",\"window\":%ld,\"lowest\":%ld,"
+			    "\"limit\":%ld,\"throttled\":%llu}", h[i].window,
+			    h[i].lowest, h[i].limit, h[i].throttled);
+		} else
+			buf_printf(b, "  %s  window %ld (lowest %ld, limit %ld), "
+			    "%llu answered 429/503\n", h[i].host, h[i].window,
+			    h[i].lowest, h[i].limit, h[i].throttled);
+	}
+	if (json)
+		buf_addc(b, ']');
+}
+
 void
-stats_print(const struct stats *st, bool json)
+stats_print(const struct stats *st, const struct stats_host *hosts,
+    size_t nhosts, bool json)
 {
 	struct buf b = {0};
 	double rate = st->elapsed_s > 0 ? (double)st->records /
@@ -93,10 +121,12 @@ stats_print(const struct stats *st, bool json)
 			first = false;
 		}
 		buf_printf(&b, "},\"latency_ms\":{\"mean\":%.3f,"
-		    "\"p50\":%.3f,\"p90\":%.3f,\"p99\":%.3f,\"max\":%.3f}}\n",
+		    "\"p50\":%.3f,\"p90\":%.3f,\"p99\":%.3f,\"max\":%.3f}",
 		    st->lat_n ? st->lat_sum / (double)st->lat_n : 0.0,
 		    stats_percentile(st, 50), stats_percentile(st, 90),
 		    stats_percentile(st, 99), st->lat_max);
+		print_hosts(&b, hosts, nhosts, true);
+		buf_addstr(&b, "}\n");
 	} else {
 		static const double edges[] = {1, 5, 10, 50, 100, 500, 1000,
 		    5000, 1e300};
@@ -143,6 +173,7 @@ stats_print(const struct stats *st, bool json)
 			    (unsigned long long)counts[k], bar,
 			    "########################################");
 		}
+		print_hosts(&b, hosts, nhosts, false);
 	}
 	if (b.len > 0 && write(2, b.data, b.len) < 0) {
 		/* nothing more to do: stderr is gone */

@@ -3,6 +3,7 @@
 #define VOLLEY_STATS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "record.h"
@@ -23,10 +24,19 @@ struct stats {
 	double		 elapsed_s;
 };
 
+/* A host whose adaptive window was cut (limits.c). */
+struct stats_host {
+	const char	*host;		/* borrowed */
+	long		 limit, window, lowest;
+	unsigned long long throttled;	/* 429 and 503 answers */
+};
+
 void		 stats_add(struct stats *, double ms);
 double		 stats_percentile(const struct stats *, double p);
-/* Print to fd 2: a table with a histogram, or one JSON object. */
-void		 stats_print(const struct stats *, bool json);
+/* Print to fd 2: a table with a histogram, or one JSON object; hosts
+ * are the adapted ones. */
+void		 stats_print(const struct stats *, const struct stats_host *hosts,
+		     size_t nhosts, bool json);
 
 /* Count one record. */
 void		 stats_count(struct stats *, const struct record *);

@@ -446,8 +446,8 @@ UNIT_TEST(cli_unknown_long_options)
 	    "--stat=json");
 	REFUSED("unknown option --http (did you mean --http1.1, --http2 or "
 	    "--http2-prior-knowledge?)", "--http");
-	REFUSED("unknown option --retry (did you mean --retry-delay or "
-	    "--retry-max-wait?)", "--retry", "2");
+	REFUSED("unknown option --retry (did you mean --retry-delay, "
+	    "--retry-max-wait or --retry-on?)", "--retry", "2");
 	/* Typos: the nearest names within an edit distance of 2. */
 	REFUSED("unknown option --concurency (did you mean --concurrency?)",
 	    "--concurency", "5");
