@@ -38,7 +38,7 @@ endif
 # One line per module; main.c is only in the program.
 MODULES = cli opt diag buf utf8 base64 util input engine xfer signals \
           sched limits retry redirect paginate result save resume json \
-          redact hdr record output stats progress job
+          redact hdr record output stats progress job report replay
 SRC  = src/main.c $(MODULES:%=src/%.c)
 OBJ  = $(SRC:src/%.c=build/%.o)
 SOBJ = $(SRC:src/%.c=build-san/%.o)

@@ -41,6 +41,17 @@ record_kind_name(enum err_kind k)
 	return k < ERR__COUNT ? kind_names[k] : "unknown";
 }
 
+enum err_kind
+record_kind_parse(const char *name)
+{
+	size_t k;
+
+	for (k = 1; name != NULL && k < ERR__COUNT; k++)
+		if (strcmp(name, kind_names[k]) == 0)
+			return (enum err_kind)k;
+	return ERR_NONE;
+}
+
 enum body_enc
 record_classify(int mode, const char *s, size_t n, int is_json,
     bool *not_json)

@@ -31,6 +31,8 @@ enum err_kind {
 };
 
 const char	*record_kind_name(enum err_kind);
+/* The kind of a name; ERR_NONE for NULL or a name that is not one. */
+enum err_kind	 record_kind_parse(const char *);
 
 /* How a body is shown: decided once per response by record_classify. */
 /* BENC_NONE: no body fields (--body none); BENC_MISSING: no response,

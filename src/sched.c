@@ -29,7 +29,9 @@
 #include "paginate.h"
 #include "progress.h"
 #include "record.h"
+#include "redact.h"
 #include "redirect.h"
+#include "report.h"
 #include "result.h"
 #include "retry.h"
 #include "save.h"
@@ -73,6 +75,7 @@ struct sched {
 	/* stops */
 	enum err_kind	 stop_kind;	/* ERR_CANCELLED or ERR_DEADLINE */
 	char		 stop_msg[96];
+	char		 stop_why[512];	/* what stopped it, for the person */
 	bool		 stop_pending;	/* requested, not yet applied */
 	int		 signal;
 	int		 sig_fd;
@@ -82,6 +85,7 @@ struct sched {
 	struct engine_timer *progress;
 	bool		 show_progress;
 	struct stats	 st;
+	struct report	*report;	/* borrowed, may be NULL */
 	int64_t		 t0_us;
 	bool		 need_tree;	/* pages need the parsed body */
 };
@@ -175,6 +179,29 @@ sched_job_new(struct sched *s, struct request *r, int64_t seq)
 
 /* --- records --- */
 
+/* Why --fail-fast stopped the run: the failed record, named. */
+static void
+stop_why_record(struct sched *s, const struct record *r)
+{
+	char url[256], tmp[256];
+	size_t n = r->url ? r->url_len : 0;
+
+	snprintf(tmp, sizeof tmp, "%.*s", (int)n, r->url ? r->url : "");
+	redact_url_text(tmp, url, sizeof url);
+	if (r->status > 0)
+		snprintf(s->stop_why, sizeof s->stop_why, "stopped by "
+		    "--fail-fast: %s %s (index %lld) failed: %s, status %ld: "
+		    "%s", r->method ? r->method : "-", url, (long long)r->index,
+		    record_kind_name(r->err), r->status, r->errmsg &&
+		    *r->errmsg ? r->errmsg : record_kind_name(r->err));
+	else
+		snprintf(s->stop_why, sizeof s->stop_why, "stopped by "
+		    "--fail-fast: %s %s (index %lld) failed: %s: %s",
+		    r->method ? r->method : "-", url, (long long)r->index,
+		    record_kind_name(r->err), r->errmsg && *r->errmsg ?
+		    r->errmsg : record_kind_name(r->err));
+}
+
 /* Write one record of seq.  A failed record asks for the --fail-fast
  * stop and a closed output for the quiet one; pump() applies them once
  * the job that wrote this record is done with it. */
@@ -200,13 +227,18 @@ emit(struct sched *s, int64_t seq, const struct record *r)
 		r = &m;
 	}
 	output_end(s->out, seq);
+	/* The one place records are counted: --stats and --report. */
 	stats_count(&s->st, r);
+	report_record(s->report, r);
 	if (output_state(s->out) != OUT_OK) {
 		s->out_gone = true;
 		stop_request(s, ERR_CANCELLED, NULL);
-	} else if (r->err != ERR_NONE && s->cfg->fail_fast)
+	} else if (r->err != ERR_NONE && s->cfg->fail_fast &&
+	    s->stop_kind == ERR_NONE) {
+		stop_why_record(s, r);
 		stop_request(s, ERR_CANCELLED,
 		    "cancelled by --fail-fast after a failed record");
+	}
 }
 
 static void
@@ -606,6 +638,38 @@ on_signal(void *arg)
 	stop_request(s, ERR_CANCELLED, msg);
 }
 
+/* Why --deadline stopped the run: what was left, and the request that
+ * had been running longest (or, with none running, the first waiting). */
+static void
+stop_why_deadline(struct sched *s, const char *msg)
+{
+	struct job *j, *old = NULL;
+	int64_t now = util_now_us();
+	char url[256];
+
+	TAILQ_FOREACH(j, &s->jobs, all)
+		if (old == NULL || (j->x != NULL && (old->x == NULL ||
+		    j->attempt_start_us < old->attempt_start_us)))
+			old = j;
+	if (old == NULL) {
+		snprintf(s->stop_why, sizeof s->stop_why, "stopped: %s with "
+		    "no request unfinished", msg);
+		return;
+	}
+	redact_url_text(job_url(old), url, sizeof url);
+	if (old->x != NULL)
+		snprintf(s->stop_why, sizeof s->stop_why, "stopped: %s with "
+		    "%zu requests unfinished; the longest running: %s %s "
+		    "(index %lld, %.3fs)", msg, s->njobs, old->method, url,
+		    (long long)old->req.index,
+		    (double)(now - old->attempt_start_us) / 1e6);
+	else
+		snprintf(s->stop_why, sizeof s->stop_why, "stopped: %s with "
+		    "%zu requests unfinished, none running; the first: %s %s "
+		    "(index %lld)", msg, s->njobs, old->method, url,
+		    (long long)old->req.index);
+}
+
 static void
 deadline_fired(void *arg)
 {
@@ -614,6 +678,8 @@ deadline_fired(void *arg)
 
 	snprintf(msg, sizeof msg, "--deadline of %.3fs reached",
 	    (double)s->cfg->deadline_ms / 1000.0);
+	if (s->stop_kind == ERR_NONE)
+		stop_why_deadline(s, msg);
 	stop_request(s, ERR_DEADLINE, msg);
 }
 
@@ -714,12 +780,28 @@ sched_run(struct sched *s, struct sched_outcome *o)
 	o->out_errno = output_errno(s->out);
 	o->records = s->st.records;
 	o->failed = s->st.records - s->st.ok;
+	if (o->stopped && s->stop_why[0] != '\0')
+		diag_error("%s", s->stop_why);
 }
 
 void
-sched_print_stats(const struct sched *s, bool json)
+sched_set_report(struct sched *s, struct report *rp)
 {
-	stats_print(&s->st, json);
+	s->report = rp;
+}
+
+const struct stats *
+sched_stats(const struct sched *s)
+{
+	return &s->st;
+}
+
+const char *
+sched_stopped(const struct sched *s)
+{
+	if (s->stop_kind == ERR_NONE || s->out_gone)
+		return NULL;
+	return s->stop_why[0] != '\0' ? s->stop_why : s->stop_msg;
 }
 
 void
