@@ -34,6 +34,7 @@ input_request_clear(struct request *r)
 	free(r->headers);
 	free(r->body);
 	free(r->id_json);
+	free(r->input);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -274,6 +275,12 @@ input_parse_line(const char *line, size_t len, const struct config *cfg,
 			req_error(r, ERR_INPUT, "out of memory");
 			return 1;
 		}
+		if ((r->input = strndup(line, len)) == NULL) {
+			buf_free(&b);
+			req_error(r, ERR_INPUT, "out of memory");
+			return 1;
+		}
+		r->input_len = len;
 	} else if (buf_add(&b, line, len) == -1) {
 		req_error(r, ERR_INPUT, "out of memory");
 		return 1;

@@ -28,6 +28,8 @@ struct request {
 	bool		 has_body;
 	bool		 body_json;	/* a non-string JSON "body" */
 	char		*id_json;	/* JSON text of "id", or NULL */
+	char		*input;		/* --template: the line it was made of */
+	size_t		 input_len;
 	enum err_kind	 err;		/* ERR_NONE or why it can't be sent */
 	char		 errmsg[200];
 };

@@ -42,6 +42,18 @@ enum body_enc {
 	BENC_NONE, BENC_JSON, BENC_TEXT, BENC_BASE64, BENC_NULL, BENC_MISSING
 };
 
+/* What libcurl measured of the last transfer, in ms; < 0 = null.  dns,
+ * connect and tls are the phases' own lengths; ttfb and total count
+ * from the transfer's start. */
+struct record_timing {
+	bool		 set;		/* false: "timing":null */
+	double		 dns_ms;
+	double		 connect_ms;
+	double		 tls_ms;
+	double		 ttfb_ms;
+	double		 total_ms;
+};
+
 /* One record.  Every pointer is borrowed for the duration of
  * record_encode; NULL strings print as null. */
 struct record {
@@ -49,6 +61,8 @@ struct record {
 	const char	*id_json;	/* raw JSON text of "id" */
 	const char	*url;
 	size_t		 url_len;
+	const char	*input;		/* --template's line, or NULL */
+	size_t		 input_len;
 	const char	*final_url;
 	const char	*method;
 	long		 status;	/* 0 = null */
@@ -56,6 +70,7 @@ struct record {
 	const char	*content_type;
 	int64_t		 size;		/* -1 = null */
 	double		 time_ms;	/* < 0 = null */
+	struct record_timing timing;
 	long		 attempts;
 	long		 page;
 	const char	*headers;	/* raw header block, with -I */

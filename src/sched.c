@@ -589,7 +589,7 @@ transfer_done(void *owner, const struct xfer_res *res)
 	s->inflight--;
 	host_add(s, j, -1);
 	kick(s);
-	kind = result_kind(res, j->save.err, msg, sizeof msg);
+	kind = result_judge(c, res, j->save.err, msg, sizeof msg);
 	if (kind == ERR_NONE && c->location && res->redirect_url != NULL &&
 	    redirect_status(res->status)) {
 		kind = redirect_decide(c, job_curlu(j), res->redirect_url,

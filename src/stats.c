@@ -208,18 +208,22 @@ latency_section(struct buf *b, bool md, const struct stats *st)
 	uint64_t max = 1;
 	size_t k;
 
+	double v[5];
+	const char *names[5] = {"mean", "p50", "p90", "p99", "max"};
+
+	v[0] = st->lat_n ? st->lat_sum / (double)st->lat_n : -1;
+	for (k = 0; k < 3; k++)
+		v[k + 1] = stats_percentile(st, ps[k]);
+	v[4] = st->lat_n ? st->lat_max : -1;
 	buf_printf(b, md ? "\n| latency (%llu answered) | ms |\n|---|---:|\n" :
-	    "latency over %llu answered\n", (unsigned long long)st->lat_n);
-	buf_addstr(b, md ? "| mean | " : "  mean ");
-	num(b, 1, st->lat_n ? st->lat_sum / (double)st->lat_n : -1,
-	    "-");
-	for (k = 0; k < 3; k++) {
-		buf_printf(b, md ? " |\n| p%.0f | " : "ms  p%.0f ", ps[k]);
-		num(b, 1, stats_percentile(st, ps[k]), "-");
+	    "latency over %llu answered\n ", (unsigned long long)st->lat_n);
+	for (k = 0; k < 5; k++) {
+		buf_printf(b, md ? "| %s | " : k ? "  %s " : " %s ", names[k]);
+		num(b, 1, v[k], "-");
+		buf_addstr(b, md ? " |\n" : v[k] >= 0 ? "ms" : "");
 	}
-	buf_addstr(b, md ? " |\n| max | " : "ms  max ");
-	num(b, 1, st->lat_n ? st->lat_max : -1, "-");
-	buf_addstr(b, md ? " |\n" : "ms\n");
+	if (!md)
+		buf_addc(b, '\n');
 	if (st->lat_n == 0)
 		return;
 	head(b, md, "histogram", "records");
