@@ -61,6 +61,12 @@ struct input;
 struct input	*input_new(const struct config *);
 enum input_status input_next(struct input *, struct request *);
 int		 input_fd(const struct input *);
+/* How far through the input the reader is, for the progress line: the
+ * share of its bytes consumed, in [0, 1], or -1 when the size is not
+ * known (a pipe, a terminal).  URL arguments alone give 1 once read. */
+double		 input_fraction(const struct input *);
+/* Does the reader take lines from a terminal (a person typing)? */
+bool		 input_from_tty(const struct config *);
 void		 input_ready(struct input *);
 void		 input_free(struct input *);
 

@@ -83,7 +83,9 @@ struct sched {
 	struct engine_timer *deadline;
 	/* progress and stats */
 	struct engine_timer *progress;
-	bool		 show_progress;
+	struct progress	*prog;		/* owned, NULL when not shown */
+	bool		 progress_after_eof; /* stdin is a person typing */
+	uint64_t	 reqs_done;	/* requests with all their records */
 	struct stats	 st;
 	struct report	*report;	/* borrowed, may be NULL */
 	int64_t		 t0_us;
@@ -107,6 +109,14 @@ stop_request(struct sched *s, enum err_kind kind, const char *msg)
 		s->stop_pending = true;
 	}
 	kick(s);
+}
+
+/* seq has all its records. */
+static void
+seq_done(struct sched *s, int64_t seq)
+{
+	output_done(s->out, seq);
+	s->reqs_done++;
 }
 
 /* --- jobs --- */
@@ -252,7 +262,7 @@ emit_request_error(struct sched *s, struct request *rq, int64_t seq,
 	r.err = kind;
 	r.errmsg = msg;
 	emit(s, seq, &r);
-	output_done(s->out, seq);
+	seq_done(s, seq);
 }
 
 /* End a job with one error record (a stop, a start failure). */
@@ -267,7 +277,7 @@ job_fail(struct sched *s, struct job *j, enum err_kind kind, const char *msg)
 	r.errmsg = msg;
 	emit(s, seq, &r);
 	job_drop(s, j);
-	output_done(s->out, seq);
+	seq_done(s, seq);
 }
 
 /* The one place a stop takes effect. */
@@ -535,7 +545,7 @@ chain_advance(struct sched *s, struct job *j, struct page *pg)
 	}
 	if (pg->next.url == NULL) {
 		job_drop(s, j);
-		output_done(s->out, seq);
+		seq_done(s, seq);
 		return;
 	}
 	if (job_next_page(j, s->cfg, pg->next.url) == -1) {
@@ -623,6 +633,8 @@ transfer_done(void *owner, const struct xfer_res *res)
 
 /* --- signals, deadline, progress --- */
 
+static void	 progress_fired(void *);
+
 static void
 on_signal(void *arg)
 {
@@ -630,6 +642,11 @@ on_signal(void *arg)
 	int signo = signals_take(s->sig_fd);
 	char msg[64];
 
+	if (signals_take_winch() && s->prog != NULL) {
+		progress_resize(s->prog);
+		if (progress_clear(s->prog) == 0)
+			progress_fired(s);
+	}
 	if (signo == 0 || s->signal != 0)
 		return;
 	s->signal = signo;
@@ -683,17 +700,52 @@ deadline_fired(void *arg)
 	stop_request(s, ERR_DEADLINE, msg);
 }
 
+/* The progress line's fields.  The total is known once the input has
+ * ended, or from the URL arguments alone; from regular files it is
+ * estimated by the share of bytes read. */
+static void
+progress_fields(struct sched *s, struct progress_fields *f)
+{
+	const struct config *c = s->cfg;
+	double frac;
+
+	memset(f, 0, sizeof(*f));
+	f->done = s->reqs_done;
+	f->ok = s->st.ok;
+	f->failed = s->st.records - s->st.ok;
+	f->inflight = s->inflight;
+	f->elapsed_s = (double)(util_now_us() - s->t0_us) / 1e6;
+	f->total = -1;
+	if (s->input_eof)
+		f->total = (double)s->next_seq;
+	else if (c->ninputs == 0 && c->nurls > 0 && c->shard_n == 0 &&
+	    s->resume == NULL)
+		f->total = (double)c->nurls;
+	else if ((frac = input_fraction(s->in)) > 0 && frac < 1) {
+		f->total = (double)s->next_seq / frac;
+		f->estimated = true;
+	}
+}
+
 static void
 progress_fired(void *arg)
 {
 	struct sched *s = arg;
+	struct progress_fields f;
 
-	if (progress_draw(&s->st, s->inflight,
-	    (double)(util_now_us() - s->t0_us) / 1e6) == -1)
-		s->show_progress = false;
-	if (s->show_progress)
-		engine_timer_arm(s->progress, 250);
+	if (s->prog == NULL)
+		return;
+	engine_timer_arm(s->progress, 250);
+	/* Out of the way while a person types the input. */
+	if (s->progress_after_eof && !s->input_eof)
+		return;
+	progress_fields(s, &f);
+	if (progress_draw(s->prog, &f) == -1) {
+		progress_free(s->prog);
+		s->prog = NULL;
+	}
 }
+
 
 static int
 sched_events(struct sched *s)
@@ -746,8 +798,15 @@ sched_new(const struct config *c, struct input *in, struct output *out,
 	output_set_interrupt(out, signals_flag());
 	if (engine_notice(s->eng) != NULL)
 		diag_warn("warning: %s", engine_notice(s->eng));
-	s->show_progress = !c->quiet && (c->progress == PROGRESS_ON ||
-	    (c->progress == PROGRESS_AUTO && isatty(2)));
+	if (!c->quiet && (c->progress == PROGRESS_ON ||
+	    (c->progress == PROGRESS_AUTO && isatty(2))) &&
+	    !progress_same_terminal(1, 2)) {
+		s->prog = progress_new(2);
+		s->progress_after_eof = input_from_tty(c);
+		if (s->prog != NULL && isatty(2) && signals_watch_winch() == -1)
+			diag_warn("warning: the progress line will not follow "
+			    "the terminal's size");
+	}
 	return s;
 fail:
 	sched_free(s);
@@ -760,13 +819,15 @@ sched_run(struct sched *s, struct sched_outcome *o)
 	s->t0_us = util_now_us();
 	if (s->cfg->deadline_ms > 0)
 		engine_timer_arm(s->deadline, s->cfg->deadline_ms);
-	if (s->show_progress)
+	if (s->prog != NULL)
 		engine_timer_arm(s->progress, 250);
 	pump(s);
 	if (!s->finished)
 		engine_loop(s->eng);
-	if (s->show_progress && progress_clear() == -1)
-		s->show_progress = false;
+	if (s->prog != NULL && progress_clear(s->prog) == -1) {
+		progress_free(s->prog);
+		s->prog = NULL;
+	}
 	s->st.elapsed_s = (double)(util_now_us() - s->t0_us) / 1e6;
 	/* A signal can end the run through a write it interrupted, before
 	 * the loop has read it from the signal pipe. */
@@ -816,6 +877,7 @@ sched_free(struct sched *s)
 	engine_timer_free(s->rate_timer);
 	engine_timer_free(s->deadline);
 	engine_timer_free(s->progress);
+	progress_free(s->prog);
 	engine_free(s->eng);
 	limits_free(s->lim);
 	free(s);
