@@ -188,7 +188,8 @@ tests/bench/floor: tests/bench/floor.c build/flags
 # Debian packages to build, test and benchmark; idempotent, sudo only if not root.
 DEPS = build-essential pkg-config libcurl4-openssl-dev libevent-dev libcjson-dev \
        zlib1g-dev libssl-dev bats bats-assert bats-support jq groff-base \
-       time curl openssl python3 nginx-light util-linux iproute2 fish zsh
+       time curl openssl python3 nginx-light util-linux iproute2 fish zsh \
+       libxml2-utils perl tmux
 BENCH_DEPS = nginx-light curl wget2 python3-aiohttp wrk valgrind
 deps:
 	@sh tests/deps.sh $(DEPS)
