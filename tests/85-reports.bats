@@ -9,6 +9,13 @@ load helper
 setup_file() { fixture_start; }
 teardown_file() { fixture_stop; }
 
+XSD=$BATS_TEST_DIRNAME/junit.xsd
+
+# valid FILE: well-formed, and valid against what volley promises.
+valid() {
+	xmllint --noout --schema "$XSD" "$1"
+}
+
 # xpath EXPR FILE: the value of an XPath expression.
 xpath() {
 	xmllint --xpath "$1" "$2"
@@ -26,7 +33,7 @@ mixed_run() {
 	run --separate-stderr mixed_run --report "junit:$x"
 	assert_failure 1
 	[ "${#lines[@]}" -eq 4 ]
-	xmllint --noout "$x"
+	valid "$x"
 	[ "$(xpath 'string(/testsuites/testsuite/@tests)' "$x")" = 4 ]
 	[ "$(xpath 'string(/testsuites/testsuite/@failures)' "$x")" = 1 ]
 	[ "$(xpath 'string(/testsuites/testsuite/@errors)' "$x")" = 1 ]
@@ -53,7 +60,7 @@ mixed_run() {
 	# <, &, quotes and a control byte in the URL and the message
 	printf '%s\n' "$BASE/status/404?a=<b>&c=\"d\"&e='f'" "http://127.0.0.1:1/$(printf '\x01')&<" |
 		"$VOLLEY" --body none --report "junit:$x" >/dev/null || true
-	xmllint --noout "$x"
+	valid "$x"
 	[ "$(xpath 'count(//testcase)' "$x")" = 2 ]
 	# the parsed names are the URLs as they were, the control byte as U+FFFD
 	[ "$(xpath "count(//testcase[contains(@name, 'a=<b>&c=\"d\"&e=')])" "$x")" = 1 ]
@@ -126,7 +133,7 @@ mixed_run() {
 	run --separate-stderr "$VOLLEY" --report "junit:$d/a.xml" --report "tap:$d/a.tap" \
 		--report "markdown:$d/a.md" "$BASE/json"
 	assert_success
-	xmllint --noout "$d/a.xml"
+	valid "$d/a.xml"
 	prove -e cat "$d/a.tap"
 	[ -s "$d/a.md" ]
 	base=$(fixture_stats | jq .requests)
@@ -149,7 +156,7 @@ mixed_run() {
 	assert_failure 3
 	[[ $stderr == *"volley: stopped by --fail-fast: GET $BASE/status/503 (index 1) failed: http, status 503: HTTP status 503"* ]]
 	[ "$(grep -c '^volley: ' <<<"$stderr")" -eq 1 ]
-	xmllint --noout "$d/f.xml"
+	valid "$d/f.xml"
 	[ "$(xpath 'string(//testsuite/@tests)' "$d/f.xml")" = 3 ]
 	[ "$(xpath 'count(//testcase/error[@type="cancelled"])' "$d/f.xml")" = 2 ]
 	[[ $(xpath 'string(//property[@name="stopped"]/@value)' "$d/f.xml") == *"--fail-fast"* ]]
@@ -163,7 +170,7 @@ mixed_run() {
 		"$BASE/json" "$BASE/delay/5000" "$BASE/delay/6000"
 	assert_failure 3
 	[[ $stderr =~ "volley: stopped: --deadline of 0.500s reached with 2 requests unfinished; the longest running: GET $BASE/delay/"[56]"000 (index "[12]", 0."[0-9]+s\) ]]
-	xmllint --noout "$d/d.xml"
+	valid "$d/d.xml"
 	[ "$(xpath 'string(//testsuite/@tests)' "$d/d.xml")" = 3 ]
 	[ "$(xpath 'count(//testcase/error[@type="deadline"])' "$d/d.xml")" = 2 ]
 }
@@ -182,7 +189,7 @@ mixed_run() {
 		kill -$sig $pid
 		rc=0; wait $pid || rc=$?
 		[ "$rc" -eq $(( 128 + $(kill -l $sig) )) ]
-		xmllint --noout "$d/s.xml"
+		valid "$d/s.xml"
 		[ "$(xpath 'string(//testsuite/@tests)' "$d/s.xml")" = 3 ]
 		[[ $(xpath 'string(//property[@name="stopped"]/@value)' "$d/s.xml") == "interrupted by SIG$sig" ]]
 		tail -n 1 "$d/s.tap" | grep -qx '1\.\.3'
@@ -201,6 +208,7 @@ mixed_run() {
 	keep='{records, ok, failed, answered, no_answer, status, errors, no_answer_errors, histogram}'
 	[ "$(jq -cS "$keep" "$d/run.stats")" = "$(jq -cS "$keep" <<<"$stderr")" ]
 	jq -e '.elapsed_s == null and .records_per_s == null' <<<"$stderr"
+	valid "$d/re.xml"
 	for a in tests failures errors; do
 		[ "$(xpath "string(//testsuite/@$a)" "$d/run.xml")" = "$(xpath "string(//testsuite/@$a)" "$d/re.xml")" ]
 	done
