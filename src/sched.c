@@ -670,19 +670,19 @@ stop_why_deadline(struct sched *s, const char *msg)
 			old = j;
 	if (old == NULL) {
 		snprintf(s->stop_why, sizeof s->stop_why, "stopped: %s with "
-		    "no request unfinished", msg);
+		    "no request running or queued", msg);
 		return;
 	}
 	redact_url_text(job_url(old), url, sizeof url);
 	if (old->x != NULL)
 		snprintf(s->stop_why, sizeof s->stop_why, "stopped: %s with "
-		    "%zu requests unfinished; the longest running: %s %s "
+		    "%zu requests running or queued; the longest running: %s %s "
 		    "(index %lld, %.3fs)", msg, s->njobs, old->method, url,
 		    (long long)old->req.index,
 		    (double)(now - old->attempt_start_us) / 1e6);
 	else
 		snprintf(s->stop_why, sizeof s->stop_why, "stopped: %s with "
-		    "%zu requests unfinished, none running; the first: %s %s "
+		    "%zu requests queued, none running; the first: %s %s "
 		    "(index %lld)", msg, s->njobs, old->method, url,
 		    (long long)old->req.index);
 }

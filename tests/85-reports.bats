@@ -169,7 +169,7 @@ mixed_run() {
 	run --separate-stderr "$VOLLEY" --deadline 500ms --body none --report "junit:$d/d.xml" \
 		"$BASE/json" "$BASE/delay/5000" "$BASE/delay/6000"
 	assert_failure 3
-	[[ $stderr =~ "volley: stopped: --deadline of 0.500s reached with 2 requests unfinished; the longest running: GET $BASE/delay/"[56]"000 (index "[12]", 0."[0-9]+s\) ]]
+	[[ $stderr =~ "volley: stopped: --deadline of 0.500s reached with 2 requests running or queued; the longest running: GET $BASE/delay/"[56]"000 (index "[12]", 0."[0-9]+s\) ]]
 	valid "$d/d.xml"
 	[ "$(xpath 'string(//testsuite/@tests)' "$d/d.xml")" = 3 ]
 	[ "$(xpath 'count(//testcase/error[@type="deadline"])' "$d/d.xml")" = 2 ]

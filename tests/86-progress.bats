@@ -102,3 +102,15 @@ fits() {
 	wait_screen '^EXIT=0$'
 	[ "$(wc -l <"$OUT")" -eq 2 ]
 }
+
+@test "progress: the total is estimated from the bytes of a regular -i file, known from URL arguments" {
+	f=$BATS_TEST_TMPDIR/in.txt
+	for _ in $(seq 1 3000); do echo "$BASE/delay/300"; done >"$f"
+	run --separate-stderr "$VOLLEY" --progress --deadline 1s --body none -c 4 -i "$f"
+	assert_failure 3
+	# read 4 lines of 3000 equal ones: the estimate is 3000, marked ~
+	[[ $(tr '\r' '\n' <<<"$stderr" | grep -m 1 'in flight') =~ ^(.\[K)?0/~3000\ \ 0%\ \ ok\ 0\ \ failed\ 0\ \ 4\ in\ flight ]]
+	# URL arguments: the total is known
+	run --separate-stderr "$VOLLEY" --progress --body none "$BASE/delay/600" "$BASE/json"
+	[[ $(tr '\r' '\n' <<<"$stderr" | grep -m 1 'in flight') == "1/2  50%  ok 1  failed 0  1 in flight"* ]]
+}
