@@ -88,8 +88,10 @@ report_new(const struct config *c, char *err, size_t errlen)
 		if (report_parse(c->reports[i], &k->fmt, &k->path) == -1)
 			continue;	/* cli.c checked it */
 		rp->n++;
+		/* Markdown is added to what is there, as GitHub asks of
+		 * $GITHUB_STEP_SUMMARY; the others replace the file. */
 		k->fp = strcmp(k->path, "-") == 0 ? stderr :
-		    fopen(k->path, "we");
+		    fopen(k->path, k->fmt == REPORT_MARKDOWN ? "ae" : "we");
 		if (k->fp == NULL ||
 		    (k->fmt == REPORT_JUNIT && (k->tmp = tmpfile()) == NULL)) {
 			snprintf(err, errlen, "--report %s: %s", c->reports[i],
