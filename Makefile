@@ -1,4 +1,5 @@
-# volley — see README.md.  `make deps demo` on a fresh Debian machine, then `make test`.
+# volley — see README.md.  `sh tests/deps.sh` on a fresh Debian machine, then
+# `make demo` and `make test`.
 .SUFFIXES:
 
 VERSION    = 0.1.0
@@ -94,11 +95,11 @@ tests/server/fixture: tests/server/fixture.c build/flags
 
 tests/unit/unit: $(UNIT_TEST) $(UNIT_SRC) $(wildcard src/*.h tests/unit/*.h) build/flags
 	@echo "  CC      tests/unit/*.c"
-	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -Isrc -o $@ $(UNIT_TEST) $(UNIT_SRC) $(LIBS)
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -iquote src -o $@ $(UNIT_TEST) $(UNIT_SRC) $(LIBS)
 
 tests/unit/unit-san: $(UNIT_TEST) $(UNIT_SRC) $(wildcard src/*.h tests/unit/*.h) build-san/flags
 	@echo "  CC      tests/unit/*.c (san)"
-	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(SANFLAGS) $(LDFLAGS) -Isrc -o $@ $(UNIT_TEST) $(UNIT_SRC) $(LIBS)
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(SANFLAGS) $(LDFLAGS) -iquote src -o $@ $(UNIT_TEST) $(UNIT_SRC) $(LIBS)
 
 # The README's test command.  BATS_FLAGS=--tap for CI.
 # The test builds treat a warning as an error.
@@ -158,13 +159,13 @@ lint:
 
 lint-cppcheck:
 	@echo "  CPPCHECK src/*.c"
-	$(Q)cppcheck $(CPPCHECK_FLAGS) $(ALL_CPPFLAGS) -Isrc $(LINT_SRC)
+	$(Q)cppcheck $(CPPCHECK_FLAGS) $(ALL_CPPFLAGS) $(LINT_SRC)
 
 lint-clang-tidy:
 	@echo "  CLANG-TIDY src/*.c"
 	$(Q)printf '%s\n' $(LINT_SRC) | xargs -P $(LINT_JOBS) -I{} \
 	  clang-tidy --quiet --config-file=.clang-tidy {} -- \
-	  $(ALL_CPPFLAGS) $(ALL_CFLAGS) -Isrc
+	  $(ALL_CPPFLAGS) $(ALL_CFLAGS) -iquote src
 
 # The Debian packages test-valgrind and lint need, beside `make deps`.
 CHECK_DEPS = valgrind cppcheck clang-tidy
@@ -185,11 +186,10 @@ tests/bench/floor: tests/bench/floor.c build/flags
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tests/bench/floor.c $(LIBS)
 
-# Debian packages to build, test and benchmark; idempotent, sudo only if not root.
-DEPS = build-essential pkg-config libcurl4-openssl-dev libevent-dev libcjson-dev \
-       zlib1g-dev libssl-dev bats bats-assert bats-support jq groff-base \
-       time curl openssl python3 nginx-light util-linux iproute2 fish zsh \
-       libxml2-utils perl tmux
+# Debian packages to build, test and benchmark; idempotent, sudo only if not
+# root.  The list is tests/deps.txt, which `sh tests/deps.sh` reads too (the
+# README's first command, before make is installed).
+DEPS = $(shell sed 's/\#.*//' tests/deps.txt)
 BENCH_DEPS = nginx-light curl wget2 python3-aiohttp wrk valgrind
 deps:
 	@sh tests/deps.sh $(DEPS)

@@ -28,7 +28,7 @@ base64_encode(struct buf *b, const void *p, size_t n)
 			v |= (uint32_t)s[i + 1] << 8;
 		*o++ = tab[v >> 18];
 		*o++ = tab[(v >> 12) & 63];
-		*o++ = i + 1 < n ? tab[(v >> 6) & 63] : '=';
+		*o++ = (char)(i + 1 < n ? tab[(v >> 6) & 63] : '=');
 		*o++ = '=';
 	}
 	b->len = (size_t)(o - b->data);

@@ -114,7 +114,8 @@ set_data(void *t, const struct opt *o, const char *label,
 	bool json = o->value != 0;
 
 	if (c->has_data && c->data_json != json)
-		return opt_error(err, errlen, "-d and --json cannot be combined");
+		return opt_error(err, errlen,
+		    "-d and --json cannot be combined");
 	if (c->has_data) {
 		if (buf_add(&b, c->data, c->data_len) == -1 ||
 		    (!json && buf_addc(&b, '&') == -1))
@@ -346,7 +347,8 @@ static const struct opt opts[] = {
 	{O("http1.1", 0, OPT_SET, F(http), NULL, "use HTTP/1.1"),
 	    .value = HTTPV_1_1},
 	{O("http2", 0, OPT_SET, F(http), NULL,
-	    "use HTTP/2 (TLS ALPN, or h2c upgrade for http)"), .value = HTTPV_2},
+	    "use HTTP/2 (TLS ALPN, or h2c upgrade for http)"),
+	    .value = HTTPV_2},
 	{O("http2-prior-knowledge", 0, OPT_SET, F(http), NULL,
 	    "use HTTP/2 without HTTP/1.1 upgrade"), .value = HTTPV_2_PRIOR},
 
@@ -382,7 +384,8 @@ static const struct opt opts[] = {
 	{O("format", 'f', OPT_ENUM, F(format), "FMT",
 	    "jsonl (default) or json (one array)"), .values = format_values},
 	{O("body", 0, OPT_ENUM, F(body), "HOW",
-	    "auto (default), json, text, base64 or none"), .values = body_values},
+	    "auto (default), json, text, base64 or none"),
+	    .values = body_values},
 	{O("max-body", 0, OPT_SIZE, F(max_body), "SIZE",
 	    "largest body kept (default 10M); more is body_too_large")},
 	{O("include-headers", 'I', OPT_FLAG, F(include_headers), NULL,
@@ -457,7 +460,8 @@ check_config(struct config *c, char *err, size_t errlen)
 		return opt_error(err, errlen,
 		    "--cursor-field needs --cursor-param");
 	if (c->page_start_set && c->page != PAGE_PARAM)
-		return opt_error(err, errlen, "--page-start needs --page-param");
+		return opt_error(err, errlen,
+		    "--page-start needs --page-param");
 	if (c->resume != NULL && c->output != NULL &&
 	    strcmp(c->resume, c->output) != 0)
 		return opt_error(err, errlen,

@@ -13,6 +13,9 @@ diag_set_quiet(bool q)
 }
 
 static void
+vsay(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
+static void
 vsay(const char *fmt, va_list ap)
 {
 	fputs("volley: ", stderr);

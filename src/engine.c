@@ -70,8 +70,8 @@ event_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct engine *e = arg;
 	int running = 0;
-	int flags = (what & EV_READ ? CURL_CSELECT_IN : 0) |
-	    (what & EV_WRITE ? CURL_CSELECT_OUT : 0);
+	int flags = ((what & EV_READ) ? CURL_CSELECT_IN : 0) |
+	    ((what & EV_WRITE) ? CURL_CSELECT_OUT : 0);
 
 	curl_multi_socket_action(e->multi, fd, flags, &running);
 	check_done(e);
@@ -151,11 +151,13 @@ pool_get(struct engine *e)
 
 	if (e->npool > 0)
 		return e->pool[--e->npool];
-	p = realloc(e->all, (e->nall + 1) * sizeof(*p));
+	/* Arrays of pointers: sizeof(*p) is meant (clang-tidy 14 cannot be
+	 * told so but by NOLINT). */
+	p = realloc(e->all, (e->nall + 1) * sizeof(*p)); /* NOLINT(bugprone-sizeof-expression) */
 	if (p == NULL)
 		return NULL;
 	e->all = p;
-	p = realloc(e->pool, (e->nall + 1) * sizeof(*p));
+	p = realloc(e->pool, (e->nall + 1) * sizeof(*p)); /* NOLINT(bugprone-sizeof-expression) */
 	if (p == NULL)
 		return NULL;
 	e->pool = p;
@@ -395,7 +397,8 @@ engine_stop(struct engine *e)
 static int
 reserve_timers(struct event_base *base, size_t n)
 {
-	struct event **evs = calloc(n, sizeof(*evs));
+	/* an array of pointers: sizeof(*evs) is meant */
+	struct event **evs = calloc(n, sizeof(*evs)); /* NOLINT(bugprone-sizeof-expression) */
 	struct timeval tv = {3600, 0};
 	size_t i;
 	int rc = 0;

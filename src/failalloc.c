@@ -88,5 +88,6 @@ failalloc_install(void)
 	if (getenv("VOLLEY_FAILALLOC_LIBCURL") != NULL)
 		curl_global_init_mem(CURL_GLOBAL_DEFAULT, __wrap_malloc, free,
 		    __wrap_realloc, __wrap_strdup, __wrap_calloc);
-	atexit(report);
+	if (atexit(report) != 0)
+		diag_error("cannot report the allocation count at exit");
 }

@@ -208,10 +208,11 @@ main(int argc, char **argv)
 #ifdef VOLLEY_FAILALLOC
 	failalloc_install();
 #endif
-	setlocale(LC_ALL, "");
-	setlocale(LC_NUMERIC, "C");
+	/* Failing, both leave the "C" locale: what JSON numbers need. */
+	(void)setlocale(LC_ALL, "");
+	(void)setlocale(LC_NUMERIC, "C");
 	out_closed = guard_std_fds();
-	signal(SIGPIPE, SIG_IGN);
+	(void)signal(SIGPIPE, SIG_IGN);	/* cannot fail for SIGPIPE */
 
 	switch (cli_parse(argc, argv, &cfg, err, sizeof err)) {
 	case CLI_EXIT:

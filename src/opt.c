@@ -75,6 +75,8 @@ push(const char ***arr, size_t *n, const char *s)
 	return 0;
 }
 
+/* The message states the range; a bound of a billion or more stands for
+ * "any" and is left out ("a number >= 1", "a number"). */
 static enum opt_result
 set_long(void *t, const struct opt *o, const char *label, const char *arg,
     char *err, size_t errlen)
@@ -137,9 +139,11 @@ apply(void *t, const struct opt *o, const char *label, const char *arg,
 {
 	enum opt_result r;
 
-	if ((o->kind == OPT_STRING || o->kind == OPT_LIST) && o->fn != NULL &&
-	    (r = o->fn(t, o, label, arg, err, errlen)) != OPT_OK)
-		return r;
+	if ((o->kind == OPT_STRING || o->kind == OPT_LIST) && o->fn != NULL) {
+		r = o->fn(t, o, label, arg, err, errlen);
+		if (r != OPT_OK)
+			return r;
+	}
 	if (o->off_seen != 0)
 		*(bool *)(void *)((char *)t + o->off_seen) = true;
 	switch (o->kind) {

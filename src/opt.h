@@ -20,7 +20,8 @@ enum opt_kind {
 	OPT_SIZE,	/* SIZE into a uint64_t of bytes */
 	OPT_ENUM,	/* one of .values into an int-sized enum */
 	OPT_STRING,	/* const char *, borrowed from argv */
-	OPT_LIST,	/* repeatable: appended to a const char ** (owned) */
+	OPT_LIST,	/* repeatable: appended to a const char ** that
+			 * opt_parse grows with realloc; the caller frees it */
 	OPT_CUSTOM	/* a value handled by .fn alone */
 };
 
@@ -50,11 +51,11 @@ struct opt {
 	size_t		 off;		/* offsetof the field in the target */
 	const char	*arg;		/* the value's name in --help */
 	const char	*help;
-	size_t		 off_n;		/* OPT_LIST: offsetof its size_t count */
+	size_t		 off_n;		/* OPT_LIST: offsetof the count */
 	size_t		 off_seen;	/* if non-zero: a bool set when given */
 	long		 min, max;	/* OPT_LONG */
 	int		 value;		/* OPT_SET; OPT_ENUM: a bare --name */
-	bool		 optional;	/* OPT_ENUM: the value may be left out */
+	bool		 optional;	/* OPT_ENUM: the value is optional */
 	const struct opt_value *values;	/* OPT_ENUM, ends at a NULL name */
 	opt_fn		 fn;
 	const char	*group;		/* non-NULL starts a --help section */

@@ -54,7 +54,7 @@ output_new(const struct config *c, int fd, size_t window)
 		free(o);
 		return NULL;
 	}
-	if (buf_reserve(&o->stream, STREAM_FLUSH * 2) == -1) {
+	if (buf_reserve(&o->stream, (size_t)STREAM_FLUSH * 2) == -1) {
 		output_free(o);
 		return NULL;
 	}

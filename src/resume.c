@@ -16,7 +16,11 @@ bit_set(uint64_t **bits, size_t *words, int64_t i)
 
 	if (w >= *words) {
 		size_t n = w + 1 > *words * 2 ? w + 1 : *words * 2;
-		uint64_t *p = realloc(*bits, n * sizeof(*p));
+		uint64_t *p;
+
+		if (n == 0 || n > SIZE_MAX / sizeof(*p))	/* cannot be */
+			return -1;
+		p = realloc(*bits, n * sizeof(*p));
 
 		if (p == NULL)
 			return -1;
@@ -57,14 +61,14 @@ resume_load(struct resume_set *rs, const char *path, char *err,
 				cJSON_Delete(j);
 				snprintf(err, errlen, "%s: out of memory", path);
 				free(line);
-				fclose(f);
+				(void)fclose(f);	/* read only */
 				return -1;
 			}
 		}
 		cJSON_Delete(j);
 	}
 	free(line);
-	fclose(f);
+	(void)fclose(f);	/* read only */
 	rs->words = okw;
 	/* bad may be shorter or longer; pad to the same length */
 	if (badw < okw) {

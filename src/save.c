@@ -122,7 +122,7 @@ save_finish(struct save *sv, const char *dir, int64_t index, long page,
 	free(sv->tmp);
 	sv->tmp = NULL;
 	for (i = 0; i < n; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+		snprintf(hex + (size_t)2 * i, 3, "%02x", md[i]);
 	return 0;
 }
 

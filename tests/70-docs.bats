@@ -370,8 +370,10 @@ only_in_first() {
 # The values volley takes for --$1, one a line, read from its message for
 # a value it refuses ("volley: --mode: '%' is not gather or as-completed",
 # made from the option table); nothing if --$1 has no fixed set of values.
+# The --help after it makes volley stop there when the value is taken
+# (--output=% must not run a fetch, nor create a file).
 enum_values() {
-	"$VOLLEY" "--$1=%" 2>&1 >/dev/null | head -n 1 |
+	"$VOLLEY" "--$1=%" --help </dev/null 2>&1 >/dev/null | head -n 1 |
 		sed -nE "s/^volley: --${1//./\\.}: '%' is not ([a-z0-9-]+((, [a-z0-9-]+)* or [a-z0-9-]+)?)\$/\\1/p" |
 		sed -E 's/ or |, /\n/g'
 }

@@ -1,7 +1,12 @@
 #!/bin/sh
-# Install the Debian packages named as arguments, only those missing.
-# Idempotent; uses sudo only when not already root.
+# Install the Debian packages named as arguments, or with none those of
+# tests/deps.txt (what the README's first command installs); only those
+# missing.  Idempotent; uses sudo only when not already root.  Needs
+# nothing but sh and apt: on a minimal Debian it is what installs make.
 set -eu
+if [ $# -eq 0 ]; then
+	set -- $(sed 's/#.*//' "$(dirname "$0")/deps.txt")
+fi
 missing=""
 for p in "$@"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||

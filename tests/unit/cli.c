@@ -29,7 +29,8 @@ parse(struct config *c, ...)
 
 	argv[argc++] = (char *)"volley";
 	va_start(ap, c);
-	while ((w = va_arg(ap, const char *)) != NULL && argc < 63) {
+	for (w = va_arg(ap, const char *); w != NULL && argc < 63;
+	    w = va_arg(ap, const char *)) {
 		snprintf(words[argc], sizeof words[argc], "%s", w);
 		argv[argc] = words[argc];
 		argc++;
@@ -269,7 +270,8 @@ UNIT_TEST(cli_strings_and_lists)
 	CHECK(parse(&c, "-A", "ua/1", "-o", "out", "--cacert", "ca.pem",
 	    "-x", "http://p:3128", "-X", "PATCH", "--template", "http://h/{}",
 	    NULL) == CLI_OK);
-	CHECK(strcmp(c.user_agent, "ua/1") == 0 && strcmp(c.output, "out") == 0);
+	CHECK(strcmp(c.user_agent, "ua/1") == 0);
+	CHECK(strcmp(c.output, "out") == 0);
 	CHECK(strcmp(c.cacert, "ca.pem") == 0);
 	CHECK(strcmp(c.proxy, "http://p:3128") == 0);
 	CHECK(strcmp(c.method, "PATCH") == 0);
@@ -352,7 +354,8 @@ UNIT_TEST(cli_pagination)
 	cli_config_free(&c);
 	CHECK(parse(&c, "--next-field", "/next", "--items", "/data", NULL) ==
 	    CLI_OK && c.page == PAGE_FIELD &&
-	    strcmp(c.next_field, "/next") == 0 && strcmp(c.items, "/data") == 0);
+	    strcmp(c.next_field, "/next") == 0 &&
+	    strcmp(c.items, "/data") == 0);
 	cli_config_free(&c);
 	CHECK(parse(&c, "--page-param", "page", NULL) == CLI_OK &&
 	    c.page == PAGE_PARAM && strcmp(c.page_param, "page") == 0);

@@ -1,0 +1,167 @@
+/* Unit tests of limits: the per-host counts and the rate bucket, with
+ * the clock passed in (now_us values chosen by the test). */
+#include "limits.h"
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "check.h"
+
+UNIT_TEST(limits_per_host)
+{
+	struct limits *l = limits_new(2, 0);
+
+	CHECK(l != NULL);
+	CHECK(limits_host_room(l, "http://a:80"));	/* never seen */
+	CHECK(limits_host_add(l, "http://a:80", 1) == 0);
+	CHECK(limits_host_room(l, "http://a:80"));
+	CHECK(limits_host_add(l, "http://a:80", 1) == 0);
+	CHECK(!limits_host_room(l, "http://a:80"));	/* 2 of 2 */
+	/* other hosts are counted apart */
+	CHECK(limits_host_room(l, "http://b:80"));
+	CHECK(limits_host_room(l, "https://a:443"));
+	CHECK(limits_host_room(l, "http://a:8080"));
+	CHECK(limits_host_add(l, "http://b:80", 1) == 0);
+	CHECK(limits_host_add(l, "http://b:80", 1) == 0);
+	CHECK(!limits_host_room(l, "http://b:80"));
+	CHECK(!limits_host_room(l, "http://a:80"));
+	/* an end makes room again, for that host only */
+	CHECK(limits_host_add(l, "http://a:80", -1) == 0);
+	CHECK(limits_host_room(l, "http://a:80"));
+	CHECK(!limits_host_room(l, "http://b:80"));
+	CHECK(limits_host_add(l, "http://a:80", 1) == 0);
+	CHECK(!limits_host_room(l, "http://a:80"));
+	/* the key is compared exactly (callers lower-case origins) */
+	CHECK(limits_host_room(l, "http://A:80"));
+	/* a NULL key (a URL that does not parse) is never held back */
+	CHECK(limits_host_room(l, NULL));
+	CHECK(limits_host_add(l, NULL, 1) == 0);
+	CHECK(limits_host_room(l, NULL));
+	limits_free(l);
+}
+
+UNIT_TEST(limits_per_host_reuse)
+{
+	struct limits *l = limits_new(1, 0);
+	char key[32];
+	int i;
+
+	/* Hosts come and go: an idle entry is taken by the next new host,
+	 * and the counts stay right through many of them. */
+	for (i = 0; i < 100; i++) {
+		snprintf(key, sizeof key, "http://h%d:80", i);
+		CHECK(limits_host_room(l, key));
+		CHECK(limits_host_add(l, key, 1) == 0);
+		CHECK(!limits_host_room(l, key));
+		if (i > 0) {
+			snprintf(key, sizeof key, "http://h%d:80", i - 1);
+			CHECK(limits_host_room(l, key));	/* ended */
+		}
+		snprintf(key, sizeof key, "http://h%d:80", i);
+		CHECK(limits_host_add(l, key, -1) == 0);
+		CHECK(limits_host_room(l, key));
+	}
+	/* a busy host is not taken over by a new one */
+	CHECK(limits_host_add(l, "http://busy:80", 1) == 0);
+	CHECK(limits_host_add(l, "http://idle:80", 1) == 0);
+	CHECK(limits_host_add(l, "http://idle:80", -1) == 0);
+	CHECK(limits_host_add(l, "http://new:80", 1) == 0);
+	CHECK(!limits_host_room(l, "http://busy:80"));
+	CHECK(!limits_host_room(l, "http://new:80"));
+	CHECK(limits_host_room(l, "http://idle:80"));
+	/* an end for a host never started changes nothing */
+	CHECK(limits_host_add(l, "http://never:80", -1) == 0);
+	CHECK(limits_host_room(l, "http://never:80"));
+	limits_free(l);
+	limits_free(NULL);
+}
+
+UNIT_TEST(limits_per_host_none)
+{
+	struct limits *l = limits_new(0, 0);
+	int i;
+
+	/* per_host 0: no limit, whatever is added */
+	for (i = 0; i < 1000; i++)
+		CHECK(limits_host_add(l, "http://a:80", 1) == 0);
+	CHECK(limits_host_room(l, "http://a:80"));
+	limits_free(l);
+}
+
+UNIT_TEST(limits_rate)
+{
+	struct limits *l = limits_new(0, 4);	/* 4/s: one each 250 ms */
+	int64_t t = 1000000000;		/* any start of the clock */
+
+	CHECK(limits_rate_wait(l, t) == 0);	/* the first is immediate */
+	limits_rate_take(l, t);
+	CHECK(limits_rate_wait(l, t) == 250000);
+	CHECK(limits_rate_wait(l, t + 100000) == 150000);
+	CHECK(limits_rate_wait(l, t + 249999) == 1);
+	CHECK(limits_rate_wait(l, t + 250000) == 0);
+	limits_rate_take(l, t + 250000);
+	CHECK(limits_rate_wait(l, t + 250000) == 250000);
+	/* a start taken before its time (the caller's choice) still moves
+	 * the next one a full step on from the token's time */
+	limits_rate_take(l, t + 300000);
+	CHECK(limits_rate_wait(l, t + 300000) == 450000);
+	/* a late start does not bank tokens: after a long idle the next
+	 * start is immediate, but the one after waits a full step */
+	CHECK(limits_rate_wait(l, t + 10000000) == 0);
+	limits_rate_take(l, t + 10000000);
+	CHECK(limits_rate_wait(l, t + 10000000) == 250000);
+	CHECK(limits_rate_wait(l, t + 10000001) == 249999);
+	limits_free(l);
+}
+
+UNIT_TEST(limits_rate_steps)
+{
+	struct limits *l;
+	int64_t t = 0;
+	int i;
+
+	/* 1/s from a clock at 0 */
+	l = limits_new(0, 1);
+	CHECK(limits_rate_wait(l, 0) == 0);
+	limits_rate_take(l, 0);
+	CHECK(limits_rate_wait(l, 0) == 1000000);
+	limits_free(l);
+
+	/* 0.5/s: one each 2 s */
+	l = limits_new(0, 0.5);
+	limits_rate_take(l, 5);
+	CHECK(limits_rate_wait(l, 5) == 2000000);
+	limits_free(l);
+
+	/* 3/s: the step is 1e6/3 truncated */
+	l = limits_new(0, 3);
+	limits_rate_take(l, 0);
+	CHECK(limits_rate_wait(l, 0) == 333333);
+	limits_free(l);
+
+	/* starts made as soon as allowed come exactly 1e6/rate apart */
+	l = limits_new(0, 10);
+	for (i = 0; i < 50; i++) {
+		int64_t w = limits_rate_wait(l, t);
+
+		CHECK(w == (i == 0 ? 0 : 100000));
+		t += w;
+		CHECK(limits_rate_wait(l, t) == 0);
+		limits_rate_take(l, t);
+	}
+	CHECK(t == 49 * 100000);
+	limits_free(l);
+}
+
+UNIT_TEST(limits_rate_none)
+{
+	struct limits *l = limits_new(3, 0);
+	int i;
+
+	/* rate 0: never a wait, however many starts at the same time */
+	for (i = 0; i < 100; i++) {
+		CHECK(limits_rate_wait(l, 42) == 0);
+		limits_rate_take(l, 42);
+	}
+	limits_free(l);
+}
