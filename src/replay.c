@@ -63,7 +63,6 @@ replay_run(const char *path, struct stats *st, struct report *rp, char *err,
 	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "re");
 	char *line = NULL, *p;
 	size_t cap = 0;
-	ssize_t n;
 	long lineno = 0, bad = 0, first_bad = 0;
 	struct record r;
 	cJSON *o;
@@ -73,7 +72,7 @@ replay_run(const char *path, struct stats *st, struct report *rp, char *err,
 		return -1;
 	}
 	st->elapsed_s = -1;	/* not in the records */
-	while ((n = getline(&line, &cap, fp)) != -1) {
+	while (getline(&line, &cap, fp) != -1) {
 		lineno++;
 		p = line + strspn(line, " \t\r\n");
 		/* -f json: "[" or "," before a record, "]" at the end */
@@ -96,11 +95,11 @@ replay_run(const char *path, struct stats *st, struct report *rp, char *err,
 	if (ferror(fp)) {
 		snprintf(err, errlen, "--replay: %s: %s", path, strerror(errno));
 		if (fp != stdin)
-			fclose(fp);
+			(void)fclose(fp);	/* read only */
 		return -1;
 	}
 	if (fp != stdin)
-		fclose(fp);
+		(void)fclose(fp);	/* read only */
 	if (bad > 0)
 		diag_warn("--replay: %s: %ld line%s not a record (the first: "
 		    "line %ld), skipped", path, bad, bad == 1 ? " is" : "s are",

@@ -80,7 +80,7 @@ report_new(const struct config *c, char *err, size_t errlen)
 		return NULL;
 	}
 	if (gmtime_r(&now, &tm) != NULL)
-		strftime(rp->started, sizeof rp->started, "%Y-%m-%dT%H:%M:%S",
+		(void)strftime(rp->started, sizeof rp->started, "%Y-%m-%dT%H:%M:%S",
 		    &tm);
 	for (i = 0; i < c->nreports; i++) {
 		struct sink *k = &rp->v[rp->n];
@@ -135,7 +135,7 @@ xml_text(FILE *fp, const char *s, size_t n, bool attr)
 			p++;
 			continue;
 		}
-		fwrite(p, 1, len, fp);
+		(void)fwrite(p, 1, len, fp);	/* ferror() at the end */
 		p += len;
 	}
 }
@@ -152,7 +152,7 @@ gh_text(FILE *fp, const char *s, bool prop)
 		case '\n': fputs("%0A", fp); break;
 		case ':': fputs(prop ? "%3A" : ":", fp); break;
 		case ',': fputs(prop ? "%2C" : ",", fp); break;
-		default: putc(*s, fp); break;
+		default: (void)putc(*s, fp); break;
 		}
 	}
 }
@@ -297,12 +297,12 @@ github_record(struct sink *k, const struct record *r, const char *url)
 	gh_text(k->fp, title, true);
 	fputs("::", k->fp);
 	gh_text(k->fp, r->method ? r->method : "-", false);
-	putc(' ', k->fp);
+	(void)putc(' ', k->fp);
 	gh_text(k->fp, url, false);
 	fprintf(k->fp, " (index %lld): %s, status %s: ", (long long)r->index,
 	    record_kind_name(r->err), status);
 	gh_text(k->fp, record_message(r), false);
-	putc('\n', k->fp);
+	(void)putc('\n', k->fp);
 }
 
 static void
@@ -383,7 +383,7 @@ junit_finish(struct report *rp, struct sink *k, const struct stats *st,
 	}
 	rewind(k->tmp);
 	while ((n = fread(chunk, 1, sizeof chunk, k->tmp)) > 0)
-		fwrite(chunk, 1, n, k->fp);
+		(void)fwrite(chunk, 1, n, k->fp);
 	if (ferror(k->tmp)) {
 		k->broken = true;
 		errno = EIO;
@@ -448,7 +448,7 @@ report_finish(struct report *rp, const struct stats *st, const char *stopped)
 			if (stopped != NULL) {
 				fputs("::warning title=volley::", fp);
 				gh_text(fp, stopped, false);
-				putc('\n', fp);
+				(void)putc('\n', fp);
 			}
 			fprintf(fp, "::notice title=volley::%llu records, "
 			    "%llu ok, %llu failed",
@@ -457,7 +457,7 @@ report_finish(struct report *rp, const struct stats *st, const char *stopped)
 			    (unsigned long long)(st->records - st->ok));
 			if (st->elapsed_s >= 0)
 				fprintf(fp, " in %.2fs", st->elapsed_s);
-			putc('\n', fp);
+			(void)putc('\n', fp);
 			break;
 		case REPORT_MARKDOWN:
 			markdown_finish(k, st, stopped);
@@ -485,9 +485,9 @@ report_free(struct report *rp)
 		return;
 	for (i = 0; i < rp->n; i++) {
 		if (rp->v[i].fp != NULL && rp->v[i].fp != stderr)
-			fclose(rp->v[i].fp);
+			(void)fclose(rp->v[i].fp);	/* not finished */
 		if (rp->v[i].tmp != NULL)
-			fclose(rp->v[i].tmp);
+			(void)fclose(rp->v[i].tmp);	/* read only */
 		buf_free(&rp->v[i].fails);
 	}
 	free(rp->v);
