@@ -209,6 +209,23 @@ put_timing(struct buf *b, const struct record_timing *t)
 	return buf_addc(b, '}');
 }
 
+void
+record_describe(const struct record *r, char *buf, size_t len)
+{
+	char url[256], tmp[256], status[32] = "";
+	size_t n = r->url ? r->url_len : 0;
+	const char *kind = record_kind_name(r->err);
+
+	snprintf(tmp, sizeof tmp, "%.*s", (int)n, r->url ? r->url : "");
+	redact_url_text(tmp, url, sizeof url);
+	if (r->status > 0)
+		snprintf(status, sizeof status, ", status %ld", r->status);
+	snprintf(buf, len, "%s %s (index %lld) %s: %s%s: %s",
+	    r->method ? r->method : "-", url, (long long)r->index,
+	    r->err == ERR_NONE ? "ok" : "failed", kind, status,
+	    r->errmsg && *r->errmsg ? r->errmsg : kind);
+}
+
 int
 record_encode(struct buf *b, const struct record *r)
 {

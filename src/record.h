@@ -88,6 +88,10 @@ struct record {
 	int		 curl_code;	/* < 0 = absent */
 };
 
+/* The record for a person, on one line: "GET URL (index 7) failed:
+ * http, status 500: HTTP status 500" (any password redacted). */
+void	 record_describe(const struct record *, char *buf, size_t len);
+
 /* Append the record as one line of JSON (with the trailing newline). */
 int	 record_encode(struct buf *, const struct record *);
 

@@ -189,29 +189,6 @@ sched_job_new(struct sched *s, struct request *r, int64_t seq)
 
 /* --- records --- */
 
-/* Why --fail-fast stopped the run: the failed record, named. */
-static void
-stop_why_record(struct sched *s, const struct record *r)
-{
-	char url[256], tmp[256];
-	size_t n = r->url ? r->url_len : 0;
-
-	snprintf(tmp, sizeof tmp, "%.*s", (int)n, r->url ? r->url : "");
-	redact_url_text(tmp, url, sizeof url);
-	if (r->status > 0)
-		snprintf(s->stop_why, sizeof s->stop_why, "stopped by "
-		    "--fail-fast: %s %s (index %lld) failed: %s, status %ld: "
-		    "%s", r->method ? r->method : "-", url, (long long)r->index,
-		    record_kind_name(r->err), r->status, r->errmsg &&
-		    *r->errmsg ? r->errmsg : record_kind_name(r->err));
-	else
-		snprintf(s->stop_why, sizeof s->stop_why, "stopped by "
-		    "--fail-fast: %s %s (index %lld) failed: %s: %s",
-		    r->method ? r->method : "-", url, (long long)r->index,
-		    record_kind_name(r->err), r->errmsg && *r->errmsg ?
-		    r->errmsg : record_kind_name(r->err));
-}
-
 /* Write one record of seq.  A failed record asks for the --fail-fast
  * stop and a closed output for the quiet one; pump() applies them once
  * the job that wrote this record is done with it. */
@@ -245,7 +222,11 @@ emit(struct sched *s, int64_t seq, const struct record *r)
 		stop_request(s, ERR_CANCELLED, NULL);
 	} else if (r->err != ERR_NONE && s->cfg->fail_fast &&
 	    s->stop_kind == ERR_NONE) {
-		stop_why_record(s, r);
+		char what[400];
+
+		record_describe(r, what, sizeof what);
+		snprintf(s->stop_why, sizeof s->stop_why,
+		    "stopped by --fail-fast: %s", what);
 		stop_request(s, ERR_CANCELLED,
 		    "cancelled by --fail-fast after a failed record");
 	}

@@ -292,6 +292,8 @@ stats_table(struct buf *b, const struct stats *st, bool md)
 	}
 	counts_section(b, md, st);
 	latency_section(b, md, st);
+	/* Per-host lines (hosts that were slowed) come here, as a section
+	 * of their own with head() and row(). */
 }
 
 void
