@@ -39,7 +39,8 @@ endif
 # One line per module; main.c is only in the program.
 MODULES = cli opt diag buf utf8 base64 util input engine xfer signals \
           sched limits retry redirect paginate result save resume json \
-          redact hdr record output stats progress job ratelimit
+          redact hdr record output stats progress job ratelimit \
+          report replay
 SRC  = src/main.c $(MODULES:%=src/%.c)
 OBJ  = $(SRC:src/%.c=build/%.o)
 SOBJ = $(SRC:src/%.c=build-san/%.o)

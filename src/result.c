@@ -148,6 +148,35 @@ result_kind(const struct xfer_res *res, int save_errno, char *msg, size_t len)
 	return ERR_NONE;
 }
 
+bool
+result_status_ok(const struct config *c, long status)
+{
+	if (c->naccept == 0)
+		return status < 400;
+	return util_in_ranges(c->accept, c->naccept, status);
+}
+
+enum err_kind
+result_judge(const struct config *c, const struct xfer_res *res,
+    int save_errno, char *msg, size_t len)
+{
+	enum err_kind k = result_kind(res, save_errno, msg, len);
+
+	if ((k != ERR_NONE && k != ERR_HTTP) || res->status <= 0 ||
+	    c->naccept == 0)
+		return k;
+	/* A redirect that -L follows is not judged: its last hop is. */
+	if (c->location && res->redirect_url != NULL && res->status >= 300 &&
+	    res->status < 400)
+		return ERR_NONE;
+	if (result_status_ok(c, res->status)) {
+		msg[0] = '\0';
+		return ERR_NONE;
+	}
+	snprintf(msg, len, "HTTP status %ld (not in --accept)", res->status);
+	return ERR_HTTP;
+}
+
 void
 result_request_record(const struct config *c, const struct request *rq,
     const char *method, struct record *r)
@@ -157,6 +186,8 @@ result_request_record(const struct config *c, const struct request *rq,
 	r->id_json = rq->id_json;
 	r->url = rq->url;
 	r->url_len = rq->url_len;
+	r->input = rq->input;
+	r->input_len = rq->input_len;
 	r->method = method;
 	r->size = -1;
 	r->time_ms = -1;
@@ -170,6 +201,7 @@ void
 result_response(struct record *r, const struct xfer_res *res)
 {
 	r->final_url = res->effective_url;
+	r->timing = res->timing;
 	if (res->status > 0) {
 		r->status = res->status;
 		r->http_version = res->http_version;

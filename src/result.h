@@ -42,6 +42,13 @@ void		 result_seen_of(const struct xfer_res *, struct result_seen *);
 enum err_kind	 result_kind(const struct xfer_res *, int save_errno,
 		    char *msg, size_t len);
 
+/* Is status ok: in --accept, or below 400 without it. */
+bool		 result_status_ok(const struct config *, long status);
+/* result_kind, with the status judged by --accept: the one decision of
+ * what counts as ok. */
+enum err_kind	 result_judge(const struct config *, const struct xfer_res *,
+		    int save_errno, char *msg, size_t len);
+
 /* The record of a request that got no response (yet): what every record
  * of it shares.  method is the one it is sent with. */
 void		 result_request_record(const struct config *,

@@ -30,7 +30,9 @@
 #include "progress.h"
 #include "ratelimit.h"
 #include "record.h"
+#include "redact.h"
 #include "redirect.h"
+#include "report.h"
 #include "result.h"
 #include "retry.h"
 #include "save.h"
@@ -58,6 +60,7 @@ struct sched {
 	struct output	*out;		/* borrowed */
 	const struct resume_set *resume; /* borrowed */
 	struct engine	*eng;		/* owned */
+	struct stats_host *hosts;	/* owned: adapted hosts, for --stats */
 	struct limits	*lim;		/* owned */
 	struct retry_policy retry;
 	struct jobq	 jobs;
@@ -77,6 +80,7 @@ struct sched {
 	/* stops */
 	enum err_kind	 stop_kind;	/* ERR_CANCELLED or ERR_DEADLINE */
 	char		 stop_msg[96];
+	char		 stop_why[512];	/* what stopped it, for the person */
 	bool		 stop_pending;	/* requested, not yet applied */
 	int		 signal;
 	int		 sig_fd;
@@ -84,8 +88,11 @@ struct sched {
 	struct engine_timer *deadline;
 	/* progress and stats */
 	struct engine_timer *progress;
-	bool		 show_progress;
+	struct progress	*prog;		/* owned, NULL when not shown */
+	bool		 progress_after_eof; /* stdin is a person typing */
+	uint64_t	 reqs_done;	/* requests with all their records */
 	struct stats	 st;
+	struct report	*report;	/* borrowed, may be NULL */
 	int64_t		 t0_us;
 	bool		 need_tree;	/* pages need the parsed body */
 };
@@ -107,6 +114,14 @@ stop_request(struct sched *s, enum err_kind kind, const char *msg)
 		s->stop_pending = true;
 	}
 	kick(s);
+}
+
+/* seq has all its records. */
+static void
+seq_done(struct sched *s, int64_t seq)
+{
+	output_done(s->out, seq);
+	s->reqs_done++;
 }
 
 /* --- jobs --- */
@@ -204,13 +219,22 @@ emit(struct sched *s, int64_t seq, const struct record *r)
 		r = &m;
 	}
 	output_end(s->out, seq);
+	/* The one place records are counted: --stats and --report. */
 	stats_count(&s->st, r);
+	report_record(s->report, r);
 	if (output_state(s->out) != OUT_OK) {
 		s->out_gone = true;
 		stop_request(s, ERR_CANCELLED, NULL);
-	} else if (r->err != ERR_NONE && s->cfg->fail_fast)
+	} else if (r->err != ERR_NONE && s->cfg->fail_fast &&
+	    s->stop_kind == ERR_NONE) {
+		char what[400];
+
+		record_describe(r, what, sizeof what);
+		snprintf(s->stop_why, sizeof s->stop_why,
+		    "stopped by --fail-fast: %s", what);
 		stop_request(s, ERR_CANCELLED,
 		    "cancelled by --fail-fast after a failed record");
+	}
 }
 
 static void
@@ -224,7 +248,7 @@ emit_request_error(struct sched *s, struct request *rq, int64_t seq,
 	r.err = kind;
 	r.errmsg = msg;
 	emit(s, seq, &r);
-	output_done(s->out, seq);
+	seq_done(s, seq);
 }
 
 /* End a job with one error record (a stop, a start failure). */
@@ -239,7 +263,7 @@ job_fail(struct sched *s, struct job *j, enum err_kind kind, const char *msg)
 	r.errmsg = msg;
 	emit(s, seq, &r);
 	job_drop(s, j);
-	output_done(s->out, seq);
+	seq_done(s, seq);
 }
 
 /* The one place a stop takes effect. */
@@ -530,7 +554,7 @@ chain_advance(struct sched *s, struct job *j, struct page *pg)
 	}
 	if (pg->next.url == NULL) {
 		job_drop(s, j);
-		output_done(s->out, seq);
+		seq_done(s, seq);
 		return;
 	}
 	if (job_next_page(j, s->cfg, pg->next.url) == -1) {
@@ -609,7 +633,7 @@ transfer_done(void *owner, const struct xfer_res *res)
 	host_add(s, j, -1);
 	host_feedback(s, j, res);
 	kick(s);
-	kind = result_kind(res, j->save.err, msg, sizeof msg);
+	kind = result_judge(c, res, j->save.err, msg, sizeof msg);
 	if (kind == ERR_NONE && c->location && res->redirect_url != NULL &&
 	    redirect_status(res->status)) {
 		kind = redirect_decide(c, job_curlu(j), res->redirect_url,
@@ -643,6 +667,8 @@ transfer_done(void *owner, const struct xfer_res *res)
 
 /* --- signals, deadline, progress --- */
 
+static void	 progress_fired(void *);
+
 static void
 on_signal(void *arg)
 {
@@ -650,12 +676,49 @@ on_signal(void *arg)
 	int signo = signals_take(s->sig_fd);
 	char msg[64];
 
+	if (signals_take_winch() && s->prog != NULL) {
+		progress_resize(s->prog);
+		if (progress_clear(s->prog) == 0)
+			progress_fired(s);
+	}
 	if (signo == 0 || s->signal != 0)
 		return;
 	s->signal = signo;
 	snprintf(msg, sizeof msg, "interrupted by %s",
 	    signo == SIGINT ? "SIGINT" : "SIGTERM");
 	stop_request(s, ERR_CANCELLED, msg);
+}
+
+/* Why --deadline stopped the run: what was left, and the request that
+ * had been running longest (or, with none running, the first waiting). */
+static void
+stop_why_deadline(struct sched *s, const char *msg)
+{
+	struct job *j, *old = NULL;
+	int64_t now = util_now_us();
+	char url[256];
+
+	TAILQ_FOREACH(j, &s->jobs, all)
+		if (old == NULL || (j->x != NULL && (old->x == NULL ||
+		    j->attempt_start_us < old->attempt_start_us)))
+			old = j;
+	if (old == NULL) {
+		snprintf(s->stop_why, sizeof s->stop_why, "stopped: %s with "
+		    "no request running or queued", msg);
+		return;
+	}
+	redact_url_text(job_url(old), url, sizeof url);
+	if (old->x != NULL)
+		snprintf(s->stop_why, sizeof s->stop_why, "stopped: %s with "
+		    "%zu requests running or queued; the longest running: %s %s "
+		    "(index %lld, %.3fs)", msg, s->njobs, old->method, url,
+		    (long long)old->req.index,
+		    (double)(now - old->attempt_start_us) / 1e6);
+	else
+		snprintf(s->stop_why, sizeof s->stop_why, "stopped: %s with "
+		    "%zu requests queued, none running; the first: %s %s "
+		    "(index %lld)", msg, s->njobs, old->method, url,
+		    (long long)old->req.index);
 }
 
 static void
@@ -666,20 +729,57 @@ deadline_fired(void *arg)
 
 	snprintf(msg, sizeof msg, "--deadline of %.3fs reached",
 	    (double)s->cfg->deadline_ms / 1000.0);
+	if (s->stop_kind == ERR_NONE)
+		stop_why_deadline(s, msg);
 	stop_request(s, ERR_DEADLINE, msg);
+}
+
+/* The progress line's fields.  The total is known once the input has
+ * ended, or from the URL arguments alone; from regular files it is
+ * estimated by the share of bytes read. */
+static void
+progress_fields(struct sched *s, struct progress_fields *f)
+{
+	const struct config *c = s->cfg;
+	double frac;
+
+	memset(f, 0, sizeof(*f));
+	f->done = s->reqs_done;
+	f->ok = s->st.ok;
+	f->failed = s->st.records - s->st.ok;
+	f->inflight = s->inflight;
+	f->elapsed_s = (double)(util_now_us() - s->t0_us) / 1e6;
+	f->total = -1;
+	if (s->input_eof)
+		f->total = (double)s->next_seq;
+	else if (c->ninputs == 0 && c->nurls > 0 && c->shard_n == 0 &&
+	    s->resume == NULL)
+		f->total = (double)c->nurls;
+	else if ((frac = input_fraction(s->in)) > 0 && frac < 1) {
+		f->total = (double)s->next_seq / frac;
+		f->estimated = true;
+	}
 }
 
 static void
 progress_fired(void *arg)
 {
 	struct sched *s = arg;
+	struct progress_fields f;
 
-	if (progress_draw(&s->st, s->inflight,
-	    (double)(util_now_us() - s->t0_us) / 1e6) == -1)
-		s->show_progress = false;
-	if (s->show_progress)
-		engine_timer_arm(s->progress, 250);
+	if (s->prog == NULL)
+		return;
+	engine_timer_arm(s->progress, 250);
+	/* Out of the way while a person types the input. */
+	if (s->progress_after_eof && !s->input_eof)
+		return;
+	progress_fields(s, &f);
+	if (progress_draw(s->prog, &f) == -1) {
+		progress_free(s->prog);
+		s->prog = NULL;
+	}
 }
+
 
 static int
 sched_events(struct sched *s)
@@ -740,8 +840,15 @@ sched_new(const struct config *c, struct input *in, struct output *out,
 	output_set_interrupt(out, signals_flag());
 	if (engine_notice(s->eng) != NULL)
 		diag_warn("warning: %s", engine_notice(s->eng));
-	s->show_progress = !c->quiet && (c->progress == PROGRESS_ON ||
-	    (c->progress == PROGRESS_AUTO && isatty(2)));
+	if (!c->quiet && (c->progress == PROGRESS_ON ||
+	    (c->progress == PROGRESS_AUTO && isatty(2))) &&
+	    !progress_same_terminal(1, 2)) {
+		s->prog = progress_new(2);
+		s->progress_after_eof = input_from_tty(c);
+		if (s->prog != NULL && isatty(2) && signals_watch_winch() == -1)
+			diag_warn("warning: the progress line will not follow "
+			    "the terminal's size");
+	}
 	return s;
 fail:
 	sched_free(s);
@@ -754,13 +861,15 @@ sched_run(struct sched *s, struct sched_outcome *o)
 	s->t0_us = util_now_us();
 	if (s->cfg->deadline_ms > 0)
 		engine_timer_arm(s->deadline, s->cfg->deadline_ms);
-	if (s->show_progress)
+	if (s->prog != NULL)
 		engine_timer_arm(s->progress, 250);
 	pump(s);
 	if (!s->finished)
 		engine_loop(s->eng);
-	if (s->show_progress && progress_clear() == -1)
-		s->show_progress = false;
+	if (s->prog != NULL && progress_clear(s->prog) == -1) {
+		progress_free(s->prog);
+		s->prog = NULL;
+	}
 	s->st.elapsed_s = (double)(util_now_us() - s->t0_us) / 1e6;
 	/* A signal can end the run through a write it interrupted, before
 	 * the loop has read it from the signal pipe. */
@@ -774,16 +883,27 @@ sched_run(struct sched *s, struct sched_outcome *o)
 	o->out_errno = output_errno(s->out);
 	o->records = s->st.records;
 	o->failed = s->st.records - s->st.ok;
+	if (o->stopped && s->stop_why[0] != '\0')
+		diag_error("%s", s->stop_why);
 }
 
 void
-sched_print_stats(const struct sched *s, bool json)
+sched_set_report(struct sched *s, struct report *rp)
 {
-	struct stats_host *hosts = NULL, *h;
+	s->report = rp;
+}
+
+const struct stats *
+sched_stats(struct sched *s)
+{
+	struct stats_host *hosts, *h;
 	struct limits_report r;
 	size_t n = 0, pos = 0;
 
-	/* Out of memory, the hosts are left out of the summary. */
+	/* The adapted hosts, as they are now.  Out of memory, they are left
+	 * out of the summary. */
+	free(s->hosts);
+	hosts = NULL;
 	while (limits_host_report(s->lim, &pos, &r) &&
 	    (h = reallocarray(hosts, n + 1, sizeof(*h))) != NULL) {
 		hosts = h;
@@ -793,8 +913,18 @@ sched_print_stats(const struct sched *s, bool json)
 		hosts[n].lowest = r.lowest;
 		hosts[n++].throttled = r.throttled;
 	}
-	stats_print(&s->st, hosts, n, json);
-	free(hosts);
+	s->hosts = hosts;
+	s->st.hosts = hosts;
+	s->st.nhosts = n;
+	return &s->st;
+}
+
+const char *
+sched_stopped(const struct sched *s)
+{
+	if (s->stop_kind == ERR_NONE || s->out_gone)
+		return NULL;
+	return s->stop_why[0] != '\0' ? s->stop_why : s->stop_msg;
 }
 
 void
@@ -810,8 +940,10 @@ sched_free(struct sched *s)
 	engine_timer_free(s->pause_timer);
 	engine_timer_free(s->deadline);
 	engine_timer_free(s->progress);
+	progress_free(s->prog);
 	engine_free(s->eng);
 	limits_free(s->lim);
+	free(s->hosts);
 	free(s);
 }
 

@@ -459,6 +459,34 @@ xfer_prepare(struct xfer *x, const struct xfer_req *r, void *owner,
 	return 0;
 }
 
+/* The phases of the transfer from libcurl's clock (each *_TIME_T info
+ * is in libcurl since 7.61.0; NUM_CONNECTS since 7.12.3).  The infos
+ * count from the start; a phase that did not happen (a reused
+ * connection, plain http, no response) reads 0 and is null here. */
+static void
+xfer_timing(struct xfer *x, curl_off_t total, struct record_timing *t)
+{
+	curl_off_t dns = 0, conn = 0, tls = 0, ttfb = 0;
+	long nconn = 0;
+
+	curl_easy_getinfo(x->easy, CURLINFO_NAMELOOKUP_TIME_T, &dns);
+	curl_easy_getinfo(x->easy, CURLINFO_CONNECT_TIME_T, &conn);
+	curl_easy_getinfo(x->easy, CURLINFO_APPCONNECT_TIME_T, &tls);
+	curl_easy_getinfo(x->easy, CURLINFO_STARTTRANSFER_TIME_T, &ttfb);
+	curl_easy_getinfo(x->easy, CURLINFO_NUM_CONNECTS, &nconn);
+	t->set = true;
+	t->dns_ms = t->connect_ms = t->tls_ms = t->ttfb_ms = -1;
+	if (nconn > 0 && dns > 0)
+		t->dns_ms = (double)dns / 1000.0;
+	if (nconn > 0 && conn > 0)
+		t->connect_ms = (double)(conn - (dns < conn ? dns : 0)) / 1000.0;
+	if (nconn > 0 && tls > 0 && conn > 0)
+		t->tls_ms = (double)(tls - (conn < tls ? conn : tls)) / 1000.0;
+	if (ttfb > 0)
+		t->ttfb_ms = (double)ttfb / 1000.0;
+	t->total_ms = (double)total / 1000.0;
+}
+
 void
 xfer_result(struct xfer *x, int curl_code, struct xfer_res *res)
 {
@@ -498,4 +526,5 @@ xfer_result(struct xfer *x, int curl_code, struct xfer_res *res)
 	res->body_len = x->body.len;
 	res->size = x->received;
 	res->total_ms = (double)total / 1000.0;
+	xfer_timing(x, total, &res->timing);
 }

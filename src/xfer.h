@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "cli.h"
+#include "record.h"
 
 struct xfer;
 struct xfer_conf;
@@ -54,6 +55,7 @@ struct xfer_res {
 	size_t		 body_len;
 	int64_t		 size;		/* body bytes received */
 	double		 total_ms;
+	struct record_timing timing;	/* libcurl's *_TIME_T infos */
 };
 
 /* The run-wide part: header lists and options every handle shares.

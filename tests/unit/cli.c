@@ -256,8 +256,11 @@ UNIT_TEST(cli_enums)
 	    c.stats == STATS_AUTO && c.nurls == 1 &&
 	    strcmp(c.urls[0], "json") == 0);
 	cli_config_free(&c);
-	REFUSED("--stats: 'yaml' is not json", "--stats=yaml");
-	REFUSED("--stats: '' is not json", "--stats=");
+	CHECK(parse(&c, "--stats=text", NULL) == CLI_OK &&
+	    c.stats == STATS_TEXT);
+	cli_config_free(&c);
+	REFUSED("--stats: 'yaml' is not json or text", "--stats=yaml");
+	REFUSED("--stats: '' is not json or text", "--stats=");
 }
 
 UNIT_TEST(cli_strings_and_lists)
