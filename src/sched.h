@@ -32,8 +32,9 @@ struct sched	*sched_new(const struct config *, struct input *,
 /* Run until every request has its records (or the run is stopped). */
 void		 sched_run(struct sched *, struct sched_outcome *);
 void		 sched_print_stats(const struct sched *, bool tty);
-/* The gather window, and the most requests alive at once in either
- * mode: 4 x -c, at least 64. */
+/* The most requests alive at once (running, queued, or waiting on a
+ * retry): 4 x -c, at least 64.  Records that only wait to be written
+ * are bounded by the output's byte budget (--window) instead. */
 size_t		 sched_window(const struct config *);
 void		 sched_free(struct sched *);
 
