@@ -30,7 +30,7 @@ _volley()
         --compressed --http1.1 --http2 --http2-prior-knowledge
         --next-link --next-field --page-param --page-start --cursor-param
         --cursor-field --items --flatten --max-pages
-        --mode --format --body --max-body --include-headers --output
+        --mode --format --body --max-body --window --include-headers --output
         --save --stats --stats=json --progress --no-progress --quiet
         --shard --resume
         --help --version"
@@ -97,6 +97,10 @@ _volley()
             ;;
         --max-body)
             _volley_words "512K 1M 10M 100M 1G"
+            return
+            ;;
+        --window)
+            _volley_words "1M 8M 32M 128M 1G"
             return
             ;;
         --rate)
