@@ -187,7 +187,7 @@ cut_short(bool json)
 	fill(o, &seq, rec);
 	CHECK(output_blocked(o));
 	/* more than the pipe holds, not yet written */
-	for (n = 0; n < 100; n++, seq++)
+	for (n = 0; n < 1000; n++, seq++)
 		put(o, seq, rec);
 	if ((pid = fork()) == 0) {
 		char b[4096];
@@ -195,9 +195,12 @@ cut_short(bool json)
 
 		close(p[1]);
 		usleep((OUTPUT_SIGNAL_DRAIN_MS - 300) * 1000);
-		while ((r = read(p[0], b, sizeof b)) > 0)
+		/* a slow reader: it cannot take all that is pending */
+		while ((r = read(p[0], b, sizeof b)) > 0) {
 			if (write(fd, b, (size_t)r) != r)
 				_exit(1);
+			usleep(20000);
+		}
 		_exit(0);
 	}
 	close(p[0]);
