@@ -3,9 +3,11 @@
  * Records that arrive ahead of their turn wait, encoded, in the slot of
  * their seq in a ring that grows (doubling) with the number of seqs
  * between the head and the newest; the record of the head seq is encoded
- * straight into the stream buffer.  What is held — waiting records, the
- * ring itself and the stream not yet written — counts against the byte
- * budget.
+ * straight into the stream buffer.  Finished slots move into the stream
+ * only as the reader takes it (about STREAM_FLUSH at a time), so a slow
+ * reader never makes a second copy of them.  What is held — waiting
+ * records, the ring itself and the stream not yet written — counts
+ * against the byte budget.
  *
  * A pipe, socket or terminal is written without blocking: a write that
  * would block leaves the rest in the stream, and the loop calls back when
@@ -121,15 +123,11 @@ output_unwritten(const struct output *o)
 	return o->stream.len - o->off;
 }
 
-size_t
-output_waiting(const struct output *o)
-{
-	return o->held;
-}
-
 int64_t
-output_head(const struct output *o)
+output_holder(const struct output *o)
 {
+	if (!o->gather || o->held == 0 || slot_of(o, o->head)->done)
+		return -1;
 	return o->head;
 }
 
@@ -238,11 +236,17 @@ write_some(struct output *o)
 	}
 }
 
+static void	advance(struct output *, bool);
+
 enum output_state
 output_flush(struct output *o)
 {
-	if (!o->blocked)
+	while (!o->blocked && o->state == OUT_OK) {
+		advance(o, false);
+		if (output_unwritten(o) == 0)
+			break;
 		write_some(o);
+	}
 	return o->state;
 }
 
@@ -278,11 +282,22 @@ static void
 drain(struct output *o, struct slot *s)
 {
 	const char *p = s->b.data, *end = p + s->b.len, *nl;
+	struct buf t;
 
 	if (!o->json) {
 		if (s->b.len > 0)
 			o->started = true;
-		buf_add(&o->stream, s->b.data, s->b.len);
+		if (output_unwritten(o) == 0 && s->b.cap > o->stream.cap) {
+			/* no copy: the slot's buffer becomes the stream */
+			t = o->stream;
+			o->stream = s->b;
+			s->b = t;
+			o->off = 0;
+			o->held -= o->stream.cap;
+			o->held += s->b.cap;
+			buf_reset(&s->b);
+		} else
+			buf_add(&o->stream, s->b.data, s->b.len);
 	} else {
 		while (p < end) {
 			nl = memchr(p, '\n', (size_t)(end - p));
@@ -294,7 +309,6 @@ drain(struct output *o, struct slot *s)
 	}
 	o->held -= s->b.cap;
 	buf_free(&s->b);
-	s->done = false;
 }
 
 struct buf *
@@ -302,7 +316,9 @@ output_begin(struct output *o, int64_t seq)
 {
 	struct buf *b;
 
-	if (!o->gather || seq == o->head) {
+	/* The head's own records go straight out unless some of its
+	 * records still wait in its slot (they came before it was head). */
+	if (!o->gather || (seq == o->head && slot_of(o, seq)->b.len == 0)) {
 		o->in_direct = true;
 		frame(o);
 		return &o->stream;
@@ -325,6 +341,24 @@ output_end(struct output *o, int64_t seq)
 		output_flush(o);
 }
 
+/* Bring out the head's waiting records, and each finished seq after it,
+ * while the stream is short (all: however long). */
+static void
+advance(struct output *o, bool all)
+{
+	struct slot *s;
+
+	while (o->gather && (all || output_unwritten(o) < STREAM_FLUSH)) {
+		s = slot_of(o, o->head);
+		if (s->b.len > 0)
+			drain(o, s);
+		if (!s->done)
+			break;
+		s->done = false;
+		o->head++;
+	}
+}
+
 void
 output_done(struct output *o, int64_t seq)
 {
@@ -332,23 +366,21 @@ output_done(struct output *o, int64_t seq)
 
 	if (!o->gather)
 		return;
+	s = slot_of(o, seq);
+	s->done = true;
 	if (seq != o->head) {
-		slot_of(o, seq)->done = true;
+		/* It waits: without the room its buffer grew by (a long
+		 * --flatten page can leave nearly half of it empty). */
+		if (s->b.cap > STREAM_FLUSH && s->b.cap - s->b.len > s->b.cap / 8) {
+			o->held -= s->b.cap;
+			buf_shrink(&s->b);
+			o->held += s->b.cap;
+		}
 		return;
 	}
-	/* The head is finished: bring out those waiting behind it. */
-	for (;;) {
-		bool done;
-
-		o->head++;
-		s = slot_of(o, o->head);
-		done = s->done;
-		drain(o, s);
-		if (output_unwritten(o) >= STREAM_FLUSH)
-			output_flush(o);
-		if (!done)
-			break;
-	}
+	advance(o, false);
+	if (output_unwritten(o) >= STREAM_FLUSH)
+		output_flush(o);
 }
 
 /* Out of time: keep only what ends the line being written (and, json,
@@ -381,6 +413,7 @@ output_finish(struct output *o)
 	int64_t end = -1, now;
 	bool cutdone = false;
 
+	advance(o, true);
 	if (o->json)
 		buf_addstr(&o->stream, o->started ? "]\n" : "[]\n");
 	o->blocked = false;

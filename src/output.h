@@ -39,10 +39,10 @@ void		 output_free(struct output *);
 bool		 output_admits(struct output *, int64_t seq);
 /* Is the budget spent? */
 bool		 output_full(const struct output *);
-/* The oldest seq not finished (gather), and the bytes held: records
- * waiting behind it, and records not yet written. */
-int64_t		 output_head(const struct output *);
-size_t		 output_waiting(const struct output *);
+/* The seq whose records the others wait for (gather: the oldest not
+ * finished, when records wait behind it), else -1: what is held waits on
+ * the reader.  output_unwritten: bytes not yet taken by the reader. */
+int64_t		 output_holder(const struct output *);
 size_t		 output_unwritten(const struct output *);
 
 /* The buffer to encode one record of seq into (a full line, with its

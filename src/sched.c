@@ -673,7 +673,7 @@ deadline_fired(void *arg)
 static void
 window_holder(struct sched *s, struct progress_wait *w)
 {
-	int64_t head = output_head(s->out), now = util_now_us();
+	int64_t head = output_holder(s->out), now = util_now_us();
 	struct job *j;
 
 	memset(w, 0, sizeof(*w));
@@ -681,7 +681,7 @@ window_holder(struct sched *s, struct progress_wait *w)
 		return;
 	w->full = true;
 	w->index = -1;
-	if (output_waiting(s->out) == 0)
+	if (head == -1)
 		return;
 	TAILQ_FOREACH(j, &s->jobs, all) {
 		if (j->seq != head)

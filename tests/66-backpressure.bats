@@ -119,6 +119,35 @@ settled_count() {
 	[ "$rss" -lt 30000 ]
 }
 
+@test "backpressure: --flatten pages behind a slow head count against --window" {
+	{
+		echo "$BASE/delay/3000"
+		seq 1 40 | sed "s|^|$BASE/items/5000?n=|"
+	} >"$BATS_TEST_TMPDIR/in"
+	/usr/bin/time -f '%M' -o "$BATS_TEST_TMPDIR/rss" \
+		"$VOLLEY" --flatten -c 4 --window 1M -i "$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out"
+	rss=$(cat "$BATS_TEST_TMPDIR/rss")
+	echo "peak RSS ${rss} KB" >&3
+	# one record for the head, 5,000 per page, pages in input order
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/out")" -eq 200001 ]
+	jq -r '.index' "$BATS_TEST_TMPDIR/out" | awk '$1 < last { exit 1 } { last = $1 }'
+	# 40 pages of 1.7 MB of records are 66 MB (held at once on a window
+	# of 4 x -c requests); 1 MB plus 4 pages in flight here
+	[ "$rss" -lt 50000 ]
+}
+
+@test "backpressure: the progress line says which request holds a full window" {
+	{
+		echo "$BASE/delay/2000"
+		seq 1 500 | sed "s|^|$BASE/json?n=|"
+	} >"$BATS_TEST_TMPDIR/in"
+	run --separate-stderr "$VOLLEY" --progress -c 8 --window 16K --body none -i "$BATS_TEST_TMPDIR/in"
+	assert_success
+	[ "${#lines[@]}" -eq 501 ]
+	printf '%s' "$stderr" | tr '\r' '\n' | grep -E 'waiting on #0, [0-9]+\.[0-9] s' | tail -n 1
+	printf '%s' "$stderr" | tr '\r' '\n' | grep -qE 'waiting on #0, 1\.[0-9] s'
+}
+
 @test "backpressure: as-completed mode has no window: the slow request does not hold others" {
 	fixture_reset
 	{

@@ -260,7 +260,7 @@ VOLLEY_OK=0; [ -x "$VOLLEY" ] && VOLLEY_OK=1
 FLOOR_OK=0; [ -x "$FLOOR" ] && FLOOR_OK=1
 available() {
 	case $1 in
-	volley*|*-volley) [ "$VOLLEY_OK" = 1 ] || return 1;;
+	volley*|*-volley|mix-volley*) [ "$VOLLEY_OK" = 1 ] || return 1;;
 	floor*) [ "$FLOOR_OK" = 1 ] || return 1;;
 	wget2) have wget2 || return 1;;
 	wrk)   have wrk || return 1;;
@@ -316,7 +316,7 @@ verify() {
 	rc=$?
 	[ -f "$sink" ] || : > "$sink"
 	case $name in
-	volley*|*-volley)
+	volley*|*-volley|mix-volley*)
 		total=$(wc -l < "$sink")
 		good=$(jq -c .ok < "$sink" 2>/dev/null | grep -c '^true$')
 		if [ "$name" = h2-volley ]; then
