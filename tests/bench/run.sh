@@ -176,6 +176,8 @@ if { [ "$LAT_N" -gt 0 ] && [ "$LAT_C" -gt 0 ]; } || [ "$MIX_N" -gt 0 ]; then
 		start_slow_py || warn "no latency server (fixture not built, python3-aiohttp missing?); skipping the latency case"
 	fi
 fi
+# the fixture may run for the mixed list alone
+{ [ "$LAT_N" -gt 0 ] && [ "$LAT_C" -gt 0 ]; } || SLOW_BASE=
 [ -n "$SLOW_BASE" ] && say "latency server: $SLOW_DESC at ${SLOW_BASE}<n>"
 
 # ---- URL lists -----------------------------------------------------------------
