@@ -220,3 +220,46 @@ PY
 	# waiting 3 s on the reader costs no CPU; spinning costs about 3 s
 	awk -v c="$cpu" 'BEGIN { exit !(c < 0.5) }'
 }
+
+@test "nbio: a terminal on stdout that is not read does not stall transfers, and is left blocking" {
+	fixture_reset
+	run python3 - "$VOLLEY" "$BASE" <<'PY'
+import fcntl, json, os, pty, subprocess, sys, time, urllib.request
+volley, base = sys.argv[1], sys.argv[2]
+m, s = pty.openpty()
+urls = [f"{base}/bytes/5000?key=tty&n={i}" for i in range(200)]
+p = subprocess.Popen([volley, "-q", "-c", "20"] + urls, stdout=s,
+                     stderr=subprocess.DEVNULL)
+# nobody reads the terminal; every transfer still runs to its end
+count = 0
+for _ in range(200):
+    with urllib.request.urlopen(f"{base}/count?key=tty") as r:
+        count = json.load(r)["count"]
+    if count >= 200:
+        break
+    time.sleep(0.05)
+during = fcntl.fcntl(s, fcntl.F_GETFL) & os.O_NONBLOCK
+os.set_blocking(m, False)
+data = b""
+while True:
+    try:
+        data += os.read(m, 65536)
+    except BlockingIOError:
+        if p.poll() is not None:
+            break
+        time.sleep(0.01)
+    except OSError:
+        break
+p.wait()
+after = fcntl.fcntl(s, fcntl.F_GETFL) & os.O_NONBLOCK
+print(count, p.returncode, data.count(b"\n"), during, after)
+PY
+	echo "$output"
+	read -r count st lines during after <<<"$output"
+	[ "$count" -eq 200 ]
+	[ "$st" -eq 0 ]
+	[ "$lines" -eq 200 ]
+	# O_NONBLOCK is the terminal's own flag again
+	[ "$during" -eq 0 ]
+	[ "$after" -eq 0 ]
+}
