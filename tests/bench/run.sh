@@ -25,7 +25,7 @@ LAT_N=${LAT_N:-1000}            # latency-bound case: URLs of 100 ms each ...
 LAT_C=${LAT_C:-100}             # ... at this concurrency; 0 = skip
 MIX_N=${MIX_N:-2000}            # mixed list: URLs, of which 2% take MIX_SLOW_MS; 0 = skip
 MIX_SLOW_MS=${MIX_SLOW_MS:-1200}
-PAUSE_N=${PAUSE_N:-2000}        # paused reader: fast URLs at -t 1s, reader asleep 3 s; 0 = skip
+PAUSE_N=${PAUSE_N:-300}         # paused reader: 5 KB bodies at -t 1s, reader asleep 3 s; 0 = skip
 WRK_DURATION=${WRK_DURATION:-5s}
 VOLLEY=${VOLLEY:-$ROOT/volley}
 FLOOR=${FLOOR:-$ROOT/tests/bench/floor}  # bare libcurl client (make tests/bench/floor)
@@ -169,7 +169,7 @@ start_slow_py() {
 	SLOW_BASE="http://127.0.0.1:$SLOWPORT/slow/"
 	SLOW_DESC="tests/bench/slow_server.py (python aiohttp, 1 process)"
 }
-if { [ "$LAT_N" -gt 0 ] && [ "$LAT_C" -gt 0 ]; } || [ "$MIX_N" -gt 0 ]; then
+if { [ "$LAT_N" -gt 0 ] && [ "$LAT_C" -gt 0 ]; } || [ "$MIX_N" -gt 0 ] || [ "$PAUSE_N" -gt 0 ]; then
 	if start_fixture; then :; else
 		[ -n "$FIXTURE_PID" ] && kill "$FIXTURE_PID" 2>/dev/null
 		FIXTURE_PID=
@@ -430,10 +430,10 @@ fi
 
 # ---- 3c. paused reader: the reader sleeps 3 s, -t 1s ---------------------------------
 PAUSE_ROW=
-if [ "$PAUSE_N" -gt 0 ] && [ "$VOLLEY_OK" = 1 ]; then
+if [ "$PAUSE_N" -gt 0 ] && [ "$VOLLEY_OK" = 1 ] && [ -n "$FIX_BASE" ]; then
 	say ""
-	say "== paused reader: $PAUSE_N URLs, -c $C -t 1s, | (sleep 3; cat) =="
-	head -n "$PAUSE_N" "$TMP/urls" > "$TMP/pause.urls"
+	say "== paused reader: $PAUSE_N URLs of 5 KB, -c $C -t 1s, | (sleep 3; cat) =="
+	gen_urls "$PAUSE_N" "$FIX_BASE/bytes/5000?n=" > "$TMP/pause.urls"
 	t0=${EPOCHREALTIME:-}
 	timeout -k 5 "$TOOL_TIMEOUT" "$VOLLEY" -c "$C" -t 1s -i "$TMP/pause.urls" 2>/dev/null |
 		{ sleep 3; cat; } > "$TMP/pause.out"
@@ -636,7 +636,7 @@ row() { # CASE COUNT BASELINE_RPS
 		echo
 	fi
 	if [ -n "$PAUSE_ROW" ]; then
-		echo "## Paused reader: fast URLs, -t 1s, the reader asleep for 3 s"
+		echo "## Paused reader: $PAUSE_N URLs of 5 KB (fixture /bytes/5000), -t 1s, the reader asleep for 3 s"
 		echo
 		echo "| case | URLs | wall s | records | ok | timeouts |"
 		echo "|---|--:|--:|--:|--:|--:|"
