@@ -233,7 +233,7 @@ check-deps:
 demo: volley tests/server/fixture
 	@sh tests/demo.sh
 
-bench: volley tests/bench/floor
+bench: volley tests/bench/floor tests/server/fixture
 	@sh tests/bench/run.sh
 
 # A bare libcurl multi-socket client: what libcurl alone costs per request.

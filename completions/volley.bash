@@ -31,7 +31,7 @@ _volley()
         --compressed --http1.1 --http2 --http2-prior-knowledge
         --next-link --next-field --page-param --page-start --cursor-param
         --cursor-field --items --flatten --max-pages
-        --mode --format --body --max-body --include-headers --output
+        --mode --format --body --max-body --window --include-headers --output
         --save --stats --stats=json --stats=text --report --replay --progress --no-progress --quiet
         --shard --resume
         --help --version"
@@ -121,6 +121,10 @@ _volley()
             # A comma-separated list: a few whole lists to start from.
             _volley_words "408,429,500,502,503,504,connect,timeout
                 429,503,connect,timeout connect,timeout,read 500-599"
+            return
+            ;;
+        --window)
+            _volley_words "1M 8M 32M 128M 1G"
             return
             ;;
         --rate)

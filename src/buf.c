@@ -100,3 +100,16 @@ buf_steal(struct buf *b)
 	b->len = b->cap = 0;
 	return p;
 }
+
+void
+buf_shrink(struct buf *b)
+{
+	char *p;
+
+	if (b->data == NULL || b->cap <= b->len + 1)
+		return;
+	if ((p = realloc(b->data, b->len + 1)) == NULL)
+		return;		/* the bigger buffer is still good */
+	b->data = p;
+	b->cap = b->len + 1;
+}

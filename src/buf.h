@@ -21,6 +21,8 @@ int	 buf_printf(struct buf *, const char *, ...)
 	     __attribute__((format(printf, 2, 3)));
 void	 buf_reset(struct buf *);
 void	 buf_free(struct buf *);
+/* Give back the room past len (a buffer that is kept a while). */
+void	 buf_shrink(struct buf *);
 /* Give the bytes to the caller (who frees them) and empty the buffer. */
 char	*buf_steal(struct buf *);
 

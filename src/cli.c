@@ -90,6 +90,7 @@ config_defaults(struct config *c)
 	c->page_start = 1;
 	c->max_pages = 1000;
 	c->max_body = 10u << 20;
+	c->window = 32u << 20;
 }
 
 /* An RFC 6901 pointer: "" or "/..." with ~ only as ~0 or ~1. */
@@ -406,6 +407,8 @@ static const struct opt opts[] = {
 	    .values = body_values},
 	{O("max-body", 0, OPT_SIZE, F(max_body), "SIZE",
 	    "largest body kept (default 10M); more is body_too_large")},
+	{O("window", 0, OPT_SIZE, F(window), "SIZE",
+	    "bytes of records held for output at most (default 32M)")},
 	{O("include-headers", 'I', OPT_FLAG, F(include_headers), NULL,
 	    "add the response headers to each record")},
 	{O("output", 'o', OPT_STRING, F(output), "FILE",

@@ -78,6 +78,7 @@ struct config {
 	enum out_format	  format;
 	enum body_mode	  body;
 	uint64_t	  max_body;
+	uint64_t	  window;	/* --window: bytes held for output */
 	bool		  include_headers;
 	const char	 *output;
 	enum stats_mode	  stats;

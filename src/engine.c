@@ -52,6 +52,9 @@ struct engine {
 	struct event	*watch;		/* input fd readable */
 	void		(*watch_cb)(void *);
 	void		*watch_arg;
+	struct event	*wwatch;	/* output fd writable */
+	void		(*wwatch_cb)(void *);
+	void		*wwatch_arg;
 	struct event	*urgent;	/* the signal pipe */
 	void		(*urgent_cb)(void *);
 	void		*urgent_arg;
@@ -357,6 +360,31 @@ engine_watch(struct engine *e, int fd, void (*cb)(void *), void *arg)
 }
 
 static void
+wwatch_fired(evutil_socket_t fd, short what, void *arg)
+{
+	struct engine *e = arg;
+
+	e->wwatch_cb(e->wwatch_arg);
+}
+
+int
+engine_watch_write(struct engine *e, int fd, void (*cb)(void *), void *arg)
+{
+	if (e->wwatch != NULL) {
+		event_free(e->wwatch);
+		e->wwatch = NULL;
+	}
+	if (fd < 0)
+		return 0;
+	e->wwatch_cb = cb;
+	e->wwatch_arg = arg;
+	e->wwatch = event_new(e->base, fd, EV_WRITE, wwatch_fired, e);
+	if (e->wwatch == NULL || event_add(e->wwatch, NULL) == -1)
+		return -1;
+	return 0;
+}
+
+static void
 urgent_fired(evutil_socket_t fd, short what, void *arg)
 {
 	struct engine *e = arg;
@@ -507,6 +535,8 @@ engine_free(struct engine *e)
 		event_free(e->timer);
 	if (e->watch != NULL)
 		event_free(e->watch);
+	if (e->wwatch != NULL)
+		event_free(e->wwatch);
 	if (e->urgent != NULL)
 		event_free(e->urgent);
 	if (e->base != NULL)

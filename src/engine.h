@@ -47,6 +47,10 @@ void		 engine_task_free(struct engine_task *);
 /* Call cb once when fd is readable (-1 = stop watching). */
 int		 engine_watch(struct engine *, int fd, void (*cb)(void *),
 		    void *arg);
+/* Call cb once when fd is writable (-1 = stop watching).  -1 when the
+ * fd cannot be watched (a regular file). */
+int		 engine_watch_write(struct engine *, int fd,
+		    void (*cb)(void *), void *arg);
 /* Call cb whenever fd is readable, before anything else (signals). */
 int		 engine_watch_urgent(struct engine *, int fd,
 		    void (*cb)(void *), void *arg);

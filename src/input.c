@@ -2,8 +2,12 @@
  *
  * Regular files, /dev/null and the like are read directly (epoll cannot
  * watch them); pipes, sockets and terminals are read once each time the
- * loop says they are readable, so a slow producer never blocks the loop.
- * A read never asks for more than one block. */
+ * loop says they are readable, so a slow producer never blocks the loop;
+ * -i files are opened with O_NONBLOCK, so a FIFO whose writer comes late
+ * does not block the open.  A read never asks for more than one block,
+ * and one call reads at most a slice (SLICE_READS blocks, SLICE_SKIPS
+ * blank lines) before it gives the loop a turn (INPUT_YIELD): /dev/zero
+ * or a file of comments cannot hold off a signal. */
 #include "input.h"
 #include "json.h"
 #include "utf8.h"
@@ -21,6 +25,8 @@
 #include <unistd.h>
 
 #define READ_BLOCK	(64u << 10)
+#define SLICE_READS	4
+#define SLICE_SKIPS	4096
 
 void
 input_request_clear(struct request *r)
@@ -429,7 +435,7 @@ open_source(struct input *in, struct request *r)
 		fd = 0;
 		in->own_fd = false;
 	} else {
-		fd = open(path, O_RDONLY | O_CLOEXEC);
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 		if (fd == -1) {
 			memset(r, 0, sizeof(*r));
 			snprintf(r->errmsg, sizeof r->errmsg, "%s: %s", path,
@@ -482,8 +488,11 @@ input_next(struct input *in, struct request *r)
 {
 	ssize_t n;
 	char *nl;
+	int reads = 0, skips = 0;
 
 	for (;;) {
+		if (reads >= SLICE_READS || skips >= SLICE_SKIPS)
+			return INPUT_YIELD;
 		/* URL arguments come first. */
 		if (in->next_arg < in->cfg->nurls) {
 			const char *u = in->cfg->urls[in->next_arg++];
@@ -518,6 +527,7 @@ input_next(struct input *in, struct request *r)
 			}
 			if (take_line(in, line, len, r))
 				return INPUT_LINE;
+			skips++;
 			continue;
 		}
 		in->scanned = in->rb.len;
@@ -559,6 +569,7 @@ input_next(struct input *in, struct request *r)
 		in->readable = false;
 		if (n > 0)
 			in->bytes_read += (uint64_t)n;
+		reads++;
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1 && errno == EAGAIN)

@@ -53,6 +53,8 @@ void	 input_check_url(struct request *, const char *url, size_t len);
 enum input_status {
 	INPUT_LINE,	/* *r is filled */
 	INPUT_AGAIN,	/* wait until input_fd is readable, then input_ready */
+	INPUT_YIELD,	/* a slice is read without a request: let the loop
+			 * run, then call again */
 	INPUT_EOF
 };
 

@@ -46,6 +46,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -261,7 +262,7 @@ main(int argc, char **argv)
 		status = EXIT_OUTPUT;
 		goto done;
 	}
-	window = sched_window(&cfg);
+	window = cfg.window > SIZE_MAX ? SIZE_MAX : (size_t)cfg.window;
 	in = input_new(&cfg);
 	out = output_new(&cfg, fd, window);
 	if (in == NULL || out == NULL) {

@@ -1,13 +1,27 @@
-/* output — the gather window and buffered writes.  Records that arrive
- * ahead of their turn wait in a slot of a ring of `window` slots; the
- * record of the head seq is encoded straight into the stream buffer. */
+/* output — the gather window and non-blocking writes.
+ *
+ * Records that arrive ahead of their turn wait, encoded, in the slot of
+ * their seq in a ring that grows (doubling) with the number of seqs
+ * between the head and the newest; the record of the head seq is encoded
+ * straight into the stream buffer.  Finished slots move into the stream
+ * only as the reader takes it (about STREAM_FLUSH at a time), so a slow
+ * reader never makes a second copy of them.  What is held — waiting
+ * records, the ring itself and the stream not yet written — counts
+ * against the byte budget.
+ *
+ * A pipe, socket or terminal is written without blocking: a write that
+ * would block leaves the rest in the stream, and the loop calls back when
+ * the fd is writable.  Its file description may be shared (the shell's
+ * terminal, a pipe another process writes to), so O_NONBLOCK is set only
+ * around each write and put back at once.  Regular files and other
+ * devices (/dev/null, /dev/full) never block for long: written directly. */
 #include "output.h"
 #include "record.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/stat.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +30,9 @@
 /* Write out when this much is buffered; the loop also flushes whenever
  * it has nothing else to do. */
 #define STREAM_FLUSH	(64u << 10)
+#define RING_MIN	64
+/* Of the signal drain, the part kept for ending on a whole line. */
+#define DRAIN_TAIL_MS	500
 
 struct slot {
 	struct buf	 b;
@@ -26,30 +43,43 @@ struct output {
 	int		 fd;
 	bool		 gather;
 	bool		 json;		/* one array, not lines */
-	bool		 started;	/* something written (json: "[") */
+	bool		 started;	/* something framed (json: "[") */
+	bool		 pollable;	/* pipe, socket, terminal */
+	int		 fl;		/* the fd's own flags */
 	struct buf	 stream;	/* ready to write */
-	struct slot	*slots;		/* window ring, gather mode */
-	size_t		 window;
+	size_t		 off;		/* stream[0, off) is written */
+	bool		 wrote;		/* any byte written */
+	char		 last;		/* the last byte written */
+	bool		 blocked;	/* a write would block */
+	struct slot	*slots;		/* the ring, gather mode */
+	size_t		 nslots;	/* a power of two */
 	int64_t		 head;		/* oldest seq not finished */
+	size_t		 held;		/* bytes in slots */
+	size_t		 budget;
+	size_t		 cap0;		/* slot capacity at output_begin */
 	enum output_state state;
 	int		 err;
 	bool		 in_direct;	/* output_begin handed out stream */
 	volatile sig_atomic_t *interrupt; /* borrowed, may be NULL */
-	bool		 nonblocking;	/* set once after a signal */
 };
 
 struct output *
-output_new(const struct config *c, int fd, size_t window)
+output_new(const struct config *c, int fd, size_t budget)
 {
 	struct output *o = calloc(1, sizeof(*o));
+	struct stat st;
 
 	if (o == NULL)
 		return NULL;
 	o->fd = fd;
 	o->gather = c->mode == MODE_GATHER;
 	o->json = c->format == FORMAT_JSON;
-	o->window = window < 1 ? 1 : window;
-	if (o->gather && (o->slots = calloc(o->window,
+	o->budget = budget < 1 ? 1 : budget;
+	o->pollable = fstat(fd, &st) == 0 && (S_ISFIFO(st.st_mode) ||
+	    S_ISSOCK(st.st_mode) || (S_ISCHR(st.st_mode) && isatty(fd)));
+	o->fl = fcntl(fd, F_GETFL);
+	o->nslots = RING_MIN;
+	if (o->gather && (o->slots = calloc(o->nslots,
 	    sizeof(*o->slots))) == NULL) {
 		free(o);
 		return NULL;
@@ -68,7 +98,7 @@ output_free(struct output *o)
 
 	if (o == NULL)
 		return;
-	for (i = 0; o->slots != NULL && i < o->window; i++)
+	for (i = 0; o->slots != NULL && i < o->nslots; i++)
 		buf_free(&o->slots[i].b);
 	free(o->slots);
 	buf_free(&o->stream);
@@ -81,62 +111,161 @@ output_set_interrupt(struct output *o, volatile sig_atomic_t *flag)
 	o->interrupt = flag;
 }
 
-bool
-output_admits(const struct output *o, int64_t seq)
+static struct slot *
+slot_of(const struct output *o, int64_t seq)
 {
-	return !o->gather || seq < o->head + (int64_t)o->window;
+	return &o->slots[(uint64_t)seq & (o->nslots - 1)];
 }
 
-/* After SIGINT/SIGTERM a reader that does not read must not hold the
- * run: a pipe goes non-blocking, so a full one gives EAGAIN, and the
- * output ends there.  (Not a terminal or file: their descriptions are
- * shared with the shell.) */
-static bool
-interrupted(struct output *o)
+size_t
+output_unwritten(const struct output *o)
 {
-	struct stat st;
+	return o->stream.len - o->off;
+}
 
-	if (o->interrupt == NULL || *o->interrupt == 0)
+int64_t
+output_holder(const struct output *o)
+{
+	if (!o->gather || o->held == 0 || slot_of(o, o->head)->done)
+		return -1;
+	return o->head;
+}
+
+static size_t
+pending(const struct output *o)
+{
+	return o->held + output_unwritten(o) + o->nslots * sizeof(struct slot);
+}
+
+/* Nothing held at all admits one more, however small the budget. */
+bool
+output_full(const struct output *o)
+{
+	return o->held + output_unwritten(o) > 0 && pending(o) >= o->budget;
+}
+
+/* Double the ring until seq fits; the slots keep their seqs. */
+static int
+grow(struct output *o, int64_t seq)
+{
+	struct slot *ns;
+	size_t n = o->nslots, i;
+	int64_t s;
+
+	while ((uint64_t)(seq - o->head) >= n)
+		n *= 2;
+	if ((ns = calloc(n, sizeof(*ns))) == NULL)
+		return -1;
+	for (i = 0; i < o->nslots; i++) {
+		s = o->head + (int64_t)i;
+		ns[(uint64_t)s & (n - 1)] = *slot_of(o, s);
+	}
+	free(o->slots);
+	o->slots = ns;
+	o->nslots = n;
+	return 0;
+}
+
+bool
+output_admits(struct output *o, int64_t seq)
+{
+	if (o->state != OUT_OK)
+		return true;	/* records go nowhere: the run is ending */
+	if (output_full(o))
 		return false;
-	if (!o->nonblocking && fstat(o->fd, &st) == 0 && S_ISFIFO(st.st_mode))
-		fcntl(o->fd, F_SETFL, fcntl(o->fd, F_GETFL) | O_NONBLOCK);
-	o->nonblocking = true;
+	if (o->gather && (uint64_t)(seq - o->head) >= o->nslots &&
+	    grow(o, seq) == -1)
+		return false;
 	return true;
 }
 
-static int
-write_all(struct output *o, const char *p, size_t n)
+/* One write: EAGAIN comes back instead of blocking. */
+static ssize_t
+write_once(struct output *o, const char *p, size_t n)
+{
+	ssize_t w;
+	int saved;
+
+	if (!o->pollable || o->fl == -1 || (o->fl & O_NONBLOCK))
+		return write(o->fd, p, n);
+	if (fcntl(o->fd, F_SETFL, o->fl | O_NONBLOCK) == -1)
+		return write(o->fd, p, n);
+	w = write(o->fd, p, n);
+	saved = errno;
+	fcntl(o->fd, F_SETFL, o->fl);
+	errno = saved;
+	return w;
+}
+
+/* Write as much of the stream as the fd takes now. */
+static void
+write_some(struct output *o)
 {
 	ssize_t w;
 
-	while (n > 0) {
-		interrupted(o);
-		w = write(o->fd, p, n);
-		if (w == -1 && (errno == EINTR || errno == EAGAIN)) {
-			if (interrupted(o)) {
-				o->state = OUT_CLOSED;
-				return -1;
-			}
+	while (o->state == OUT_OK && o->off < o->stream.len) {
+		w = write_once(o, o->stream.data + o->off,
+		    o->stream.len - o->off);
+		if (w == -1 && errno == EINTR)
 			continue;
+		if (w == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			o->blocked = true;
+			return;
 		}
 		if (w <= 0) {
 			o->err = w == 0 ? EIO : errno;
 			o->state = o->err == EPIPE ? OUT_CLOSED : OUT_FAILED;
-			return -1;
+			break;
 		}
-		p += w;
-		n -= (size_t)w;
+		o->off += (size_t)w;
+		o->wrote = true;
+		o->last = o->stream.data[o->off - 1];
 	}
-	return 0;
+	if (o->off >= o->stream.len || o->state != OUT_OK) {
+		if (o->stream.cap > STREAM_FLUSH * 4)
+			buf_free(&o->stream);
+		buf_reset(&o->stream);
+		o->off = 0;
+	} else if (o->off >= STREAM_FLUSH && o->off >= o->stream.len / 2) {
+		/* Drop what is written once it is most of the buffer, so
+		 * each byte moves at most once on average. */
+		memmove(o->stream.data, o->stream.data + o->off,
+		    o->stream.len - o->off);
+		o->stream.len -= o->off;
+		o->off = 0;
+	}
 }
+
+static void	advance(struct output *, bool);
 
 enum output_state
 output_flush(struct output *o)
 {
-	if (o->state == OUT_OK && o->stream.len > 0)
-		write_all(o, o->stream.data, o->stream.len);
-	buf_reset(&o->stream);
+	while (!o->blocked && o->state == OUT_OK) {
+		advance(o, false);
+		if (output_unwritten(o) == 0)
+			break;
+		write_some(o);
+	}
 	return o->state;
+}
+
+bool
+output_blocked(const struct output *o)
+{
+	return o->state == OUT_OK && o->blocked;
+}
+
+int
+output_fd(const struct output *o)
+{
+	return o->fd;
+}
+
+void
+output_writable(struct output *o)
+{
+	o->blocked = false;
 }
 
 /* The json array's "[" or "," before a record in the stream. */
@@ -153,11 +282,22 @@ static void
 drain(struct output *o, struct slot *s)
 {
 	const char *p = s->b.data, *end = p + s->b.len, *nl;
+	struct buf t;
 
 	if (!o->json) {
 		if (s->b.len > 0)
 			o->started = true;
-		buf_add(&o->stream, s->b.data, s->b.len);
+		if (output_unwritten(o) == 0 && s->b.cap > o->stream.cap) {
+			/* no copy: the slot's buffer becomes the stream */
+			t = o->stream;
+			o->stream = s->b;
+			s->b = t;
+			o->off = 0;
+			o->held -= o->stream.cap;
+			o->held += s->b.cap;
+			buf_reset(&s->b);
+		} else
+			buf_add(&o->stream, s->b.data, s->b.len);
 	} else {
 		while (p < end) {
 			nl = memchr(p, '\n', (size_t)(end - p));
@@ -167,31 +307,56 @@ drain(struct output *o, struct slot *s)
 			p = nl;
 		}
 	}
-	if (s->b.cap > STREAM_FLUSH)
-		buf_free(&s->b);
-	else
-		buf_reset(&s->b);
-	s->done = false;
+	o->held -= s->b.cap;
+	buf_free(&s->b);
 }
 
 struct buf *
 output_begin(struct output *o, int64_t seq)
 {
-	if (!o->gather || seq == o->head) {
+	struct buf *b;
+
+	/* The head's own records go straight out unless some of its
+	 * records still wait in its slot (they came before it was head). */
+	if (!o->gather || (seq == o->head && slot_of(o, seq)->b.len == 0)) {
 		o->in_direct = true;
 		frame(o);
 		return &o->stream;
 	}
 	o->in_direct = false;
-	return &o->slots[seq % (int64_t)o->window].b;
+	b = &slot_of(o, seq)->b;
+	o->cap0 = b->cap;
+	return b;
 }
 
 void
 output_end(struct output *o, int64_t seq)
 {
 	/* A record that waits in a slot is written when its turn comes. */
-	if (o->in_direct && o->stream.len >= STREAM_FLUSH)
+	if (!o->in_direct) {
+		o->held += slot_of(o, seq)->b.cap - o->cap0;
+		return;
+	}
+	if (output_unwritten(o) >= STREAM_FLUSH)
 		output_flush(o);
+}
+
+/* Bring out the head's waiting records, and each finished seq after it,
+ * while the stream is short (all: however long). */
+static void
+advance(struct output *o, bool all)
+{
+	struct slot *s;
+
+	while (o->gather && (all || output_unwritten(o) < STREAM_FLUSH)) {
+		s = slot_of(o, o->head);
+		if (s->b.len > 0)
+			drain(o, s);
+		if (!s->done)
+			break;
+		s->done = false;
+		o->head++;
+	}
 }
 
 void
@@ -201,31 +366,76 @@ output_done(struct output *o, int64_t seq)
 
 	if (!o->gather)
 		return;
+	s = slot_of(o, seq);
+	s->done = true;
 	if (seq != o->head) {
-		o->slots[seq % (int64_t)o->window].done = true;
+		/* It waits: without the room its buffer grew by (a long
+		 * --flatten page can leave nearly half of it empty). */
+		if (s->b.cap > STREAM_FLUSH && s->b.cap - s->b.len > s->b.cap / 8) {
+			o->held -= s->b.cap;
+			buf_shrink(&s->b);
+			o->held += s->b.cap;
+		}
 		return;
 	}
-	/* The head is finished: bring out those waiting behind it. */
-	for (;;) {
-		bool done;
+	advance(o, false);
+	if (output_unwritten(o) >= STREAM_FLUSH)
+		output_flush(o);
+}
 
-		o->head++;
-		s = &o->slots[o->head % (int64_t)o->window];
-		done = s->done;
-		drain(o, s);
-		if (o->stream.len >= STREAM_FLUSH)
-			output_flush(o);
-		if (!done)
-			break;
+/* Out of time: keep only what ends the line being written (and, json,
+ * close the array), so the reader never sees a torn record. */
+static void
+cut(struct output *o)
+{
+	char *p = o->stream.data + o->off, *nl;
+	size_t keep = 0, n = o->stream.len - o->off;
+
+	if (o->wrote && o->last != '\n') {
+		nl = memchr(p, '\n', n);
+		keep = nl ? (size_t)(nl - p) + 1 : n;
 	}
+	o->stream.len = o->off + keep;
+	if (o->json && o->wrote && o->off + keep < o->off + n)
+		buf_addstr(&o->stream, "]\n");
+}
+
+static bool
+signalled(const struct output *o)
+{
+	return o->interrupt != NULL && *o->interrupt != 0;
 }
 
 enum output_state
 output_finish(struct output *o)
 {
+	struct pollfd pfd = { .fd = o->fd, .events = POLLOUT };
+	int64_t end = -1, now;
+	bool cutdone = false;
+
+	advance(o, true);
 	if (o->json)
 		buf_addstr(&o->stream, o->started ? "]\n" : "[]\n");
-	return output_flush(o);
+	o->blocked = false;
+	for (;;) {
+		write_some(o);
+		if (!output_blocked(o))
+			break;
+		now = util_now_us();
+		if (end == -1 && signalled(o))
+			end = now + OUTPUT_SIGNAL_DRAIN_MS * 1000;
+		if (end != -1 && !cutdone && now >= end - DRAIN_TAIL_MS * 1000) {
+			cut(o);
+			cutdone = true;
+		}
+		if (end != -1 && now >= end)
+			break;
+		/* A signal interrupts the wait; look again at least every
+		 * 100 ms in case it came just before. */
+		poll(&pfd, 1, 100);
+		o->blocked = false;
+	}
+	return o->state;
 }
 
 enum output_state

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #define LINE_MAX_	256
-#define SEGMENTS	8
+#define SEGMENTS	9
 
 struct progress {
 	int	 fd;
@@ -79,6 +79,14 @@ progress_format(char *buf, size_t len, const struct progress_fields *f,
 		clock_text(tmp, sizeof tmp, (f->total - (double)f->done) / rate);
 		snprintf(seg[n], sizeof seg[n], "ETA %s", tmp);
 		prio[n++] = 3;
+	}
+	if (f->window_full) {
+		if (f->wait_index >= 0)
+			snprintf(seg[n], sizeof seg[n], "waiting on #%lld, %.1f s",
+			    (long long)f->wait_index, f->wait_secs);
+		else
+			snprintf(seg[n], sizeof seg[n], "waiting on the reader");
+		prio[n++] = 1;
 	}
 	for (i = 0; i < n; i++)
 		keep[i] = true;

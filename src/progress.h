@@ -17,6 +17,12 @@ struct progress_fields {
 	double		 elapsed_s;
 	double		 total;		/* requests in all; < 0 = not known */
 	bool		 estimated;	/* total is estimated (bytes read) */
+	/* When the --window budget is spent, what admission waits on: the
+	 * head request (wait_index >= 0, running for wait_secs), else the
+	 * reader. */
+	bool		 window_full;
+	int64_t		 wait_index;
+	double		 wait_secs;
 };
 
 /* The line for fields, at most width - 1 columns (so that it never

@@ -71,6 +71,8 @@ struct sched {
 	int64_t		 next_seq;
 	bool		 input_eof;
 	bool		 watching;	/* waiting for the input fd */
+	bool		 out_watching;	/* waiting for the output fd */
+	struct engine_timer *yield;	/* pump again after the loop's turn */
 	bool		 finished;
 	struct engine_task *pump;	/* owned: pump(), once per pass */
 	struct engine_task *flush;	/* owned: write out when idle */
@@ -412,10 +414,16 @@ take_request(struct sched *s, struct request *r)
 	input_request_clear(r);
 }
 
+/* Lines taken in one pump pass at most: lines that start no transfer
+ * (bad lines, --shard and --resume skips, a stop's records) give the
+ * loop its turn too. */
+#define INPUT_SLICE	1024
+
 static void
 read_input(struct sched *s)
 {
 	struct request r;
+	int lines = 0;
 
 	while (!s->input_eof && !s->watching && s->signal == 0 &&
 	    !s->out_gone && !s->stop_pending) {
@@ -429,11 +437,20 @@ read_input(struct sched *s)
 			break;
 		if (!output_admits(s->out, s->next_seq))
 			break;
+		if (lines++ >= INPUT_SLICE) {
+			engine_timer_arm(s->yield, 0);
+			break;
+		}
 		switch (input_next(s->in, &r)) {
 		case INPUT_LINE:
 			take_request(s, &r);
 			start_ready(s);
 			break;
+		case INPUT_YIELD:
+			/* A timer, not the pump task: it runs after the loop
+			 * has looked at its fds (a signal) again. */
+			engine_timer_arm(s->yield, 0);
+			return;
 		case INPUT_AGAIN:
 			if (engine_watch(s->eng, input_fd(s->in),
 			    input_readable, s) == -1) {
@@ -449,15 +466,47 @@ read_input(struct sched *s)
 	}
 }
 
+static void	out_writable(void *);
+
+/* Write what the reader takes now; if it takes no more, wait for it
+ * (the loop never blocks on a write). */
 static void
-flush_when_idle(void *arg)
+out_service(struct sched *s)
+{
+	if (output_flush(s->out) != OUT_OK) {
+		if (!s->out_gone) {
+			s->out_gone = true;
+			stop_request(s, ERR_CANCELLED, NULL);
+		}
+		return;
+	}
+	if (!output_blocked(s->out) || s->out_watching)
+		return;
+	if (engine_watch_write(s->eng, output_fd(s->out), out_writable,
+	    s) == 0)
+		s->out_watching = true;
+	else {
+		/* Not watchable (out of memory, an odd device): try later. */
+		output_writable(s->out);
+		engine_timer_arm(s->yield, 10);
+	}
+}
+
+static void
+out_writable(void *arg)
 {
 	struct sched *s = arg;
 
-	if (output_flush(s->out) != OUT_OK && !s->out_gone) {
-		s->out_gone = true;
-		stop_request(s, ERR_CANCELLED, NULL);
-	}
+	s->out_watching = false;
+	output_writable(s->out);
+	out_service(s);
+	kick(s);	/* room again: admission may go on */
+}
+
+static void
+flush_when_idle(void *arg)
+{
+	out_service(arg);
 }
 
 /* The driver: apply a stop, start what may start, read what may be
@@ -474,6 +523,8 @@ pump(void *arg)
 	} while (s->stop_pending);
 	if (s->finished)
 		return;
+	if (output_blocked(s->out) && !s->out_watching)
+		out_service(s);
 	if (s->out_gone || s->signal != 0 ||
 	    (s->input_eof && s->njobs == 0)) {
 		s->finished = true;
@@ -737,6 +788,8 @@ deadline_fired(void *arg)
 /* The progress line's fields.  The total is known once the input has
  * ended, or from the URL arguments alone; from regular files it is
  * estimated by the share of bytes read. */
+static void	window_holder(struct sched *, struct progress_fields *);
+
 static void
 progress_fields(struct sched *s, struct progress_fields *f)
 {
@@ -758,6 +811,31 @@ progress_fields(struct sched *s, struct progress_fields *f)
 	else if ((frac = input_fraction(s->in)) > 0 && frac < 1) {
 		f->total = (double)s->next_seq / frac;
 		f->estimated = true;
+	}
+	window_holder(s, f);
+}
+
+/* Who holds admission when the --window budget is spent: the head
+ * request (its index, how long it has run), or the reader (-1). */
+static void
+window_holder(struct sched *s, struct progress_fields *f)
+{
+	int64_t head = output_holder(s->out), now = util_now_us();
+	struct job *j;
+
+	if (!output_full(s->out))
+		return;
+	f->window_full = true;
+	f->wait_index = -1;
+	if (head == -1)
+		return;
+	TAILQ_FOREACH(j, &s->jobs, all) {
+		if (j->seq != head)
+			continue;
+		f->wait_index = j->req.index;
+		f->wait_secs = j->page_start_us > 0 ?
+		    (double)(now - j->page_start_us) / 1e6 : 0;
+		break;
 	}
 }
 
@@ -790,8 +868,9 @@ sched_events(struct sched *s)
 	s->pause_timer = engine_timer_new(s->eng, rate_fired, s);
 	s->deadline = engine_timer_new(s->eng, deadline_fired, s);
 	s->progress = engine_timer_new(s->eng, progress_fired, s);
+	s->yield = engine_timer_new(s->eng, rate_fired, s);
 	if (s->pump == NULL || s->flush == NULL || s->rate_timer == NULL ||
-	    s->pause_timer == NULL ||
+	    s->pause_timer == NULL || s->yield == NULL ||
 	    s->deadline == NULL || s->progress == NULL)
 		return -1;
 	s->sig_fd = signals_install();
@@ -871,15 +950,15 @@ sched_run(struct sched *s, struct sched_outcome *o)
 		s->prog = NULL;
 	}
 	s->st.elapsed_s = (double)(util_now_us() - s->t0_us) / 1e6;
-	/* A signal can end the run through a write it interrupted, before
-	 * the loop has read it from the signal pipe. */
+	memset(o, 0, sizeof(*o));
+	o->out = output_finish(s->out);
+	/* A signal can come while the last records are written, after the
+	 * loop has ended. */
 	if (s->signal == 0 && *signals_flag() != 0)
 		s->signal = *signals_flag();
-	memset(o, 0, sizeof(*o));
 	o->signal = s->signal;
 	o->stopped = s->stop_kind != ERR_NONE && s->signal == 0 &&
 	    !s->out_gone;
-	o->out = output_finish(s->out);
 	o->out_errno = output_errno(s->out);
 	o->records = s->st.records;
 	o->failed = s->st.records - s->st.ok;
@@ -941,6 +1020,7 @@ sched_free(struct sched *s)
 	engine_timer_free(s->deadline);
 	engine_timer_free(s->progress);
 	progress_free(s->prog);
+	engine_timer_free(s->yield);
 	engine_free(s->eng);
 	limits_free(s->lim);
 	free(s->hosts);

@@ -38,8 +38,9 @@ void		 sched_set_report(struct sched *, struct report *);
 /* The run's counts, and why it was stopped (NULL if it was not). */
 const struct stats *sched_stats(struct sched *);
 const char	*sched_stopped(const struct sched *);
-/* The gather window, and the most requests alive at once in either
- * mode: 4 x -c, at least 64. */
+/* The most requests alive at once (running, queued, or waiting on a
+ * retry): 4 x -c, at least 64.  Records that only wait to be written
+ * are bounded by the output's byte budget (--window) instead. */
 size_t		 sched_window(const struct config *);
 void		 sched_free(struct sched *);
 

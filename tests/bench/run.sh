@@ -24,6 +24,9 @@ SMALL_N=${SMALL_N:-10000}       # memory comparison point
 LAT_N=${LAT_N:-1000}            # latency-bound case: URLs of 100 ms each ...
 LAT_C=${LAT_C:-100}             # ... at this concurrency; 0 = skip
 CAP_N=${CAP_N:-400}             # capped-host case (tests/bench/capped.sh); 0 = skip
+MIX_N=${MIX_N:-2000}            # mixed list: URLs, of which 2% take MIX_SLOW_MS; 0 = skip
+MIX_SLOW_MS=${MIX_SLOW_MS:-1200}
+PAUSE_N=${PAUSE_N:-300}         # paused reader: 5 KB bodies at -t 1s, reader asleep 3 s; 0 = skip
 WRK_DURATION=${WRK_DURATION:-5s}
 VOLLEY=${VOLLEY:-$ROOT/volley}
 FLOOR=${FLOOR:-$ROOT/tests/bench/floor}  # bare libcurl client (make tests/bench/floor)
@@ -33,7 +36,7 @@ SERVER_LIFETIME=${SERVER_LIFETIME:-1800} # seconds, servers never outlive this
 REPORT=${REPORT:-$BENCH/last-run.md}
 KEEP_TMP=${KEEP_TMP:-0}
 
-for v in N C RUNS CALLGRIND_N BIG_N SMALL_N LAT_N LAT_C CAP_N TOOL_TIMEOUT SERVER_LIFETIME; do
+for v in N C RUNS CALLGRIND_N BIG_N SMALL_N LAT_N LAT_C CAP_N MIX_N MIX_SLOW_MS PAUSE_N TOOL_TIMEOUT SERVER_LIFETIME; do
 	x=${!v}
 	case $x in ''|*[!0-9]*) echo "run.sh: $v must be a non-negative integer (got '$x')" >&2; exit 2;; esac
 done
@@ -122,6 +125,7 @@ say "nginx up: http/1.1 127.0.0.1:$PORT, h2c 127.0.0.1:$H2PORT (tmp $TMP)"
 # ---- latency-bound server: repo fixture if built, else slow_server.py --------
 SLOW_BASE=   # URL prefix; the request index is appended
 SLOW_DESC=
+FIX_BASE=    # the fixture's http://127.0.0.1:PORT, when it runs
 start_fixture() {
 	[ -x "$FIXTURE" ] || return 1
 	timeout 10 "$FIXTURE" --daemon >"$TMP/fixture.out" 2>&1 &
@@ -147,7 +151,8 @@ start_fixture() {
 	r=$(curl -s -m 5 -o /dev/null -w '%{http_code} %{time_total}' "http://127.0.0.1:$fport/delay/100/0")
 	case $r in
 	200\ 0.0[0-8]*) warn "fixture /delay/100 answered too fast ($r)"; return 1;;
-	200\ *) SLOW_BASE="http://127.0.0.1:$fport/delay/100/"; SLOW_DESC="tests/server/fixture /delay/100"; return 0;;
+	200\ *) SLOW_BASE="http://127.0.0.1:$fport/delay/100/"; SLOW_DESC="tests/server/fixture /delay/100"
+		FIX_BASE="http://127.0.0.1:$fport"; return 0;;
 	*) warn "fixture /delay/100/0 answered '$r'"; return 1;;
 	esac
 }
@@ -165,13 +170,15 @@ start_slow_py() {
 	SLOW_BASE="http://127.0.0.1:$SLOWPORT/slow/"
 	SLOW_DESC="tests/bench/slow_server.py (python aiohttp, 1 process)"
 }
-if [ "$LAT_N" -gt 0 ] && [ "$LAT_C" -gt 0 ]; then
+if { [ "$LAT_N" -gt 0 ] && [ "$LAT_C" -gt 0 ]; } || [ "$MIX_N" -gt 0 ] || [ "$PAUSE_N" -gt 0 ]; then
 	if start_fixture; then :; else
 		[ -n "$FIXTURE_PID" ] && kill "$FIXTURE_PID" 2>/dev/null
 		FIXTURE_PID=
 		start_slow_py || warn "no latency server (fixture not built, python3-aiohttp missing?); skipping the latency case"
 	fi
 fi
+# the fixture may run for the mixed list alone
+{ [ "$LAT_N" -gt 0 ] && [ "$LAT_C" -gt 0 ]; } || SLOW_BASE=
 [ -n "$SLOW_BASE" ] && say "latency server: $SLOW_DESC at ${SLOW_BASE}<n>"
 
 # ---- URL lists -----------------------------------------------------------------
@@ -187,13 +194,20 @@ if [ -n "$SLOW_BASE" ]; then
 	gen_urls "$LAT_N" "$SLOW_BASE" > "$TMP/lat.urls"
 	to_cfg < "$TMP/lat.urls" > "$TMP/lat.cfg"
 fi
+# The mixed list: fast nginx URLs, and every 50th (2%) a fixture URL that
+# answers after MIX_SLOW_MS.
+if [ -n "$FIX_BASE" ] && [ "$MIX_N" -gt 0 ]; then
+	awk -v n="$MIX_N" -v f="http://127.0.0.1:$PORT/item/" -v s="$FIX_BASE/delay/$MIX_SLOW_MS/" \
+		'BEGIN { for (i = 0; i < n; i++) print (i % 50 == 7 ? s : f) i }' > "$TMP/mix.urls"
+	to_cfg < "$TMP/mix.urls" > "$TMP/mix.cfg"
+fi
 
 # ---- cases ---------------------------------------------------------------------
 # set_case NAME SINK: sets CMD (argv), OUT (stdout file) for case NAME, with the
 # results going to SINK (/dev/null for timed runs, a file for verification).
 # URL lists come from $URLS / $CFG / $H2URLS / $H2CFG / $LATURLS / $LATCFG.
 URLS=$TMP/urls CFG=$TMP/urls.cfg H2URLS=$TMP/h2.urls H2CFG=$TMP/h2.cfg
-LATURLS=$TMP/lat.urls LATCFG=$TMP/lat.cfg
+LATURLS=$TMP/lat.urls LATCFG=$TMP/lat.cfg MIXURLS=$TMP/mix.urls MIXCFG=$TMP/mix.cfg
 set_case() {
 	local s=$2
 	OUT=/dev/null IN=/dev/null
@@ -211,6 +225,10 @@ set_case() {
 	lat-curl)       CMD=(curl -sZ --parallel-max "$LAT_C" -w '%{json}\n' -K "$LATCFG"); OUT=$s;;
 	lat-aiohttp)    CMD=("$PYTHON" "$BENCH/aiohttp_gather.py" --concurrency "$LAT_C" "$LATURLS"); OUT=$s;;
 	h2-volley)      CMD=("$VOLLEY" --http2-prior-knowledge -c "$C" -m gather -i "$H2URLS" -o "$s");;
+	mix-volley-g)   CMD=("$VOLLEY" -c "$C" -m gather -i "$MIXURLS" -o "$s");;
+	mix-volley-ac)  CMD=("$VOLLEY" -c "$C" -m as-completed -i "$MIXURLS" -o "$s");;
+	mix-curl)       CMD=(curl -sZ --parallel-max "$C" -w '%{json}\n' -K "$MIXCFG"); OUT=$s;;
+	mix-aiohttp)    CMD=("$PYTHON" "$BENCH/aiohttp_gather.py" --concurrency "$C" "$MIXURLS"); OUT=$s;;
 	h2-curl)        CMD=(curl -sZ --parallel-max "$C" --http2-prior-knowledge -w '%{json}\n' -K "$H2CFG"); OUT=$s;;
 	*) echo "run.sh: unknown case $1" >&2; exit 1;;
 	esac
@@ -232,16 +250,20 @@ label() {
 	lat-aiohttp)  echo "aiohttp gather+Semaphore($LAT_C)";;
 	h2-volley)    echo "volley --http2-prior-knowledge -c $C";;
 	h2-curl)      echo "curl -Z --http2-prior-knowledge --parallel-max $C";;
+	mix-volley-g)  echo "volley -m gather -c $C";;
+	mix-volley-ac) echo "volley -m as-completed -c $C";;
+	mix-curl)      echo "curl -Z --parallel-max $C (no order)";;
+	mix-aiohttp)   echo "aiohttp gather+Semaphore($C)";;
 	esac
 }
-expected() { case $1 in lat-*) echo "$LAT_N";; *) echo "$N";; esac; }
+expected() { case $1 in lat-*) echo "$LAT_N";; mix-*) echo "$MIX_N";; *) echo "$N";; esac; }
 # Decided once, so a binary that appears (or is rebuilt away) mid-run does not
 # give a half-filled report.
 VOLLEY_OK=0; [ -x "$VOLLEY" ] && VOLLEY_OK=1
 FLOOR_OK=0; [ -x "$FLOOR" ] && FLOOR_OK=1
 available() {
 	case $1 in
-	volley*|*-volley) [ "$VOLLEY_OK" = 1 ] || return 1;;
+	volley*|*-volley|mix-volley*) [ "$VOLLEY_OK" = 1 ] || return 1;;
 	floor*) [ "$FLOOR_OK" = 1 ] || return 1;;
 	wget2) have wget2 || return 1;;
 	wrk)   have wrk || return 1;;
@@ -250,6 +272,7 @@ available() {
 	case $1 in
 	lat-*) [ -n "$SLOW_BASE" ] || return 1;;
 	h2-*)  [ "$H2_OK" = 1 ] || return 1;;
+	mix-*) [ -s "$MIXURLS" ] || return 1;;
 	esac
 	return 0
 }
@@ -296,7 +319,7 @@ verify() {
 	rc=$?
 	[ -f "$sink" ] || : > "$sink"
 	case $name in
-	volley*|*-volley)
+	volley*|*-volley|mix-volley*)
 		total=$(wc -l < "$sink")
 		good=$(jq -c .ok < "$sink" 2>/dev/null | grep -c '^true$')
 		if [ "$name" = h2-volley ]; then
@@ -404,6 +427,32 @@ if [ "$H2_OK" = 1 ]; then
 	say ""
 	say "== HTTP/2 (h2c, prior knowledge): $N URLs, -c $C =="
 	rounds "${H2_CASES[@]}"
+fi
+
+# ---- 3b. mixed list: a few slow URLs among fast ones -----------------------------------
+MIX_CASES=(mix-volley-g mix-volley-ac mix-curl mix-aiohttp)
+if [ -s "$MIXURLS" ]; then
+	say ""
+	say "== mixed list: $MIX_N URLs, 2% take $MIX_SLOW_MS ms, -c $C =="
+	rounds "${MIX_CASES[@]}"
+fi
+
+# ---- 3c. paused reader: the reader sleeps 3 s, -t 1s ---------------------------------
+PAUSE_ROW=
+if [ "$PAUSE_N" -gt 0 ] && [ "$VOLLEY_OK" = 1 ] && [ -n "$FIX_BASE" ]; then
+	say ""
+	say "== paused reader: $PAUSE_N URLs of 5 KB, -c $C -t 1s, | (sleep 3; cat) =="
+	gen_urls "$PAUSE_N" "$FIX_BASE/bytes/5000?n=" > "$TMP/pause.urls"
+	t0=${EPOCHREALTIME:-}
+	timeout -k 5 "$TOOL_TIMEOUT" "$VOLLEY" -c "$C" -t 1s -i "$TMP/pause.urls" 2>/dev/null |
+		{ sleep 3; cat; } > "$TMP/pause.out"
+	t1=${EPOCHREALTIME:-}
+	p_wall=$(precise "" "$t0" "$t1")
+	p_total=$(wc -l < "$TMP/pause.out")
+	p_to=$(jq -c 'select(.error.kind == "timeout")' < "$TMP/pause.out" 2>/dev/null | wc -l)
+	p_ok=$(jq -c 'select(.ok)' < "$TMP/pause.out" 2>/dev/null | wc -l)
+	printf '  %-40s %8ss  %s records, %s ok, %s timeouts\n' "volley -c $C -t 1s" "$p_wall" "$p_total" "$p_ok" "$p_to"
+	PAUSE_ROW="| volley -c $C -t 1s \| (sleep 3; cat) | $PAUSE_N | ${p_wall:-n/a} | $p_total | $p_ok | $p_to |"
 fi
 
 # ---- 4. instructions per request (callgrind) -------------------------------------
@@ -574,6 +623,37 @@ row() { # CASE COUNT BASELINE_RPS
 			echo "curl/curl#10634, fixed in 8.0.0); libcurl-based clients of that version are affected too."
 			echo
 		fi
+	fi
+	if [ -s "$MIXURLS" ]; then
+		echo "## Mixed list: $MIX_N URLs, 2% take $MIX_SLOW_MS ms (fixture), the rest nginx, -c $C"
+		echo
+		echo "| tool | median wall s | × volley as-completed | peak RSS MB | ok/$MIX_N |"
+		echo "|---|--:|--:|--:|--:|"
+		mac=$(med_wall mix-volley-ac)
+		for c in "${MIX_CASES[@]}"; do
+			w=$(med_wall "$c"); v=n/a
+			[ -f "$RES/$c.verify" ] && read -r v _ < "$RES/$c.verify"
+			if [ -n "$w" ]; then
+				printf '| %s | %.3f | %s | %s | %s |\n' "$(label "$c")" "$w" "$(ratio "$w" "$mac")" \
+					"$(mb "$(med_rss "$c")")" "$v"
+			else
+				bx=$(bad_exits "$c")
+				printf '| %s | n/a%s | n/a | n/a | %s |\n' "$(label "$c")" "${bx:+ (exit $bx)}" "$v"
+			fi
+		done
+		echo
+		echo "Gather keeps input order; the target is within 10% of as-completed at the same -c."
+		echo
+	fi
+	if [ -n "$PAUSE_ROW" ]; then
+		echo "## Paused reader: $PAUSE_N URLs of 5 KB (fixture /bytes/5000), -t 1s, the reader asleep for 3 s"
+		echo
+		echo "| case | URLs | wall s | records | ok | timeouts |"
+		echo "|---|--:|--:|--:|--:|--:|"
+		echo "$PAUSE_ROW"
+		echo
+		echo "Transfers finish into memory (up to --window) while the reader sleeps: no timeouts."
+		echo
 	fi
 	if [ ${#MEM_ROWS[@]} -gt 0 ]; then
 		echo "## Memory: URLs streamed through a pipe, --body none, -c $C, -o /dev/null"

@@ -666,6 +666,35 @@ h_status(const struct call *c)
 	reply_json(c->req, (int)code, o);
 }
 
+/* /items/N: a JSON array of N small objects, for --flatten. */
+static void
+h_items(const struct call *c)
+{
+	struct evbuffer *buf;
+	uint64_t n, i;
+	int bad = 0;
+
+	if (parse_num(c->rest, strlen(c->rest), 0, 10000000, &n) != 0) {
+		reply_error(c->req, 400, "items must be 0..10000000", 1);
+		return;
+	}
+	if ((buf = evbuffer_new()) == NULL) {
+		send_json(c->req, 500, NULL, 1);
+		return;
+	}
+	bad |= evbuffer_add(buf, "[", 1);
+	for (i = 0; i < n && !bad; i++)
+		bad |= evbuffer_add_printf(buf, "%s{\"i\":%" PRIu64
+		    ",\"s\":\"item %" PRIu64 " of a long page\"}",
+		    i ? "," : "", i, i) < 0;
+	bad |= evbuffer_add(buf, "]", 1);
+	if (bad)
+		send_json(c->req, 500, NULL, 1);
+	else
+		send_buf(c->req, 200, "application/json", buf, 1);
+	evbuffer_free(buf);
+}
+
 static void
 h_delay(const struct call *c)
 {
@@ -1499,6 +1528,7 @@ static const struct route routes[] = {
 	{"/delay/", h_delay, 1},
 	{"/capped/", h_capped, 1},
 	{"/capped-stats", h_capped_stats, 0},
+	{"/items/", h_items, 1},
 	{"/echo", h_echo, 1},
 	{"/redirect/", h_redirect, 1},
 	{"/redirect-to", h_redirect_to, 1},

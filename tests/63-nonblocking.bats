@@ -1,0 +1,265 @@
+#!/usr/bin/env bats
+# Nothing blocks the event loop: not a slow reader of stdout, not a FIFO
+# whose writer comes late, not an endless input of lines that start no
+# transfer.  Signals are acted on within a fraction of a second.
+
+load helper
+
+setup_file() { fixture_start; }
+teardown_file() { fixture_stop; }
+
+teardown() {
+	# a test that failed may leave its volley behind
+	[ -z "${pid:-}" ] || kill -KILL "$pid" 2>/dev/null || true
+}
+
+# Wait (at most 10 s) until process $1 has read $2 bytes of input.
+wait_read() {
+	local i n
+	for ((i = 0; i < 200; i++)); do
+		n=$(awk '/^rchar/ {print $2}' "/proc/$1/io" 2>/dev/null || echo 0)
+		[ "${n:-0}" -ge "$2" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# Wait (at most 10 s) until process $1 is gone (else kill it); print
+# how long it took since $2 (a `date +%s%N` reading), in ms.
+wait_gone() {
+	local i took
+	for ((i = 0; i < 500; i++)); do
+		kill -0 "$1" 2>/dev/null || break
+		sleep 0.02
+	done
+	took=$(ms_since "$2")
+	kill -KILL "$1" 2>/dev/null || true
+	echo "$took"
+}
+
+@test "nbio: a reader that pauses for 3 s does not turn fast requests into timeouts" {
+	seq 1 300 | sed "s|^|$BASE/bytes/5000?n=|" >"$BATS_TEST_TMPDIR/in"
+	"$VOLLEY" -t 1s -c 20 -i "$BATS_TEST_TMPDIR/in" | { sleep 3; cat; } >"$BATS_TEST_TMPDIR/out"
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/out")" -eq 300 ]
+	jq -s -e '[.[].index] == [range(0;300)]' "$BATS_TEST_TMPDIR/out" >/dev/null
+	bad=$(jq -c 'select(.ok | not) | .error.kind' "$BATS_TEST_TMPDIR/out" | sort | uniq -c)
+	echo "not ok: $bad"
+	[ -z "$bad" ]
+}
+
+# SIGTERM while the reader has stopped reading; the reader comes back
+# after the signal.  $1: the format.
+term_slow_reader() {
+	fixture_reset
+	seq 1 3000 | sed "s|^|$BASE/bytes/5000?key=tsr$1\&n=|" >"$BATS_TEST_TMPDIR/in"
+	fifo=$BATS_TEST_TMPDIR/fifo
+	mkfifo "$fifo"
+	"$VOLLEY" -q -f "$1" -c 20 -i "$BATS_TEST_TMPDIR/in" >"$fifo" &
+	pid=$!
+	exec 8<"$fifo"
+	# far more records than the pipe holds are pending
+	for _ in $(seq 1 200); do
+		[ "$(fixture_count "tsr$1")" -ge 400 ] && break
+		sleep 0.05
+	done
+	[ "$(fixture_count "tsr$1")" -ge 400 ]
+	start=$(date +%s%N)
+	kill -TERM "$pid"
+	cat <&8 >"$BATS_TEST_TMPDIR/out"
+	exec 8<&-
+	took=$(wait_gone "$pid" "$start")
+	status=0
+	wait "$pid" || status=$?
+	pid=
+	echo "exit $status after $took ms; $(wc -c <"$BATS_TEST_TMPDIR/out") bytes"
+	[ "$status" -eq 143 ]
+	[ "$took" -lt $((4000 + VG_SLACK_MS)) ]
+	[ "$(tail -c 1 "$BATS_TEST_TMPDIR/out" | od -An -c | tr -d ' ')" = '\n' ]
+}
+
+@test "nbio: SIGTERM while the reader is slow: exit 143 in time, the last jsonl line whole" {
+	term_slow_reader jsonl
+	jq -e . "$BATS_TEST_TMPDIR/out" >/dev/null
+	n=$(wc -l <"$BATS_TEST_TMPDIR/out")
+	[ "$n" -ge 400 ]
+	# the records still pending at the signal are cancelled ones
+	jq -s -e 'any(.[]; .error.kind == "cancelled")' "$BATS_TEST_TMPDIR/out"
+}
+
+@test "nbio: SIGTERM while the reader is slow: -f json is a closed array" {
+	term_slow_reader json
+	jq -e 'length >= 400 and any(.[]; .error.kind == "cancelled")' "$BATS_TEST_TMPDIR/out" >/dev/null
+}
+
+@test "nbio: SIGTERM with a reader that never drains: exit 143 within the bound anyway" {
+	seq 1 3000 | sed "s|^|$BASE/bytes/5000?n=|" >"$BATS_TEST_TMPDIR/in"
+	fifo=$BATS_TEST_TMPDIR/fifo
+	mkfifo "$fifo"
+	"$VOLLEY" -q -c 20 -i "$BATS_TEST_TMPDIR/in" >"$fifo" &
+	pid=$!
+	exec 8<"$fifo"
+	wait_read "$pid" 50000
+	start=$(date +%s%N)
+	kill -TERM "$pid"
+	took=$(wait_gone "$pid" "$start")
+	status=0
+	wait "$pid" || status=$?
+	pid=
+	exec 8<&-
+	echo "exit $status after $took ms"
+	[ "$status" -eq 143 ]
+	# OUTPUT_SIGNAL_DRAIN_MS is 2 s
+	[ "$took" -lt $((3500 + VG_SLACK_MS)) ]
+	[ "$took" -ge 1500 ]
+}
+
+@test "nbio: -i FIFO whose writer comes late: the loop runs on, then reads it" {
+	fifo=$BATS_TEST_TMPDIR/fifo
+	mkfifo "$fifo"
+	"$VOLLEY" -o "$BATS_TEST_TMPDIR/out" "$BASE/delay/200?n=a" -i "$fifo" &
+	pid=$!
+	# the argument's record is written while the FIFO has no writer
+	for _ in $(seq 1 200); do
+		[ -s "$BATS_TEST_TMPDIR/out" ] && break
+		sleep 0.05
+	done
+	lines=$(wc -l <"$BATS_TEST_TMPDIR/out")
+	[ "$lines" -eq 1 ] || { exec 9>"$fifo"; exec 9>&-; false; }
+	echo "$BASE/json?n=b" >"$fifo"
+	status=0
+	wait "$pid" || status=$?
+	pid=
+	[ "$status" -eq 0 ]
+	jq -s -e 'length == 2 and all(.[]; .ok) and .[1].url == "'"$BASE"'/json?n=b"' "$BATS_TEST_TMPDIR/out"
+}
+
+@test "nbio: SIGTERM while -i FIFO has no writer is acted on at once" {
+	fifo=$BATS_TEST_TMPDIR/fifo
+	mkfifo "$fifo"
+	"$VOLLEY" -o "$BATS_TEST_TMPDIR/out" "$BASE/json?n=a" -i "$fifo" &
+	pid=$!
+	for _ in $(seq 1 200); do
+		[ -s "$BATS_TEST_TMPDIR/out" ] && break
+		sleep 0.05
+	done
+	[ -s "$BATS_TEST_TMPDIR/out" ] || { exec 9>"$fifo"; exec 9>&-; false; }
+	start=$(date +%s%N)
+	kill -TERM "$pid"
+	took=$(wait_gone "$pid" "$start")
+	status=0
+	wait "$pid" || status=$?
+	pid=
+	echo "exit $status after $took ms"
+	[ "$status" -eq 143 ]
+	[ "$took" -lt $((1500 + VG_SLACK_MS)) ]
+	# no record for a FIFO that gave nothing
+	jq -s -e 'length == 1 and .[0].ok' "$BATS_TEST_TMPDIR/out"
+}
+
+# SIGTERM while volley reads input $1 that starts no transfer.
+term_while_reading() {
+	"$VOLLEY" -q -c 10 -i "$1" >/dev/null &
+	pid=$!
+	wait_read "$pid" 2000000
+	start=$(date +%s%N)
+	kill -TERM "$pid"
+	took=$(wait_gone "$pid" "$start")
+	status=0
+	wait "$pid" || status=$?
+	pid=
+	echo "exit $status after $took ms"
+	[ "$status" -eq 143 ]
+	[ "$took" -lt $((1000 + VG_SLACK_MS)) ]
+}
+
+@test "nbio: -i /dev/zero: SIGTERM is acted on within a second" {
+	term_while_reading /dev/zero
+}
+
+@test "nbio: a file of 2 million bad lines: SIGTERM is acted on within a second" {
+	yes 'not a url' | head -n 2000000 >"$BATS_TEST_TMPDIR/bad"
+	term_while_reading "$BATS_TEST_TMPDIR/bad"
+}
+
+@test "nbio: --shard skips make no transfer and still yield to a signal" {
+	seq 1 2000000 | sed 's|^|http://127.0.0.1:1/|' >"$BATS_TEST_TMPDIR/skip"
+	"$VOLLEY" -q --shard 999999/1000000 -i "$BATS_TEST_TMPDIR/skip" >/dev/null &
+	pid=$!
+	wait_read "$pid" 2000000
+	start=$(date +%s%N)
+	kill -TERM "$pid"
+	took=$(wait_gone "$pid" "$start")
+	status=0
+	wait "$pid" || status=$?
+	pid=
+	echo "exit $status after $took ms"
+	[ "$status" -eq 143 ]
+	[ "$took" -lt $((1000 + VG_SLACK_MS)) ]
+}
+
+@test "nbio: an inherited O_NONBLOCK stdout with a slow reader does not spin" {
+	seq 1 300 | sed "s|^|$BASE/bytes/5000?n=|" >"$BATS_TEST_TMPDIR/in"
+	run python3 - "$VOLLEY" "$BATS_TEST_TMPDIR/in" <<'PY'
+import os, subprocess, sys, time
+r, w = os.pipe()
+os.set_blocking(w, False)
+p = subprocess.Popen([sys.argv[1], "-q", "-c", "20", "-i", sys.argv[2]], stdout=w)
+os.close(w)
+time.sleep(3)          # the slow reader: nothing read for 3 s
+n = 0
+with os.fdopen(r, "rb") as f:
+    for line in f:
+        n += 1
+_, status, ru = os.wait4(p.pid, 0)
+print(n, os.waitstatus_to_exitcode(status), round(ru.ru_utime + ru.ru_stime, 3))
+PY
+	echo "$output"
+	read -r n st cpu <<<"$output"
+	[ "$n" -eq 300 ]
+	[ "$st" -eq 0 ]
+	# waiting 3 s on the reader costs no CPU; spinning costs about 3 s
+	awk -v c="$cpu" 'BEGIN { exit !(c < 0.5) }'
+}
+
+@test "nbio: a terminal on stdout that is not read does not stall transfers, and is left blocking" {
+	fixture_reset
+	run python3 - "$VOLLEY" "$BASE" <<'PY'
+import fcntl, json, os, pty, subprocess, sys, time, urllib.request
+volley, base = sys.argv[1], sys.argv[2]
+m, s = pty.openpty()
+urls = [f"{base}/bytes/5000?key=tty&n={i}" for i in range(200)]
+p = subprocess.Popen([volley, "-q", "-c", "20"] + urls, stdout=s,
+                     stderr=subprocess.DEVNULL)
+# nobody reads the terminal; every transfer still runs to its end
+count = 0
+for _ in range(200):
+    with urllib.request.urlopen(f"{base}/count?key=tty") as r:
+        count = json.load(r)["count"]
+    if count >= 200:
+        break
+    time.sleep(0.05)
+during = fcntl.fcntl(s, fcntl.F_GETFL) & os.O_NONBLOCK
+os.set_blocking(m, False)
+data = b""
+while True:
+    try:
+        data += os.read(m, 65536)
+    except BlockingIOError:
+        if p.poll() is not None:
+            break
+        time.sleep(0.01)
+    except OSError:
+        break
+p.wait()
+after = fcntl.fcntl(s, fcntl.F_GETFL) & os.O_NONBLOCK
+print(count, p.returncode, data.count(b"\n"), during, after)
+PY
+	echo "$output"
+	read -r count st lines during after <<<"$output"
+	[ "$count" -eq 200 ]
+	[ "$st" -eq 0 ]
+	[ "$lines" -eq 200 ]
+	# O_NONBLOCK is the terminal's own flag again
+	[ "$during" -eq 0 ]
+	[ "$after" -eq 0 ]
+}
