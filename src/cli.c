@@ -3,6 +3,7 @@
  * that need the whole line, and --help.  The man page and the completions
  * are checked against --help by tests/70-docs.bats. */
 #include "cli.h"
+#include "hdr.h"
 #include "opt.h"
 #include "util.h"
 
@@ -169,9 +170,12 @@ static enum opt_result
 check_method(void *t, const struct opt *o, const char *label,
     const char *arg, char *err, size_t errlen)
 {
-	if (*arg == '\0' || strpbrk(arg, " \t\r\n:") != NULL)
-		return opt_error(err, errlen, "%s: '%s' is not a method", label,
-		    arg);
+	if (!hdr_value(arg, strlen(arg)))
+		return opt_error(err, errlen, "%s: a method cannot hold a "
+		    "control character", label);
+	if (!hdr_token(arg, strlen(arg)))
+		return opt_error(err, errlen, "%s: '%s' is not a method",
+		    label, arg);
 	return OPT_OK;
 }
 
@@ -179,12 +183,40 @@ static enum opt_result
 check_header(void *t, const struct opt *o, const char *label,
     const char *arg, char *err, size_t errlen)
 {
-	if (strchr(arg, ':') == NULL && strchr(arg, ';') == NULL)
-		return opt_error(err, errlen, "%s: '%s' is not 'Name: value'",
-		    label, arg);
-	if (strpbrk(arg, "\r\n") != NULL)
-		return opt_error(err, errlen,
-		    "%s: a header cannot hold CR or LF", label);
+	const char *why = hdr_request_line(arg);
+
+	if (why == NULL)
+		return OPT_OK;
+	if (!hdr_value(arg, strlen(arg)))	/* do not print it */
+		return opt_error(err, errlen, "%s: a header cannot hold CR, "
+		    "LF or another control character", label);
+	return opt_error(err, errlen, "%s: '%s' %s", label, arg, why);
+}
+
+/* -A: a header value. */
+static enum opt_result
+check_value(void *t, const struct opt *o, const char *label,
+    const char *arg, char *err, size_t errlen)
+{
+	if (!hdr_value(arg, strlen(arg)))
+		return opt_error(err, errlen, "%s: a header value cannot hold "
+		    "a control character (CR, LF, ...)", label);
+	return OPT_OK;
+}
+
+/* -x and --template: URLs, so no control character or space (in a
+ * template, lines are encoded into {}; {raw} is checked per request). */
+static enum opt_result
+check_url_text(void *t, const struct opt *o, const char *label,
+    const char *arg, char *err, size_t errlen)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)arg; *p != '\0'; p++)
+		if (*p <= 0x20 || *p == 0x7f)
+			return opt_error(err, errlen, "%s: a URL cannot hold "
+			    "%s", label, *p == ' ' ? "a space" :
+			    "a control character");
 	return OPT_OK;
 }
 
@@ -195,7 +227,7 @@ check_template(void *t, const struct opt *o, const char *label,
 	if (strstr(arg, "{}") == NULL && strstr(arg, "{raw}") == NULL)
 		return opt_error(err, errlen, "%s: %s has no {} or {raw}",
 		    label, arg);
-	return OPT_OK;
+	return check_url_text(t, o, label, arg, err, errlen);
 }
 
 /* --next-link, --next-field, --page-param, --cursor-param: one style
@@ -302,7 +334,8 @@ static const struct opt opts[] = {
 	    "send a JSON body with JSON Content-Type and Accept"), .value = 1,
 	    .fn = set_data},
 	{O("user-agent", 'A', OPT_STRING, F(user_agent), "STR",
-	    "User-Agent header (default volley/" VOLLEY_VERSION ")")},
+	    "User-Agent header (default volley/" VOLLEY_VERSION ")"),
+	    .fn = check_value},
 	{O("location", 'L', OPT_FLAG, F(location), NULL, "follow redirects")},
 	{O("max-redirs", 0, OPT_LONG, F(max_redirs), "N",
 	    "at most N redirects per request (default 10)"), .min = 0,
@@ -313,7 +346,8 @@ static const struct opt opts[] = {
 	    "do not verify TLS certificates")},
 	{O("cacert", 0, OPT_STRING, F(cacert), "FILE",
 	    "verify TLS peers with the CA certificates in FILE")},
-	{O("proxy", 'x', OPT_STRING, F(proxy), "URL", "use this proxy")},
+	{O("proxy", 'x', OPT_STRING, F(proxy), "URL", "use this proxy"),
+	    .fn = check_url_text},
 	{O("compressed", 0, OPT_FLAG, F(compressed), NULL,
 	    "ask for a compressed response and decompress it")},
 	{O("http1.1", 0, OPT_SET, F(http), NULL, "use HTTP/1.1"),

@@ -291,8 +291,39 @@ UNIT_TEST(cli_strings_and_lists)
 	CHECK(c.ninputs == 2 && strcmp(c.inputs[1], "-") == 0);
 	cli_config_free(&c);
 	REFUSED("-H: 'nocolon' is not 'Name: value'", "-H", "nocolon");
-	REFUSED("--header: a header cannot hold CR or LF", "--header",
-	    "A: b\r\nC: d");
+	REFUSED("--header: a header cannot hold CR, LF or another control "
+	    "character", "--header", "A: b\r\nC: d");
+	REFUSED("-H: a header cannot hold CR, LF or another control "
+	    "character", "-H", "A: b\001");
+	REFUSED("-H: a header cannot hold CR, LF or another control "
+	    "character", "-H", "A\nB: c");
+	REFUSED("-H: 'A B: c' has a header name that is not a token "
+	    "(letters, digits, !#$%&'*+-.^_`|~)",
+	    "-H", "A B: c");
+	REFUSED("-H: ': c' has a header name that is not a token "
+	    "(letters, digits, !#$%&'*+-.^_`|~)", "-H",
+	    ": c");
+	REFUSED("-H: 'A;b' is not 'Name: value'", "-H", "A;b");
+	REFUSED("-A: a header value cannot hold a control character (CR, "
+	    "LF, ...)",
+	    "-A", "x\r\nX-Injected: yes");
+	REFUSED("--user-agent: a header value cannot hold a control "
+	    "character (CR, LF, ...)",
+	    "--user-agent", "x\x7f");
+	REFUSED("-X: a method cannot hold a control character", "-X",
+	    "GET\r\nX: y");
+	REFUSED("-X: a method cannot hold a control character", "-X",
+	    "G\001");
+	REFUSED("-X: 'G(' is not a method", "-X", "G(");
+	REFUSED("-x: a URL cannot hold a control character", "-x",
+	    "http://p:1/\r\nX: y");
+	REFUSED("--template: a URL cannot hold a control character",
+	    "--template", "http://h/{}\r\nX: y");
+	REFUSED("--template: a URL cannot hold a space", "--template",
+	    "http://h/{} HTTP/1.1");
+	CHECK(parse(&c, "-A", "tab\there \xc3\xa9", "-H", "A:", "-H",
+	    "B: tab\tok", NULL) == CLI_OK);
+	cli_config_free(&c);
 	REFUSED("/nonexistent/in: No such file or directory", "-i",
 	    "/nonexistent/in");
 	REFUSED("/: is a directory", "-i", "/");
