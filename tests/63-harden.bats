@@ -1,0 +1,184 @@
+#!/usr/bin/env bats
+# Promises held under attack: values pass through unchanged (ids, JSON
+# bodies sent, cursors, --flatten items), nothing from the input reaches a
+# request line or header unchecked, every --flatten page leaves a record,
+# and inputs that are not what they seem get a clear message.
+
+load helper
+
+setup_file() { fixture_start; }
+teardown_file() { fixture_stop; }
+
+# The hex of $1's bytes, for the fixture's /body?hex=.
+hex() {
+	printf '%s' "$1" | od -An -tx1 | tr -d ' \n'
+}
+
+# --- values changed on the way through ---
+
+@test "values: ids are copied as written: big integers, 1e400, -0, \\u0000, escapes" {
+	{
+		printf '{"url":"%s","id":12345678901234567890}\n' "$BASE/json"
+		printf '{"url":"%s","id":1e400}\n' "$BASE/json"
+		printf '{"url":"%s","id":-0}\n' "$BASE/json"
+		printf '{"url":"%s","id":"a\\u0000b"}\n' "$BASE/json"
+		printf '{"url":"%s","id":[1.000000000000000000001, {"k" : "\\u00e9\\/"}]}\n' "$BASE/json"
+		printf '{"url":"%s","id":"\x7f\xc2\x85\xe2\x80\xa8\xe2\x80\xa9"}\n' "$BASE/json"
+	} >"$BATS_TEST_TMPDIR/in"
+	run --separate-stderr "$VOLLEY" --body none -i "$BATS_TEST_TMPDIR/in"
+	assert_success
+	[[ ${lines[0]} == *'"id":12345678901234567890,'* ]]
+	[[ ${lines[1]} == *'"id":1e400,'* ]]
+	[[ ${lines[2]} == *'"id":-0,'* ]]
+	[[ ${lines[3]} == *'"id":"a\u0000b",'* ]]
+	[[ ${lines[4]} == *'"id":[1.000000000000000000001,{"k":"\u00e9\/"}],'* ]]
+	# raw DEL, U+0085, U+2028 and U+2029 are escaped, never emitted raw
+	[[ ${lines[5]} == *'"id":"\u007f\u0085\u2028\u2029",'* ]]
+	printf '%s\n' "$output" | jq -e . >/dev/null
+}
+
+@test "values: a JSON body is sent as written, and \\u0000 is refused only where it would cut a string" {
+	{
+		printf '{"url":"%s","body":{"n":12345678901234567890,"f":1e400,"s":"a\\u0000b"}}\n' "$BASE/echo"
+		printf '{"url":"%s","body":"a\\u0000b"}\n' "$BASE/echo"
+		printf '{"url":"%s","headers":{"X-A":"\\u0000"}}\n' "$BASE/echo"
+		printf '{"url":"%s","method":"GE\\u0000T"}\n' "$BASE/echo"
+	} >"$BATS_TEST_TMPDIR/in"
+	run --separate-stderr "$VOLLEY" -i "$BATS_TEST_TMPDIR/in"
+	assert_failure 1
+	[ "$(jq -r .body.body <<<"${lines[0]}")" = '{"n":12345678901234567890,"f":1e400,"s":"a\u0000b"}' ]
+	for i in 1 2 3; do
+		jq -e '.error.kind == "input" and (.error.message | test("u0000")) and .status == null' <<<"${lines[$i]}"
+	done
+}
+
+@test "values: a numeric cursor goes into the next URL with its exact digits" {
+	local body
+	body=$(hex '{"items":[1],"next":12345678901234567890}')
+	run --separate-stderr "$VOLLEY" --body none --cursor-param c --cursor-field /next "$BASE/body?hex=$body"
+	# page 2 serves the same cursor again: the chain ends as a loop
+	assert_failure 1
+	[ "${#lines[@]}" -eq 3 ]
+	jq -e --arg u "$BASE/body?hex=$body&c=12345678901234567890" '.page == 2 and .ok and .url == $u' <<<"${lines[1]}"
+	body=$(hex '{"items":[1],"next":-1.5e+400}')
+	run --separate-stderr "$VOLLEY" --body none --cursor-param c --cursor-field /next "$BASE/body?hex=$body"
+	jq -e --arg u "$BASE/body?hex=$body&c=-1.5e%2b400" '.page == 2 and (.url | ascii_downcase) == $u' <<<"${lines[1]}"
+}
+
+@test "values: a string cursor is decoded; one that decodes to a NUL is a pagination error" {
+	local body
+	body=$(hex '{"items":[1],"next":"x\u00e9\/\ud83d\ude00"}')
+	run --separate-stderr "$VOLLEY" --body none --cursor-param c --cursor-field /next "$BASE/body?hex=$body"
+	jq -e --arg u "$BASE/body?hex=$body&c=x%c3%a9%2f%f0%9f%98%80" '.page == 2 and (.url | ascii_downcase) == $u' <<<"${lines[1]}"
+	for cur in 'a\u0000b' '\u0000'; do
+		body=$(hex '{"items":[1],"next":"'"$cur"'"}')
+		run --separate-stderr "$VOLLEY" --body none --cursor-param c --cursor-field /next "$BASE/body?hex=$body"
+		assert_failure 1
+		[ "${#lines[@]}" -eq 2 ]
+		jq -e '.page == 1 and .ok and .last == false' <<<"${lines[0]}"
+		jq -e '.page == 2 and .error.kind == "pagination" and (.error.message | test("NUL")) and .last' <<<"${lines[1]}"
+	done
+}
+
+@test "values: --flatten items are copied as written, DEL and line separators escaped" {
+	local body
+	body=$(hex '[12345678901234567890, 1e400, "a\u0000b", -0, "'$'\x7f\xc2\x85\xe2\x80\xa8\xe2\x80\xa9''", {"x" : [ 1 , 2 ]}, 1.000000000000000000001]')
+	run --separate-stderr "$VOLLEY" --flatten "$BASE/body?hex=$body"
+	assert_success
+	[ "${#lines[@]}" -eq 7 ]
+	local want=('12345678901234567890' '1e400' '"a\u0000b"' '-0' '"\u007f\u0085\u2028\u2029"' '{"x":[1,2]}' '1.000000000000000000001')
+	for i in 0 1 2 3 4 5 6; do
+		[[ ${lines[$i]} == *"\"item_index\":$i,\"item\":${want[$i]},\"error\":null}" ]] || { echo "item $i: ${lines[$i]}"; false; }
+	done
+	printf '%s\n' "$output" | jq -e . >/dev/null
+	# with --items, and only the last item of the last page is "last"
+	body=$(hex '{"data":{"list":[ 99999999999999999999 , {"a":"\u2028"} ]}}')
+	run --separate-stderr "$VOLLEY" --flatten --items /data/list "$BASE/body?hex=$body"
+	assert_success
+	[[ ${lines[0]} == *'"last":false,"item_index":0,"item":99999999999999999999,'* ]]
+	[[ ${lines[1]} == *'"last":true,"item_index":1,"item":{"a":"\u2028"},'* ]]
+}
+
+# --- a request always leaves a trace ---
+
+@test "flatten: a page with no items writes one record with item and item_index null" {
+	run --separate-stderr "$VOLLEY" --flatten "$BASE/body?hex=$(hex ' [ ] ')"
+	assert_success
+	[ "${#lines[@]}" -eq 1 ]
+	jq -e '.index == 0 and .ok and .item == null and .item_index == null and .last and (has("item") and has("item_index") and (has("body") | not))' <<<"${lines[0]}"
+	run --separate-stderr "$VOLLEY" --flatten --items /items "$BASE/body?hex=$(hex '{"items":[]}')" "$BASE/body?hex=$(hex '{"other":1}')"
+	assert_success
+	[ "${#lines[@]}" -eq 2 ]
+	jq -e '.index == 0 and .item == null and has("item_index") and .item_index == null' <<<"${lines[0]}"
+	# no items to be found: the page's ordinary record, with its body
+	jq -e '.index == 1 and .ok and .body == {"other":1} and (has("item") | not)' <<<"${lines[1]}"
+}
+
+@test "flatten: a chain whose last page is empty still ends with a record" {
+	# /pg/num: pages of items, then an empty page that ends the chain
+	run --separate-stderr "$VOLLEY" --flatten --page-param page --items /items "$BASE/pg/num?n=2"
+	assert_success
+	run jq -s -e 'length == 5 and ([.[].page] == [1,1,2,2,3]) and ([.[].last] == [false,false,false,false,true])
+		and .[4].item == null and .[4].item_index == null' <<<"$output"
+	assert_success
+}
+
+# --- injection: nothing reaches the wire unchecked ---
+
+@test "injection: -A, -H, -X, -x and --template with control characters are usage errors" {
+	fixture_reset
+	local bad
+	for args in "-A|x"$'\r\n'"X-Injected: yes" "-A|x"$'\n'"X-Injected: yes" "-A|x"$'\x01' \
+	    "-H|X-A: x"$'\r\n'"X-Injected: yes" "-H|X-A: x"$'\x7f' "-H|X A: b" "-H|X-A"$'\r\n'"X-Injected: yes;" \
+	    "-X|GET"$'\r\n'"X-Injected: yes" "-X|GET"$'\x01' "-X|GET /x" \
+	    "-x|http://127.0.0.1:1/"$'\r\n'"X-Injected: yes" \
+	    "--template|$BASE/echo?key=inj&q={}"$'\r\n'"X-Injected: yes"; do
+		run --separate-stderr "$VOLLEY" "${args%%|*}" "${args#*|}" "$BASE/echo?key=inj"
+		[ "$status" -eq 2 ] || { echo "$args: exit $status"; false; }
+		[[ $stderr == "volley: "* ]]
+		# the message never prints the control bytes themselves
+		[[ $stderr != *$'\r'* && $stderr != *X-Injected* ]] || { echo "$args: $stderr"; false; }
+	done
+	[ "$(fixture_count inj)" -eq 0 ]
+}
+
+@test "injection: what may be sent still arrives as given" {
+	run --separate-stderr "$VOLLEY" -A $'tester/1\tx' -H 'X-Empty;' -H $'X-Tab: a\tb' -H 'X-Utf: é' -X PATCH "$BASE/echo"
+	assert_success
+	jq -e '.body.method == "PATCH" and .body.headers["User-Agent"] == "tester/1\tx"
+		and .body.headers["X-Tab"] == "a\tb" and .body.headers["X-Empty"] == ""
+		and (.body.headers | has("X-Injected") | not)' <<<"$output"
+}
+
+@test "injection: JSON request lines with control characters in method or headers are input records, not sent" {
+	fixture_reset
+	{
+		printf '{"url":"%s","method":"GET\\r\\nX-Injected: yes"}\n' "$BASE/echo?key=jinj"
+		printf '{"url":"%s","method":"G\\u0001T"}\n' "$BASE/echo?key=jinj"
+		printf '{"url":"%s","headers":{"X-A":"x\\r\\nX-Injected: yes"}}\n' "$BASE/echo?key=jinj"
+		printf '{"url":"%s","headers":{"X-A":"x\\u000bX"}}\n' "$BASE/echo?key=jinj"
+		printf '{"url":"%s","headers":{"X-A":"\\u007f"}}\n' "$BASE/echo?key=jinj"
+		printf '{"url":"%s","headers":{"X-A\\r\\nX-Injected":"yes"}}\n' "$BASE/echo?key=jinj"
+		printf '{"url":"%s","headers":{"X A":"b"}}\n' "$BASE/echo?key=jinj"
+		printf '{"url":"%s","headers":{"":"b"}}\n' "$BASE/echo?key=jinj"
+	} >"$BATS_TEST_TMPDIR/in"
+	run --separate-stderr "$VOLLEY" -i "$BATS_TEST_TMPDIR/in"
+	assert_failure 1
+	[ "${#lines[@]}" -eq 8 ]
+	run jq -s -e 'all(.[]; .error.kind == "input" and .status == null)' <<<"$output"
+	assert_success
+	[ "$(fixture_count jinj)" -eq 0 ]
+	# a tab in a value and a token name are fine
+	run --separate-stderr "$VOLLEY" <<<"{\"url\":\"$BASE/echo\",\"method\":\"PUT\",\"headers\":{\"X-T!\":\"a\tb\"}}"
+	assert_success
+	jq -e '.body.method == "PUT" and .body.headers["X-T!"] == "a\tb"' <<<"$output"
+}
+
+@test "injection: --template {raw} with a control character is an invalid_url record, not sent" {
+	fixture_reset
+	run --separate-stderr "$VOLLEY" --template "$BASE/echo?key=tinj&q={raw}" <<<$'a\rX-Injected: yes\nb\x01c'
+	assert_failure 1
+	run jq -s -e 'length == 2 and all(.[]; .error.kind == "invalid_url")' <<<"$output"
+	assert_success
+	[ "$(fixture_count tinj)" -eq 0 ]
+}
