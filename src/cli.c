@@ -463,6 +463,9 @@ check_config(struct config *c, char *err, size_t errlen)
 	if (c->page_start_set && c->page != PAGE_PARAM)
 		return opt_error(err, errlen,
 		    "--page-start needs --page-param");
+	if (c->resume != NULL && c->format == FORMAT_JSON)
+		return opt_error(err, errlen, "--resume needs -f jsonl: a "
+		    "JSON array cannot be appended to");
 	if (c->resume != NULL && c->output != NULL &&
 	    strcmp(c->resume, c->output) != 0)
 		return opt_error(err, errlen,

@@ -103,14 +103,15 @@ fit_fd_limit(struct config *c)
 	}
 }
 
-/* The output fd: -o FILE, --resume FILE (appended to), or stdout. */
+/* The output fd: -o FILE, --resume FILE (appended to), or stdout.  -1:
+ * it cannot be opened; -2: stdout is closed; -3: a usage error. */
 static int
 open_output(const struct config *c, bool out_closed)
 {
 	const char *path = c->resume ? c->resume : c->output;
 	int fd, flags = O_WRONLY | O_CREAT | O_CLOEXEC;
-	char last;
-	struct stat st;
+	char err[256];
+	size_t torn;
 
 	if (path == NULL || strcmp(path, "-") == 0) {
 		if (out_closed) {
@@ -119,7 +120,7 @@ open_output(const struct config *c, bool out_closed)
 		}
 		return 1;
 	}
-	/* --resume reads the last byte back, so it needs O_RDWR. */
+	/* --resume reads the file's tail back, so it needs O_RDWR. */
 	if (c->resume)
 		flags = O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC;
 	else
@@ -129,14 +130,22 @@ open_output(const struct config *c, bool out_closed)
 		diag_error("%s: %s", path, strerror(errno));
 		return -1;
 	}
-	/* A torn last line from an interrupted run: start on a new line. */
-	if (c->resume && fstat(fd, &st) == 0 && st.st_size > 0 &&
-	    pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n' &&
-	    write(fd, "\n", 1) != 1) {
-		diag_error("%s: %s", path, strerror(errno));
+	if (c->resume == NULL)
+		return fd;
+	switch (resume_prepare(fd, &torn, err, sizeof err)) {
+	case -2:
+		diag_error("--resume: %s is in use by another volley (it is "
+		    "locked): run one at a time per file", path);
+		close(fd);
+		return -3;
+	case -1:
+		diag_error("--resume: %s: %s", path, err);
 		close(fd);
 		return -1;
 	}
+	if (torn > 0)
+		diag_warn("--resume: %s: removed a torn last line (%zu bytes) "
+		    "left by an interrupted run", path, torn);
 	return fd;
 }
 
@@ -205,14 +214,15 @@ main(int argc, char **argv)
 	json_arena_install();
 #endif
 	fit_fd_limit(&cfg);
+	/* Locked and repaired before it is read. */
+	fd = open_output(&cfg, out_closed);
+	if (fd < 0) {
+		status = fd == -3 ? EXIT_USAGE : EXIT_OUTPUT;
+		goto done;
+	}
 	if (cfg.resume != NULL && resume_load(&rs, cfg.resume, err,
 	    sizeof err) == -1) {
 		diag_error("--resume: %s", err);
-		goto done;
-	}
-	fd = open_output(&cfg, out_closed);
-	if (fd < 0) {
-		status = EXIT_OUTPUT;
 		goto done;
 	}
 	window = sched_window(&cfg);

@@ -182,3 +182,141 @@ hex() {
 	assert_success
 	[ "$(fixture_count tinj)" -eq 0 ]
 }
+
+# --- --resume: exactly once ---
+
+# Wait (at most 60 s) until command "$@" succeeds.
+wait_until() {
+	local i
+	for ((i = 0; i < 1200; i++)); do
+		"$@" && return 0
+		sleep 0.05
+	done
+	echo "wait_until: gave up on $*" >&2
+	return 1
+}
+
+lines_in() {
+	[ -f "$1" ] && [ "$(wc -l <"$1")" -ge "$2" ]
+}
+
+inflight_at_least() {
+	[ "$(fixture_stats | jq .inflight)" -ge "$1" ]
+}
+
+@test "resume: a request that failed, then succeeded, is never fetched again" {
+	local f=$BATS_TEST_TMPDIR/run.jsonl
+	fixture_reset
+	printf '%s\n' "$BASE/json?key=x0" "$BASE/flaky/1/500?key=x1" "$BASE/flaky/2/503?key=x2" >"$BATS_TEST_TMPDIR/in"
+	run --separate-stderr "$VOLLEY" --retries 0 --body none --resume "$f" -i "$BATS_TEST_TMPDIR/in"
+	assert_failure 1
+	run --separate-stderr "$VOLLEY" --retries 0 --body none --resume "$f" -i "$BATS_TEST_TMPDIR/in"
+	assert_failure 1		# x2 fails once more
+	for i in 1 2 3; do
+		run --separate-stderr "$VOLLEY" --retries 0 --body none --resume "$f" -i "$BATS_TEST_TMPDIR/in"
+		assert_success
+	done
+	[ "$(fixture_count x0)" -eq 1 ]
+	[ "$(fixture_count x1)" -eq 2 ]
+	[ "$(fixture_count x2)" -eq 3 ]
+	# one ok record per request in all
+	run jq -s -e '[.[] | select(.ok) | .index] | sort == [0,1,2]' "$f"
+	assert_success
+}
+
+@test "resume: a pagination chain killed after its first page is fetched again" {
+	local f=$BATS_TEST_TMPDIR/run.jsonl body pid
+	fixture_reset
+	# page 1 answers at once, page 2 takes 2 s: the run is killed (as in a
+	# crash: no record for page 2) while page 2 is in flight
+	body=$(printf '%s' '{"items":[1],"next":"/delay/2000?key=k2"}' | od -An -tx1 | tr -d ' \n')
+	"$VOLLEY" --body none --next-field /next --items /items --resume "$f" "$BASE/body?key=k1&hex=$body" 2>/dev/null &
+	pid=$!
+	wait_until lines_in "$f" 1
+	wait_until inflight_at_least 1
+	kill -KILL "$pid"
+	wait "$pid" || true
+	jq -e '.page == 1 and .ok and .last == false' "$f"
+	run --separate-stderr "$VOLLEY" --body none --next-field /next --items /items --resume "$f" "$BASE/body?key=k1&hex=$body"
+	assert_success
+	[ "$(fixture_count k1)" -eq 2 ]
+	run jq -s -e '[.[] | [.page, .ok, .last]] == [[1,true,false],[1,true,false],[2,true,true]]' "$f"
+	assert_success
+	# now the chain is done
+	run --separate-stderr "$VOLLEY" --body none --next-field /next --items /items --resume "$f" "$BASE/body?key=k1&hex=$body"
+	assert_success
+	[ "$(fixture_count k1)" -eq 2 ]
+	[ "$(wc -l <"$f")" -eq 3 ]
+}
+
+@test "resume: a chain whose later page failed is fetched again, from page 1" {
+	local f=$BATS_TEST_TMPDIR/run.jsonl
+	fixture_reset
+	# /pg/fail: page 2 fails with 500
+	run --separate-stderr "$VOLLEY" --retries 0 --body none --next-field /links/next --items /data --resume "$f" "$BASE/pg/fail?n=3&key=pf"
+	assert_failure 1
+	run --separate-stderr "$VOLLEY" --retries 0 --body none --next-field /links/next --items /data --resume "$f" "$BASE/pg/fail?n=3&key=pf"
+	assert_failure 1
+	[ "$(fixture_count pf)" -eq 4 ]
+}
+
+@test "resume: -f json is a usage error" {
+	run --separate-stderr "$VOLLEY" -f json --resume "$BATS_TEST_TMPDIR/r.json" "$BASE/json"
+	assert_failure 2
+	[[ $stderr == *"--resume needs -f jsonl"* ]]
+	[ ! -e "$BATS_TEST_TMPDIR/r.json" ]
+}
+
+@test "resume: a torn last line is cut off before appending, so the file stays JSON lines" {
+	local f=$BATS_TEST_TMPDIR/run.jsonl
+	fixture_reset
+	run --separate-stderr "$VOLLEY" --body none --resume "$f" "$BASE/json?key=t0" "$BASE/json?key=t1"
+	assert_success
+	head -n 1 "$f" >"$f.new" && mv "$f.new" "$f"
+	printf '{"index":1,"id":null,"url":"http://x/\xe2\x80' >>"$f"	# torn mid-UTF-8
+	run --separate-stderr "$VOLLEY" --body none --resume "$f" "$BASE/json?key=t0" "$BASE/json?key=t1"
+	assert_success
+	[[ $stderr == *"removed a torn last line (39 bytes)"* ]]
+	run jq -s -e '[.[].index] == [0,1] and all(.[]; .ok)' "$f"
+	assert_success
+	[ "$(fixture_count t0)" -eq 1 ]
+	[ "$(fixture_count t1)" -eq 2 ]
+	# a whole record that only lacks its newline is kept
+	printf '%s' "$(tail -n 1 "$f")" >"$f.new"
+	mv "$f.new" "$f"
+	run --separate-stderr "$VOLLEY" --body none --resume "$f" "$BASE/json?key=t0" "$BASE/json?key=t1"
+	assert_success
+	[ -z "$stderr" ]
+	run jq -s -e '[.[].index] == [1,0]' "$f"
+	assert_success
+}
+
+@test "resume: a second run on the same file at once is refused with exit 2" {
+	local f=$BATS_TEST_TMPDIR/run.jsonl pid
+	fixture_reset
+	"$VOLLEY" --body none --resume "$f" "$BASE/delay/1500?key=l0" 2>/dev/null &
+	pid=$!
+	wait_until inflight_at_least 1
+	run --separate-stderr "$VOLLEY" --body none --resume "$f" "$BASE/delay/1500?key=l0"
+	assert_failure 2
+	[[ $stderr == *"is in use by another volley"* ]]
+	wait "$pid"
+	[ "$(fixture_count l0)" -eq 1 ]
+	[ "$(wc -l <"$f")" -eq 1 ]
+	# once the first is done, the file is free again
+	run --separate-stderr "$VOLLEY" --body none --resume "$f" "$BASE/delay/1500?key=l0"
+	assert_success
+	[ "$(fixture_count l0)" -eq 1 ]
+}
+
+@test "resume: a hostile index in FILE costs memory by records, not by its value" {
+	local f=$BATS_TEST_TMPDIR/run.jsonl
+	printf '%s\n' '{"index":1e12,"ok":true,"last":true}' '{"index":999999999999999,"ok":true}' \
+	    '{"index":4503599627370495,"ok":true}' '{"index":1e300,"ok":true}' >"$f"
+	run --separate-stderr timeout 60 /usr/bin/time -f 'maxrss %M' "$VOLLEY" --body none --resume "$f" "$BASE/json"
+	assert_success
+	local rss=${stderr##*maxrss }
+	echo "max RSS ${rss} KB"
+	[ "$rss" -lt 300000 ]
+	[ "$(wc -l <"$f")" -eq 5 ]
+}
