@@ -56,6 +56,9 @@ enum exit_status {
 
 /* fds kept open above the concurrency: input, output, resolver, slack */
 #define FD_RESERVE	32
+/* Below this many, volley cannot start (stdio, the event loop's own fds,
+ * the signal pipe, input, output, a socket or two): say so, exit 2. */
+#define FD_MIN		16
 
 /* Keep fds 0-2 open so that no socket can become one of them.  Returns
  * whether stdout was closed at start. */
@@ -76,22 +79,29 @@ guard_std_fds(void)
 	return out_closed;
 }
 
-/* Make room for -c sockets; clamp -c when the fd limit is too low. */
-static void
+/* Make room for -c sockets; clamp -c when the fd limit is too low.  -1
+ * (said) when it is too low to start at all. */
+static int
 fit_fd_limit(struct config *c)
 {
 	struct rlimit rl;
 	long room;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
-		return;
+		return 0;
 	if (rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
 		getrlimit(RLIMIT_NOFILE, &rl);
 	}
 	if (rl.rlim_cur == RLIM_INFINITY)
-		return;
+		return 0;
+	if (rl.rlim_cur < FD_MIN) {
+		diag_error("the open-file limit is too low to start (ulimit -n "
+		    "%ld): volley needs at least %d", (long)rl.rlim_cur,
+		    FD_MIN);
+		return -1;
+	}
 	room = (long)rl.rlim_cur - FD_RESERVE;
 	if (room < 1)
 		room = 1;
@@ -101,6 +111,7 @@ fit_fd_limit(struct config *c)
 		    (long)rl.rlim_cur, room);
 		c->concurrency = room;
 	}
+	return 0;
 }
 
 /* The output fd: -o FILE, --resume FILE (appended to), or stdout.  -1:
@@ -200,6 +211,7 @@ main(int argc, char **argv)
 		break;
 	}
 	diag_set_quiet(cfg.quiet);
+	cli_warn(&cfg);
 	if (cfg.nurls == 0 && cfg.ninputs == 0 && isatty(0)) {
 		diag_error("no URLs: give them as arguments, with -i FILE, or "
 		    "on stdin\nTry 'volley --help' for more information.");
@@ -213,7 +225,8 @@ main(int argc, char **argv)
 #ifndef VOLLEY_FAILALLOC
 	json_arena_install();
 #endif
-	fit_fd_limit(&cfg);
+	if (fit_fd_limit(&cfg) == -1)
+		goto done;		/* EXIT_USAGE */
 	/* Locked and repaired before it is read. */
 	fd = open_output(&cfg, out_closed);
 	if (fd < 0) {

@@ -320,3 +320,103 @@ inflight_at_least() {
 	[ "$rss" -lt 300000 ]
 	[ "$(wc -l <"$f")" -eq 5 ]
 }
+
+# --- inputs that are not what they seem ---
+
+@test "inputs: a password with an unencoded / ? or # is redacted although the URL does not parse" {
+	for u in "http://u:pa/ss@127.0.0.1:$FIXTURE_PORT/json" "http://u:p?ss@127.0.0.1:$FIXTURE_PORT/json" \
+	    "http://u:p#ss@127.0.0.1:$FIXTURE_PORT/json" "http://u:a/b?c#ss@127.0.0.1:$FIXTURE_PORT/json"; do
+		run --separate-stderr "$VOLLEY" "$u"
+		assert_failure 1
+		[[ $output != *ss@* && $stderr != *ss@* ]] || { echo "$u: $output"; false; }
+		jq -e --arg p "$FIXTURE_PORT" '.url == "http://u:***@127.0.0.1:\($p)/json"' <<<"$output"
+	done
+	# as a JSON request line too
+	run --separate-stderr "$VOLLEY" <<<"{\"url\":\"http://u:pa/ss@127.0.0.1:$FIXTURE_PORT/json\"}"
+	[[ $output != *ss@* ]]
+}
+
+@test "inputs: option values that contradict each other are usage errors" {
+	for args in "--retry-delay 2s --retry-max-wait 1s" "--retry-delay 40s" \
+	    "-t 5s --connect-timeout 10s" "--connect-timeout 60s"; do
+		run --separate-stderr "$VOLLEY" $args "$BASE/json"
+		[ "$status" -eq 2 ] || { echo "$args: exit $status"; false; }
+		[[ $stderr == "volley: --"*"is longer than"* ]] || { echo "$args: $stderr"; false; }
+		[ -z "$output" ]
+	done
+	# one set below the other's default is what was asked for
+	run --separate-stderr "$VOLLEY" -t 5s --retries 1 --retry-max-wait 100ms --body none "$BASE/json"
+	assert_success
+	[ -z "$stderr" ]
+}
+
+@test "inputs: options that can have no effect get a warning, and the run goes on" {
+	run --separate-stderr "$VOLLEY" --max-pages 3 --items /x --max-redirs 3 --location-trusted --retry-delay 1s --body none "$BASE/json"
+	assert_success
+	[ "${#lines[@]}" -eq 1 ]
+	[[ $stderr == *"--max-pages has no effect"* ]]
+	[[ $stderr == *"--items has no effect"* ]]
+	[[ $stderr == *"--max-redirs has no effect without -L"* ]]
+	[[ $stderr == *"--location-trusted has no effect"* ]]
+	[[ $stderr == *"--retry-delay and --retry-max-wait have no effect without --retries"* ]]
+	# -q silences them; with what they need, there is nothing to say
+	run --separate-stderr "$VOLLEY" -q --max-pages 3 --body none "$BASE/json"
+	[ -z "$stderr" ]
+	run --separate-stderr "$VOLLEY" --max-pages 3 --items /items --page-param page -L --max-redirs 2 --retries 1 --retry-delay 1s --body none "$BASE/pg/num?n=1"
+	assert_success
+	[ -z "$stderr" ]
+}
+
+@test "inputs: stdin that is a directory is a usage error with a message" {
+	run --separate-stderr "$VOLLEY" </
+	assert_failure 2
+	[[ $stderr == "volley: stdin: is a directory"* ]]
+	[ -z "$output" ]
+	run --separate-stderr "$VOLLEY" -i - </
+	assert_failure 2
+	# not read: URL arguments alone
+	run --separate-stderr "$VOLLEY" --body none "$BASE/json" </
+	assert_success
+}
+
+# Run "$@" with only fds 0-2 open (bats keeps others) and ulimit -n $1.
+with_fd_limit() {
+	local n=$1
+	shift
+	bash -c 'for f in /proc/self/fd/*; do n=${f##*/}; ((n > 2)) && eval "exec $n>&-"; done
+		ulimit -n "$0" && exec "$@"' "$n" "$@"
+}
+
+@test "inputs: too few file descriptors to start is a usage error with a message" {
+	for n in 5 12; do
+		run --separate-stderr with_fd_limit "$n" "$VOLLEY" "$BASE/json"
+		[ "$status" -eq 2 ] || { echo "ulimit -n $n: exit $status: $stderr"; false; }
+		[[ $stderr == "volley: the open-file limit is too low to start (ulimit -n $n): volley needs at least 16" ]]
+		[ -z "$output" ]
+	done
+	run --separate-stderr with_fd_limit 20 "$VOLLEY" --body none "$BASE/json"
+	assert_success
+}
+
+@test "inputs: an -i file that cannot be read is a usage error, nothing fetched" {
+	local d
+	fixture_reset
+	d=$(mktemp -d)
+	chmod 755 "$d"
+	echo "$BASE/json?key=unr" >"$d/in"
+	chmod 000 "$d/in"
+	run --separate-stderr setpriv --reuid=nobody --regid=nogroup --clear-groups "$VOLLEY" -i "$d/in" "$BASE/json?key=unr"
+	rm -rf "$d"
+	assert_failure 2
+	[[ $stderr == "volley: $d/in: Permission denied"* ]]
+	[ -z "$output" ]
+	[ "$(fixture_count unr)" -eq 0 ]
+	# a missing --cacert file too
+	run --separate-stderr "$VOLLEY" --cacert /nonexistent/ca.pem "$BASE/json"
+	assert_failure 2
+	# a FIFO without a writer yet is not unreadable
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	(sleep 1; echo "$BASE/json" >"$BATS_TEST_TMPDIR/fifo") &
+	run --separate-stderr "$VOLLEY" --body none -i "$BATS_TEST_TMPDIR/fifo"
+	assert_success
+}

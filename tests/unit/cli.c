@@ -169,12 +169,33 @@ UNIT_TEST(cli_durations_sizes_rates)
 {
 	struct config c;
 
-	CHECK(parse(&c, "-t", "250ms", "--connect-timeout", "1.5s",
+	CHECK(parse(&c, "-t", "2.5s", "--connect-timeout", "1.5s",
 	    "--deadline", "2m", "--retry-delay", "0", "--retry-max-wait", "1h",
 	    NULL) == CLI_OK);
-	CHECK(c.timeout_ms == 250 && c.connect_timeout_ms == 1500);
+	CHECK(c.timeout_ms == 2500 && c.connect_timeout_ms == 1500);
+	CHECK(c.connect_timeout_set && c.retry_delay_set &&
+	    c.retry_max_wait_set && !c.max_pages_set && !c.max_redirs_set);
 	CHECK(c.deadline_ms == 120000 && c.retry_delay_ms == 0);
 	CHECK(c.retry_max_wait_ms == 3600000);
+	cli_config_free(&c);
+	/* values that contradict each other */
+	REFUSED("--retry-delay 2s is longer than --retry-max-wait 1s, which "
+	    "caps every wait", "--retry-delay", "2s", "--retry-max-wait",
+	    "1s");
+	REFUSED("--retry-delay 40s is longer than --retry-max-wait 30s, which "
+	    "caps every wait", "--retry-delay", "40s");
+	REFUSED("--connect-timeout 10s is longer than --timeout 5s, which "
+	    "limits the whole attempt (-t 0 for no limit)", "-t", "5s",
+	    "--connect-timeout", "10s");
+	REFUSED("--connect-timeout 60s is longer than --timeout 30s, which "
+	    "limits the whole attempt (-t 0 for no limit)",
+	    "--connect-timeout", "60s");
+	/* one value under the other's default is fine */
+	CHECK(parse(&c, "-t", "5s", "--retry-max-wait", "100ms", NULL) ==
+	    CLI_OK);
+	cli_config_free(&c);
+	CHECK(parse(&c, "-t", "0", "--connect-timeout", "60s",
+	    "--retry-delay", "30s", NULL) == CLI_OK);
 	cli_config_free(&c);
 	REFUSED("-t: '-1s' is not a duration (250ms, 5s, 2m, 1h)", "-t",
 	    "-1s");
@@ -264,12 +285,19 @@ UNIT_TEST(cli_strings_and_lists)
 {
 	struct config c;
 
-	CHECK(parse(&c, "-A", "ua/1", "-o", "out", "--cacert", "ca.pem",
+	CHECK(parse(&c, "-A", "ua/1", "-o", "out", "--cacert", "/etc/passwd",
 	    "-x", "http://p:3128", "-X", "PATCH", "--template", "http://h/{}",
 	    NULL) == CLI_OK);
 	CHECK(strcmp(c.user_agent, "ua/1") == 0);
 	CHECK(strcmp(c.output, "out") == 0);
-	CHECK(strcmp(c.cacert, "ca.pem") == 0);
+	CHECK(strcmp(c.cacert, "/etc/passwd") == 0);
+	cli_config_free(&c);
+	REFUSED("--cacert: /nonexistent/ca.pem: No such file or directory",
+	    "--cacert", "/nonexistent/ca.pem");
+	REFUSED("--cacert: /: is a directory", "--cacert", "/");
+	CHECK(parse(&c, "-A", "ua/1", "-o", "out", "--cacert", "/etc/passwd",
+	    "-x", "http://p:3128", "-X", "PATCH", "--template", "http://h/{}",
+	    NULL) == CLI_OK);
 	CHECK(strcmp(c.proxy, "http://p:3128") == 0);
 	CHECK(strcmp(c.method, "PATCH") == 0);
 	CHECK(strcmp(c.template, "http://h/{}") == 0);
