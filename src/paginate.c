@@ -403,19 +403,20 @@ paginate_items(const struct config *c, const cJSON *tree,
 	return ERR_NONE;
 }
 
-/* The --cursor-field value as it goes into the URL, from the raw body:
- * a string decoded, a number with the digits it was written with (cJSON
- * would print 12345678901234567890 as 1.2345678901234567e+19).  A string
- * holding a NUL cannot be sent: a pagination error. */
+/* The value at ptr (named by option opt) as it goes into a URL, from
+ * the raw body: a string decoded, a number with the digits it was written
+ * with (cJSON would print 12345678901234567890 as 1.2345678901234567e+19,
+ * and cut "a\u0000b" to "a").  A string holding a NUL cannot be sent: a
+ * pagination error. */
 static int
-cursor_text(const struct config *c, const char *body, size_t blen,
-    char **str, enum err_kind *perr, char *msg, size_t len)
+field_text(const char *body, size_t blen, const char *ptr,
+    const char *opt, char **str, enum err_kind *perr, char *msg, size_t len)
 {
 	struct buf b = {0};
 	size_t off, n;
 
 	*str = NULL;
-	if (json_pointer_span(body, blen, c->cursor_field, &off, &n) != 1)
+	if (json_pointer_span(body, blen, ptr, &off, &n) != 1)
 		goto oom;	/* the tree found it: the text holds it */
 	if (body[off] != '"') {
 		if (buf_add(&b, body + off, n) == -1)
@@ -424,8 +425,8 @@ cursor_text(const struct config *c, const char *body, size_t blen,
 		goto oom;
 	if (memchr(b.data, '\0', b.len) != NULL) {
 		buf_free(&b);
-		snprintf(msg, len, "--cursor-field %s holds a NUL character "
-		    "(\\u0000): it cannot go into a URL", c->cursor_field);
+		snprintf(msg, len, "%s %s holds a NUL character (\\u0000): it "
+		    "cannot go into a URL", opt, ptr);
 		*perr = ERR_PAGINATION;
 		return -1;
 	}
@@ -477,8 +478,7 @@ next_page(const struct config *c, const struct paginate_chain *ch,
 			*perr = ERR_PAGINATION;
 			return NULL;
 		}
-		if (v == NULL || cJSON_IsNull(v) || (cJSON_IsString(v) &&
-		    *v->valuestring == '\0'))
+		if (v == NULL || cJSON_IsNull(v))
 			return NULL;
 		if (!cJSON_IsString(v)) {
 			snprintf(msg, len, "--next-field %s is not a string",
@@ -486,7 +486,12 @@ next_page(const struct config *c, const struct paginate_chain *ch,
 			*perr = ERR_PAGINATION;
 			return NULL;
 		}
-		u = paginate_resolve(cur, v->valuestring, msg, len);
+		if (field_text(body, blen, c->next_field, "--next-field", &ref,
+		    perr, msg, len) == -1 || *ref == '\0') {
+			free(ref);
+			return NULL;
+		}
+		u = paginate_resolve(cur, ref, msg, len);
 		break;
 	case PAGE_PARAM:
 		if (nitems < 0) {
@@ -521,8 +526,8 @@ next_page(const struct config *c, const struct paginate_chain *ch,
 			*perr = ERR_PAGINATION;
 			return NULL;
 		}
-		if (cursor_text(c, body, blen, &str, perr, msg, len) == -1 ||
-		    *str == '\0') {
+		if (field_text(body, blen, c->cursor_field, "--cursor-field",
+		    &str, perr, msg, len) == -1 || *str == '\0') {
 			free(str);
 			return NULL;
 		}

@@ -80,6 +80,19 @@ hex() {
 	done
 }
 
+@test "values: a --next-field URL holding \\u0000 is a pagination error, never a URL cut short" {
+	local body
+	fixture_reset
+	for next in "/json?key=nul1\\u0000/x" "\\u0000/json?key=nul1"; do
+		body=$(hex '{"items":[1],"next":"'"$next"'"}')
+		run --separate-stderr "$VOLLEY" --body none --next-field /next "$BASE/body?hex=$body"
+		assert_failure 1
+		[ "${#lines[@]}" -eq 2 ]
+		jq -e '.page == 2 and .error.kind == "pagination" and (.error.message | test("NUL"))' <<<"${lines[1]}"
+	done
+	[ "$(fixture_count nul1)" -eq 0 ]
+}
+
 @test "values: --flatten items are copied as written, DEL and line separators escaped" {
 	local body
 	body=$(hex '[12345678901234567890, 1e400, "a\u0000b", -0, "'$'\x7f\xc2\x85\xe2\x80\xa8\xe2\x80\xa9''", {"x" : [ 1 , 2 ]}, 1.000000000000000000001]')

@@ -177,6 +177,17 @@ UNIT_TEST(paginate_next_field)
 	    ERR_NONE && next_is(&w, NULL));
 	CHECK(step(&w, &c, NULL, "{\"links\":{\"next\":\"\"}}", -1) ==
 	    ERR_NONE && next_is(&w, NULL));
+	/* escapes decoded; a NUL is refused, never a URL cut short (nor
+	 * "\u0000..." taken for "", the end) */
+	CHECK(step(&w, &c, NULL, "{\"links\":{\"next\":\"\\/v3\\u002fp\"}}",
+	    -1) == ERR_NONE);
+	CHECK(next_is(&w, "https://cdn.example/v3/p"));
+	CHECK(step(&w, &c, NULL, "{\"links\":{\"next\":\"/p\\u0000/x\"}}",
+	    -1) == ERR_PAGINATION);
+	CHECK(strcmp(w.next.msg, "--next-field /links/next holds a NUL "
+	    "character (\\u0000): it cannot go into a URL") == 0);
+	CHECK(step(&w, &c, NULL, "{\"links\":{\"next\":\"\\u0000/x\"}}",
+	    -1) == ERR_PAGINATION);
 	/* zero items end it too */
 	CHECK(step(&w, &c, NULL, "{\"links\":{\"next\":\"/x\"}}", 0) ==
 	    ERR_NONE && next_is(&w, NULL));
@@ -195,7 +206,7 @@ UNIT_TEST(paginate_next_field)
 	    ERR_PAGINATION);
 	CHECK(strcmp(w.next.msg, "next URL contains a space or control "
 	    "character") == 0);
-	CHECK(w.page == 6);
+	CHECK(w.page == 7);
 	walk_end(&w);
 }
 
