@@ -6,6 +6,8 @@
 #include "diag.h"
 #include "hdr.h"
 #include "opt.h"
+#include "retry.h"
+#include "report.h"
 #include "util.h"
 
 #include <errno.h>
@@ -39,7 +41,7 @@ static const struct opt_value body_values[] = {
 	{"base64", BODY_BASE64}, {"none", BODY_NONE}, {NULL, 0}
 };
 static const struct opt_value stats_values[] = {
-	{"json", STATS_JSON}, {NULL, 0}
+	{"json", STATS_JSON}, {"text", STATS_TEXT}, {NULL, 0}
 };
 
 /* Read all of path ("-" = stdin) into a new buffer.  0 or -1 with errno. */
@@ -168,6 +170,30 @@ bad:
 }
 
 static enum opt_result
+set_accept(void *t, const struct opt *o, const char *label,
+    const char *arg, char *err, size_t errlen)
+{
+	struct config *c = t;
+
+	if (util_parse_ranges(arg, c->accept, sizeof c->accept /
+	    sizeof c->accept[0], &c->naccept) == -1)
+		return opt_error(err, errlen, "%s: '%s' is not a list of "
+		    "statuses and ranges in 100-999 (e.g. 200-299,304)", label,
+		    arg);
+	return OPT_OK;
+}
+
+static enum opt_result
+check_report(void *t, const struct opt *o, const char *label,
+    const char *arg, char *err, size_t errlen)
+{
+	if (report_parse(arg, NULL, NULL) == -1)
+		return opt_error(err, errlen, "%s: '%s' is not FORMAT:PATH with "
+		    "FORMAT junit, tap, github or markdown", label, arg);
+	return OPT_OK;
+}
+
+static enum opt_result
 check_method(void *t, const struct opt *o, const char *label,
     const char *arg, char *err, size_t errlen)
 {
@@ -177,6 +203,18 @@ check_method(void *t, const struct opt *o, const char *label,
 	if (!hdr_token(arg, strlen(arg)))
 		return opt_error(err, errlen, "%s: '%s' is not a method",
 		    label, arg);
+	return OPT_OK;
+}
+
+static enum opt_result
+check_retry_on(void *t, const struct opt *o, const char *label,
+    const char *arg, char *err, size_t errlen)
+{
+	struct retry_set set;
+	char why[160];
+
+	if (retry_set_parse(&set, arg, why, sizeof why) == -1)
+		return opt_error(err, errlen, "%s: %s", label, why);
 	return OPT_OK;
 }
 
@@ -314,16 +352,24 @@ static const struct opt opts[] = {
 	{O("deadline", 0, OPT_DURATION, F(deadline_ms), "DUR",
 	    "time limit for the whole run; the rest get deadline records")},
 	{O("retries", 0, OPT_LONG, F(retries), "N",
-	    "retry idempotent requests on connect errors, timeouts, 429, "
-	    "502-504 (default 0)"), .min = 0, .max = 1000},
+	    "retry idempotent requests on connect errors, timeouts, 408, 429, "
+	    "500, 502-504 (default 0)"), .min = 0, .max = 1000},
 	{O("retry-delay", 0, OPT_DURATION, F(retry_delay_ms), "DUR",
 	    "base of the exponential backoff (default 500ms)"),
 	    .off_seen = F(retry_delay_set)},
 	{O("retry-max-wait", 0, OPT_DURATION, F(retry_max_wait_ms), "DUR",
 	    "longest single wait before a retry (default 30s)"),
 	    .off_seen = F(retry_max_wait_set)},
+	{O("retry-on", 0, OPT_STRING, F(retry_on), "LIST",
+	    "what --retries retries instead: statuses, ranges, connect, "
+	    "timeout, read, dns, tls, protocol"), .fn = check_retry_on},
+	{O("no-adapt", 0, OPT_FLAG, F(no_adapt), NULL,
+	    "keep each host's concurrency fixed on 429, 503 and rate limits")},
 	{O("fail-fast", 0, OPT_FLAG, F(fail_fast), NULL,
 	    "the first failed record cancels everything else (exit 3)")},
+	{O("accept", 0, OPT_CUSTOM, 0, "LIST",
+	    "statuses that are ok, e.g. 200-299,304 (default: below 400)"),
+	    .fn = set_accept},
 
 	{O("request", 'X', OPT_STRING, F(method), "METHOD",
 	    "HTTP method (default GET, or POST with -d/--json)"),
@@ -404,9 +450,14 @@ static const struct opt opts[] = {
 	    "write records to FILE instead of stdout")},
 	{O("save", 0, OPT_STRING, F(save_dir), "DIR",
 	    "write bodies to files in DIR; records get saved, size, sha256")},
-	{O("stats", 0, OPT_ENUM, F(stats), "[=json]",
+	{O("stats", 0, OPT_ENUM, F(stats), "[=json|text]",
 	    "print a summary on stderr at the end"), .value = STATS_AUTO,
 	    .optional = true, .values = stats_values},
+	{O("report", 0, OPT_LIST, F(reports), "FMT:PATH",
+	    "also write a junit, tap, github or markdown report (- = stderr)"),
+	    .off_n = F(nreports), .fn = check_report},
+	{O("replay", 0, OPT_STRING, F(replay), "FILE",
+	    "fetch nothing: --stats and --report from FILE's jsonl records")},
 	{O("progress", 0, OPT_SET, F(progress), NULL,
 	    "show progress on stderr even when it is not a terminal"),
 	    .value = PROGRESS_ON},
@@ -435,8 +486,8 @@ cli_usage(void)
 	    "starting with { is a JSON request: "
 	    "{\"url\",\"method\",\"headers\",\"body\",\"id\"}.\n");
 	opt_usage(opts, NOPTS, stdout);
-	printf("\nDUR: 250ms, 5s, 1.5s, 2m, 1h (a bare number is seconds).  "
-	    "SIZE: 512K, 10M, 1G.\n"
+	printf("\nDUR: 250ms, 5s, 1.5s, 2m, 1h, 1m30s (a bare number is "
+	    "seconds).\nSIZE: 512K, 10M, 1G.\n"
 	    "Exit: 0 all ok, 1 some record not ok, 2 usage error, 3 stopped by\n"
 	    "--fail-fast or --deadline, 4 output not written, 130 SIGINT, "
 	    "143 SIGTERM.\n"
@@ -494,6 +545,9 @@ check_config(struct config *c, char *err, size_t errlen)
 	    (stat(c->save_dir, &st) == -1 || !S_ISDIR(st.st_mode)))
 		return opt_error(err, errlen, "--save: %s is not a directory",
 		    c->save_dir);
+	if (c->replay != NULL && (c->nurls > 0 || c->ninputs > 0))
+		return opt_error(err, errlen,
+		    "--replay reads records, not requests: no URLs or -i");
 	if (c->cacert != NULL && (stat(c->cacert, &st) == -1 ||
 	    access(c->cacert, R_OK) == -1))
 		return opt_error(err, errlen, "--cacert: %s: %s", c->cacert,
@@ -509,7 +563,8 @@ check_config(struct config *c, char *err, size_t errlen)
 static enum opt_result
 check_inputs(struct config *c, char *err, size_t errlen)
 {
-	bool use_stdin = c->nurls == 0 && c->ninputs == 0;
+	bool use_stdin = c->nurls == 0 && c->ninputs == 0 &&
+	    c->replay == NULL;
 	struct stat st;
 	size_t i;
 
@@ -547,9 +602,12 @@ cli_warn(const struct config *c)
 	if (c->location_trusted && !c->location && c->page == PAGE_NONE)
 		diag_warn("--location-trusted has no effect without -L or "
 		    "pagination");
-	if ((c->retry_delay_set || c->retry_max_wait_set) && c->retries == 0)
-		diag_warn("--retry-delay and --retry-max-wait have no effect "
-		    "without --retries");
+	/* --retry-max-wait also bounds a host's pause, unless --no-adapt */
+	if (c->retry_delay_set && c->retries == 0)
+		diag_warn("--retry-delay has no effect without --retries");
+	if (c->retry_max_wait_set && c->no_adapt && c->retries == 0)
+		diag_warn("--retry-max-wait has no effect without --retries "
+		    "under --no-adapt");
 }
 
 enum cli_result
@@ -576,6 +634,7 @@ cli_config_free(struct config *c)
 {
 	free(c->inputs);
 	free(c->headers);
+	free(c->reports);
 	free(c->data);
 	memset(c, 0, sizeof(*c));
 }

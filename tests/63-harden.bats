@@ -371,10 +371,15 @@ inflight_at_least() {
 	[[ $stderr == *"--items has no effect"* ]]
 	[[ $stderr == *"--max-redirs has no effect without -L"* ]]
 	[[ $stderr == *"--location-trusted has no effect"* ]]
-	[[ $stderr == *"--retry-delay and --retry-max-wait have no effect without --retries"* ]]
+	[[ $stderr == *"--retry-delay has no effect without --retries"* ]]
 	# -q silences them; with what they need, there is nothing to say
 	run --separate-stderr "$VOLLEY" -q --max-pages 3 --body none "$BASE/json"
 	[ -z "$stderr" ]
+	# --retry-max-wait bounds a host's pause too, unless --no-adapt
+	run --separate-stderr "$VOLLEY" --retry-max-wait 10s --body none "$BASE/json"
+	[ -z "$stderr" ]
+	run --separate-stderr "$VOLLEY" --no-adapt --retry-max-wait 10s --body none "$BASE/json"
+	[[ $stderr == *"--retry-max-wait has no effect without --retries under --no-adapt"* ]]
 	run --separate-stderr "$VOLLEY" --max-pages 3 --items /items --page-param page -L --max-redirs 2 --retries 1 --retry-delay 1s --body none "$BASE/pg/num?n=1"
 	assert_success
 	[ -z "$stderr" ]
