@@ -3,6 +3,8 @@
  * that need the whole line, and --help.  The man page and the completions
  * are checked against --help by tests/70-docs.bats. */
 #include "cli.h"
+#include "diag.h"
+#include "hdr.h"
 #include "opt.h"
 #include "retry.h"
 #include "report.h"
@@ -196,9 +198,12 @@ static enum opt_result
 check_method(void *t, const struct opt *o, const char *label,
     const char *arg, char *err, size_t errlen)
 {
-	if (*arg == '\0' || strpbrk(arg, " \t\r\n:") != NULL)
-		return opt_error(err, errlen, "%s: '%s' is not a method", label,
-		    arg);
+	if (!hdr_value(arg, strlen(arg)))
+		return opt_error(err, errlen, "%s: a method cannot hold a "
+		    "control character", label);
+	if (!hdr_token(arg, strlen(arg)))
+		return opt_error(err, errlen, "%s: '%s' is not a method",
+		    label, arg);
 	return OPT_OK;
 }
 
@@ -218,12 +223,40 @@ static enum opt_result
 check_header(void *t, const struct opt *o, const char *label,
     const char *arg, char *err, size_t errlen)
 {
-	if (strchr(arg, ':') == NULL && strchr(arg, ';') == NULL)
-		return opt_error(err, errlen, "%s: '%s' is not 'Name: value'",
-		    label, arg);
-	if (strpbrk(arg, "\r\n") != NULL)
-		return opt_error(err, errlen,
-		    "%s: a header cannot hold CR or LF", label);
+	const char *why = hdr_request_line(arg);
+
+	if (why == NULL)
+		return OPT_OK;
+	if (!hdr_value(arg, strlen(arg)))	/* do not print it */
+		return opt_error(err, errlen, "%s: a header cannot hold CR, "
+		    "LF or another control character", label);
+	return opt_error(err, errlen, "%s: '%s' %s", label, arg, why);
+}
+
+/* -A: a header value. */
+static enum opt_result
+check_value(void *t, const struct opt *o, const char *label,
+    const char *arg, char *err, size_t errlen)
+{
+	if (!hdr_value(arg, strlen(arg)))
+		return opt_error(err, errlen, "%s: a header value cannot hold "
+		    "a control character (CR, LF, ...)", label);
+	return OPT_OK;
+}
+
+/* -x and --template: URLs, so no control character or space (in a
+ * template, lines are encoded into {}; {raw} is checked per request). */
+static enum opt_result
+check_url_text(void *t, const struct opt *o, const char *label,
+    const char *arg, char *err, size_t errlen)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)arg; *p != '\0'; p++)
+		if (*p <= 0x20 || *p == 0x7f)
+			return opt_error(err, errlen, "%s: a URL cannot hold "
+			    "%s", label, *p == ' ' ? "a space" :
+			    "a control character");
 	return OPT_OK;
 }
 
@@ -234,7 +267,7 @@ check_template(void *t, const struct opt *o, const char *label,
 	if (strstr(arg, "{}") == NULL && strstr(arg, "{raw}") == NULL)
 		return opt_error(err, errlen, "%s: %s has no {} or {raw}",
 		    label, arg);
-	return OPT_OK;
+	return check_url_text(t, o, label, arg, err, errlen);
 }
 
 /* --next-link, --next-field, --page-param, --cursor-param: one style
@@ -315,16 +348,19 @@ static const struct opt opts[] = {
 	{O("timeout", 't', OPT_DURATION, F(timeout_ms), "DUR",
 	    "time limit for each attempt (default 30s; 0 = none)")},
 	{O("connect-timeout", 0, OPT_DURATION, F(connect_timeout_ms), "DUR",
-	    "time limit to connect (default 10s)")},
+	    "time limit to connect (default 10s)"),
+	    .off_seen = F(connect_timeout_set)},
 	{O("deadline", 0, OPT_DURATION, F(deadline_ms), "DUR",
 	    "time limit for the whole run; the rest get deadline records")},
 	{O("retries", 0, OPT_LONG, F(retries), "N",
 	    "retry idempotent requests on connect errors, timeouts, 408, 429, "
 	    "500, 502-504 (default 0)"), .min = 0, .max = 1000},
 	{O("retry-delay", 0, OPT_DURATION, F(retry_delay_ms), "DUR",
-	    "base of the exponential backoff (default 500ms)")},
+	    "base of the exponential backoff (default 500ms)"),
+	    .off_seen = F(retry_delay_set)},
 	{O("retry-max-wait", 0, OPT_DURATION, F(retry_max_wait_ms), "DUR",
-	    "longest single wait before a retry (default 30s)")},
+	    "longest single wait before a retry (default 30s)"),
+	    .off_seen = F(retry_max_wait_set)},
 	{O("retry-on", 0, OPT_STRING, F(retry_on), "LIST",
 	    "what --retries retries instead: statuses, ranges, connect, "
 	    "timeout, read, dns, tls, protocol"), .fn = check_retry_on},
@@ -349,18 +385,20 @@ static const struct opt opts[] = {
 	    "send a JSON body with JSON Content-Type and Accept"), .value = 1,
 	    .fn = set_data},
 	{O("user-agent", 'A', OPT_STRING, F(user_agent), "STR",
-	    "User-Agent header (default volley/" VOLLEY_VERSION ")")},
+	    "User-Agent header (default volley/" VOLLEY_VERSION ")"),
+	    .fn = check_value},
 	{O("location", 'L', OPT_FLAG, F(location), NULL, "follow redirects")},
 	{O("max-redirs", 0, OPT_LONG, F(max_redirs), "N",
 	    "at most N redirects per request (default 10)"), .min = 0,
-	    .max = 1000},
+	    .max = 1000, .off_seen = F(max_redirs_set)},
 	{O("location-trusted", 0, OPT_FLAG, F(location_trusted), NULL,
 	    "send -H headers to other origins on redirects and next links")},
 	{O("insecure", 'k', OPT_FLAG, F(insecure), NULL,
 	    "do not verify TLS certificates")},
 	{O("cacert", 0, OPT_STRING, F(cacert), "FILE",
 	    "verify TLS peers with the CA certificates in FILE")},
-	{O("proxy", 'x', OPT_STRING, F(proxy), "URL", "use this proxy")},
+	{O("proxy", 'x', OPT_STRING, F(proxy), "URL", "use this proxy"),
+	    .fn = check_url_text},
 	{O("compressed", 0, OPT_FLAG, F(compressed), NULL,
 	    "ask for a compressed response and decompress it")},
 	{O("http1.1", 0, OPT_SET, F(http), NULL, "use HTTP/1.1"),
@@ -395,7 +433,7 @@ static const struct opt opts[] = {
 	    "one record per item instead of one per page")},
 	{O("max-pages", 0, OPT_LONG, F(max_pages), "N",
 	    "at most N pages per chain (default 1000)"), .min = 1,
-	    .max = 1000000000L},
+	    .max = 1000000000L, .off_seen = F(max_pages_set)},
 
 	{O("mode", 'm', OPT_ENUM, F(mode), "MODE",
 	    "gather (input order, default) or as-completed"),
@@ -459,6 +497,8 @@ cli_usage(void)
 	    "See volley(1).\n");
 }
 
+static enum opt_result check_inputs(struct config *, char *, size_t);
+
 /* What needs the whole command line: option pairs, JSON pointers, and
  * the files and directories named. */
 static enum opt_result
@@ -483,6 +523,23 @@ check_config(struct config *c, char *err, size_t errlen)
 	if (c->page_start_set && c->page != PAGE_PARAM)
 		return opt_error(err, errlen,
 		    "--page-start needs --page-param");
+	/* Values that contradict each other (one set only to a value the
+	 * other's default cuts short is not: -t 5s alone is fine). */
+	if (c->retry_delay_set && c->retry_delay_ms > c->retry_max_wait_ms)
+		return opt_error(err, errlen, "--retry-delay %.3gs is longer "
+		    "than --retry-max-wait %.3gs, which caps every wait",
+		    (double)c->retry_delay_ms / 1000,
+		    (double)c->retry_max_wait_ms / 1000);
+	if (c->connect_timeout_set && c->timeout_ms > 0 &&
+	    c->connect_timeout_ms > c->timeout_ms)
+		return opt_error(err, errlen, "--connect-timeout %.3gs is "
+		    "longer than --timeout %.3gs, which limits the whole "
+		    "attempt (-t 0 for no limit)",
+		    (double)c->connect_timeout_ms / 1000,
+		    (double)c->timeout_ms / 1000);
+	if (c->resume != NULL && c->format == FORMAT_JSON)
+		return opt_error(err, errlen, "--resume needs -f jsonl: a "
+		    "JSON array cannot be appended to");
 	if (c->resume != NULL && c->output != NULL &&
 	    strcmp(c->resume, c->output) != 0)
 		return opt_error(err, errlen,
@@ -494,17 +551,66 @@ check_config(struct config *c, char *err, size_t errlen)
 	if (c->replay != NULL && (c->nurls > 0 || c->ninputs > 0))
 		return opt_error(err, errlen,
 		    "--replay reads records, not requests: no URLs or -i");
+	if (c->cacert != NULL && (stat(c->cacert, &st) == -1 ||
+	    access(c->cacert, R_OK) == -1))
+		return opt_error(err, errlen, "--cacert: %s: %s", c->cacert,
+		    strerror(errno));
+	if (c->cacert != NULL && S_ISDIR(st.st_mode))
+		return opt_error(err, errlen, "--cacert: %s: is a directory",
+		    c->cacert);
+	return check_inputs(c, err, errlen);
+}
+
+/* The -i files and stdin: each can be read (a FIFO without a writer yet
+ * can; access() asks without opening). */
+static enum opt_result
+check_inputs(struct config *c, char *err, size_t errlen)
+{
+	bool use_stdin = c->nurls == 0 && c->ninputs == 0 &&
+	    c->replay == NULL;
+	struct stat st;
+	size_t i;
+
 	for (i = 0; i < c->ninputs; i++) {
-		if (strcmp(c->inputs[i], "-") == 0)
+		if (strcmp(c->inputs[i], "-") == 0) {
+			use_stdin = true;
 			continue;
-		if (stat(c->inputs[i], &st) == -1)
+		}
+		if (stat(c->inputs[i], &st) == -1 ||
+		    access(c->inputs[i], R_OK) == -1)
 			return opt_error(err, errlen, "%s: %s", c->inputs[i],
 			    strerror(errno));
 		if (S_ISDIR(st.st_mode))
 			return opt_error(err, errlen, "%s: is a directory",
 			    c->inputs[i]);
 	}
+	if (use_stdin && fstat(0, &st) == 0 && S_ISDIR(st.st_mode))
+		return opt_error(err, errlen, "stdin: is a directory");
 	return OPT_OK;
+}
+
+void
+cli_warn(const struct config *c)
+{
+	const char *why = "without --next-link, --next-field, --page-param "
+	    "or --cursor-param";
+
+	if (c->max_pages_set && c->page == PAGE_NONE)
+		diag_warn("--max-pages has no effect %s", why);
+	if (c->items != NULL && c->page == PAGE_NONE && !c->flatten)
+		diag_warn("--items has no effect without pagination or "
+		    "--flatten");
+	if (c->max_redirs_set && !c->location)
+		diag_warn("--max-redirs has no effect without -L");
+	if (c->location_trusted && !c->location && c->page == PAGE_NONE)
+		diag_warn("--location-trusted has no effect without -L or "
+		    "pagination");
+	/* --retry-max-wait also bounds a host's pause, unless --no-adapt */
+	if (c->retry_delay_set && c->retries == 0)
+		diag_warn("--retry-delay has no effect without --retries");
+	if (c->retry_max_wait_set && c->no_adapt && c->retries == 0)
+		diag_warn("--retry-max-wait has no effect without --retries "
+		    "under --no-adapt");
 }
 
 enum cli_result

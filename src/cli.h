@@ -32,12 +32,14 @@ struct config {
 	double		  rate;		/* requests per second, 0 = none */
 	int64_t		  timeout_ms;
 	int64_t		  connect_timeout_ms;
+	bool		  connect_timeout_set;
 	int64_t		  deadline_ms;
 	long		  retries;
 	int64_t		  retry_delay_ms;
 	int64_t		  retry_max_wait_ms;
 	const char	 *retry_on;	/* --retry-on LIST, or NULL */
 	bool		  no_adapt;	/* --no-adapt */
+	bool		  retry_delay_set, retry_max_wait_set;
 	bool		  fail_fast;
 	/* --accept: status ranges that count as ok; none = below 400 */
 	struct util_range accept[32];
@@ -54,6 +56,7 @@ struct config {
 	const char	 *user_agent;
 	bool		  location;
 	long		  max_redirs;
+	bool		  max_redirs_set;
 	bool		  location_trusted;
 	bool		  insecure;
 	const char	 *cacert;
@@ -72,6 +75,7 @@ struct config {
 	const char	 *items;
 	bool		  flatten;
 	long		  max_pages;
+	bool		  max_pages_set;
 
 	/* output */
 	enum out_mode	  mode;
@@ -102,6 +106,9 @@ enum cli_result {
 enum cli_result	 cli_parse(int argc, char **argv, struct config *,
 		     char *err, size_t errlen);
 void		 cli_usage(void);
+/* Warn (diag_warn) about options that can have no effect with the others
+ * given; called once -q is known. */
+void		 cli_warn(const struct config *);
 void		 cli_config_free(struct config *);
 
 #endif

@@ -67,3 +67,58 @@ hdr_find(const char *block, size_t len, const char *name,
 			return true;
 	return false;
 }
+
+/* --- what a request line or header may hold --- */
+
+bool
+hdr_token(const char *s, size_t n)
+{
+	static const char extra[] = "!#$%&'*+-.^_`|~";
+	size_t i;
+
+	if (n == 0)
+		return false;
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || (c != '\0' &&
+		    strchr(extra, c) != NULL)))
+			return false;
+	}
+	return true;
+}
+
+bool
+hdr_value(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			return false;
+	}
+	return true;
+}
+
+const char *
+hdr_request_line(const char *s)
+{
+	const char *colon = strchr(s, ':');
+	size_t n = strlen(s);
+
+	if (colon == NULL) {
+		/* "Name;": curl's way to send a header with no value */
+		if (n < 2 || s[n - 1] != ';')
+			return "is not 'Name: value'";
+		colon = s + n - 1;
+	}
+	if (!hdr_token(s, (size_t)(colon - s)))
+		return "has a header name that is not a token (letters, "
+		    "digits, !#$%&'*+-.^_`|~)";
+	if (!hdr_value(colon + 1, strlen(colon + 1)))
+		return "has a control character (CR, LF, ...) in its value";
+	return NULL;
+}

@@ -9,6 +9,7 @@
  * blank lines) before it gives the loop a turn (INPUT_YIELD): /dev/zero
  * or a file of comments cannot hold off a signal. */
 #include "input.h"
+#include "hdr.h"
 #include "json.h"
 #include "utf8.h"
 #include "util.h"
@@ -99,21 +100,6 @@ input_check_url(struct request *r, const char *url, size_t len)
 		req_error(r, ERR_INVALID_URL, "URL has no host");
 }
 
-static bool
-is_token(const char *s)
-{
-	static const char extra[] = "!#$%&'*+-.^_`|~";
-
-	if (*s == '\0')
-		return false;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		    (*s >= '0' && *s <= '9') || (*s != '\0' &&
-		    strchr(extra, *s) != NULL)))
-			return false;
-	return true;
-}
-
 /* Does s[0..n) contain the string needle? */
 static bool
 holds(const char *s, size_t n, const char *needle)
@@ -130,6 +116,40 @@ holds(const char *s, size_t n, const char *needle)
 	return false;
 }
 
+/* cJSON decodes \u0000 into a NUL, which would cut a string short (a
+ * URL, a header or a body sent other than as written).  The id and a
+ * JSON body are copied as written, so they may hold one. */
+static bool
+decoded_nul(const char *line, size_t len)
+{
+	static const char *const ptrs[] = {"/url", "/method", "/headers",
+	    "/body"};
+	size_t i, off, n;
+
+	for (i = 0; i < sizeof ptrs / sizeof ptrs[0]; i++)
+		if (json_pointer_span(line, len, ptrs[i], &off, &n) == 1 &&
+		    (i < 3 || line[off] == '"') &&
+		    holds(line + off, n, "\\u0000"))
+			return true;
+	return false;
+}
+
+/* The member name of the line's object, minified as it was written (a
+ * number keeps its digits, a string its escapes).  NULL: out of memory. */
+static char *
+member_text(const char *line, size_t len, const char *ptr)
+{
+	struct buf b = {0};
+	size_t off, n;
+
+	if (json_pointer_span(line, len, ptr, &off, &n) != 1 ||
+	    json_minified(&b, line + off, n) == -1) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_steal(&b);
+}
+
 static int
 parse_json_request(const char *line, size_t len, struct request *r)
 {
@@ -140,14 +160,9 @@ parse_json_request(const char *line, size_t len, struct request *r)
 		req_error(r, ERR_INPUT, "JSON request line is not valid UTF-8");
 		return 0;
 	}
-	/* cJSON decodes \u0000 into a NUL, which would cut the string short
-	 * (a URL or a body fetched other than as written). */
-	if (holds(line, len, "\\u0000")) {
-		req_error(r, ERR_INPUT,
-		    "JSON request line holds \\u0000 (a NUL character)");
-		return 0;
-	}
-	root = cJSON_ParseWithLengthOpts(line, len, &end, 0);
+	/* Strict JSON: the id and a JSON body are copied as written. */
+	root = json_parses(line, len) ? cJSON_ParseWithLengthOpts(line, len,
+	    &end, 0) : NULL;
 	if (root == NULL || end != line + len) {
 		req_error(r, ERR_INPUT, "JSON request line does not parse");
 		cJSON_Delete(root);
@@ -157,8 +172,14 @@ parse_json_request(const char *line, size_t len, struct request *r)
 		req_error(r, ERR_INPUT, "JSON request line is not an object");
 		goto out;
 	}
+	if (decoded_nul(line, len)) {
+		req_error(r, ERR_INPUT, "JSON request line holds \\u0000 (a "
+		    "NUL character) in its url, method, headers or body");
+		goto out;
+	}
 	id = cJSON_GetObjectItemCaseSensitive(root, "id");
-	if (id != NULL && (r->id_json = json_print(id)) == NULL)
+	if (id != NULL && (r->id_json = member_text(line, len, "/id")) ==
+	    NULL)
 		goto oom;
 	url = cJSON_GetObjectItemCaseSensitive(root, "url");
 	if (!cJSON_IsString(url)) {
@@ -170,7 +191,8 @@ parse_json_request(const char *line, size_t len, struct request *r)
 		goto oom;
 	method = cJSON_GetObjectItemCaseSensitive(root, "method");
 	if (method != NULL) {
-		if (!cJSON_IsString(method) || !is_token(method->valuestring)) {
+		if (!cJSON_IsString(method) || !hdr_token(method->valuestring,
+		    strlen(method->valuestring))) {
 			req_error(r, ERR_INPUT,
 			    "\"method\" must be a method name");
 			goto out;
@@ -191,10 +213,12 @@ parse_json_request(const char *line, size_t len, struct request *r)
 		cJSON_ArrayForEach(h, headers) {
 			struct buf hb = {0};
 
-			if (!cJSON_IsString(h) || !is_token(h->string) ||
-			    strpbrk(h->valuestring, "\r\n") != NULL) {
+			if (!cJSON_IsString(h) || !hdr_token(h->string,
+			    strlen(h->string)) || !hdr_value(h->valuestring,
+			    strlen(h->valuestring))) {
 				req_error(r, ERR_INPUT, "\"headers\" must map "
-				    "names to string values without CR/LF");
+				    "token names to string values without "
+				    "control characters (CR, LF, ...)");
 				goto out;
 			}
 			/* "K;" is curl's way to send a header with no value */
@@ -209,7 +233,7 @@ parse_json_request(const char *line, size_t len, struct request *r)
 		if (cJSON_IsString(body))
 			r->body = strdup(body->valuestring);
 		else {
-			r->body = json_print(body);
+			r->body = member_text(line, len, "/body");
 			r->body_json = true;
 		}
 		if (r->body == NULL)

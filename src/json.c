@@ -32,6 +32,20 @@ static const unsigned char plain[256] = {
 	['y'] = 1, ['z'] = 1, ['{'] = 1, ['|'] = 1, ['}'] = 1, ['~'] = 1,
 };
 
+/* U+0085, U+2028 or U+2029 (line breaks to some readers of JSON lines,
+ * and not JSON string characters to ECMAScript before 2019) as its code
+ * point, given a UTF-8 sequence of k bytes; else 0. */
+static unsigned
+json_line_break(const unsigned char *s, size_t k)
+{
+	if (k == 2 && s[0] == 0xc2 && s[1] == 0x85)
+		return 0x85;
+	if (k == 3 && s[0] == 0xe2 && s[1] == 0x80 &&
+	    (s[2] == 0xa8 || s[2] == 0xa9))
+		return s[2] == 0xa8 ? 0x2028 : 0x2029;
+	return 0;
+}
+
 /* The escapes of a string body, without the quotes. */
 int
 json_escape(struct buf *b, const char *p, size_t n)
@@ -60,12 +74,12 @@ json_escape(struct buf *b, const char *p, size_t n)
 				if (buf_add(b, "\\ufffd", 6) == -1)
 					return -1;
 				i++;
-			} else if (k == 3 && s[i] == 0xe2 && s[i + 1] == 0x80 &&
-			    (s[i + 2] == 0xa8 || s[i + 2] == 0xa9)) {
-				if (buf_addstr(b, s[i + 2] == 0xa8 ?
-				    "\\u2028" : "\\u2029") == -1)
+			} else if (json_line_break(s + i, k)) {
+				snprintf(esc, sizeof esc, "\\u%04x", 0xffffu &
+				    json_line_break(s + i, k));
+				if (buf_addstr(b, esc) == -1)
 					return -1;
-				i += 3;
+				i += k;
 			} else {
 				if (buf_add(b, s + i, k) == -1)
 					return -1;
@@ -109,16 +123,19 @@ json_cstr(struct buf *b, const char *s)
 	return json_string(b, s, s ? strlen(s) : 0);
 }
 
-/* Append JSON text that cJSON has accepted and that is valid UTF-8,
+/* Append JSON text that json_parses accepted and that is valid UTF-8,
  * dropping the whitespace between tokens (so a record stays on one line)
- * and escaping raw control characters that cJSON tolerates in strings.
- * Numbers are copied as they are: no precision is lost. */
+ * and escaping, inside strings, what json_escape escapes and the text
+ * may hold raw: DEL, U+0085, U+2028, U+2029 (and control characters, for
+ * text that was not checked).  Numbers and escapes are copied as they
+ * are: no precision is lost. */
 int
 json_minified(struct buf *b, const char *p, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)p;
-	size_t i, start = 0;
+	size_t i, start = 0, k;
 	bool in_str = false, esc = false;
+	long cp;		/* the code point to escape, or -1 */
 	char u[8];
 
 	if (buf_reserve(b, n) == -1)
@@ -127,18 +144,30 @@ json_minified(struct buf *b, const char *p, size_t n)
 		unsigned char c = s[i];
 
 		if (in_str) {
+			cp = -1;
+			k = 1;
 			if (esc)
 				esc = false;
 			else if (c == '\\')
 				esc = true;
 			else if (c == '"')
 				in_str = false;
-			else if (c < 0x20 || c == 0x7f) {
+			else if (c < 0x20 || c == 0x7f)
+				cp = c;
+			else if (c == 0xc2 || c == 0xe2) {
+				k = utf8_seq_len(s + i, n - i);
+				if (k > 0 && json_line_break(s + i, k) != 0)
+					cp = (long)json_line_break(s + i, k);
+				else
+					k = 1;
+			}
+			if (cp != -1) {
 				if (buf_add(b, s + start, i - start) == -1)
 					return -1;
-				snprintf(u, sizeof u, "\\u%04x", c);
+				snprintf(u, sizeof u, "\\u%04lx", cp & 0xffff);
 				if (buf_addstr(b, u) == -1)
 					return -1;
+				i += k - 1;
 				start = i + 1;
 			}
 			continue;
@@ -372,4 +401,246 @@ json_parses(const char *s, size_t n)
 		return false;
 	js_ws(&j);
 	return j.p == j.end;
+}
+
+/* --- values inside raw JSON text, found with the scanner's grammar --- */
+
+static int
+js_hex4(const unsigned char *p, unsigned *v)
+{
+	int k;
+
+	*v = 0;
+	for (k = 0; k < 4; k++) {
+		if (!isxdigit(p[k]))
+			return -1;
+		*v = *v * 16 + (unsigned)(isdigit(p[k]) ? p[k] - '0' :
+		    (p[k] | 0x20) - 'a' + 10);
+	}
+	return 0;
+}
+
+static int
+js_put_utf8(struct buf *b, unsigned cp)
+{
+	unsigned char u[4];
+	size_t n;
+
+	if (cp < 0x80) {
+		u[0] = (unsigned char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		u[0] = (unsigned char)(0xc0 | cp >> 6);
+		u[1] = (unsigned char)(0x80 | (cp & 0x3f));
+		n = 2;
+	} else if (cp < 0x10000) {
+		u[0] = (unsigned char)(0xe0 | cp >> 12);
+		u[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+		u[2] = (unsigned char)(0x80 | (cp & 0x3f));
+		n = 3;
+	} else {
+		u[0] = (unsigned char)(0xf0 | cp >> 18);
+		u[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3f));
+		u[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+		u[3] = (unsigned char)(0x80 | (cp & 0x3f));
+		n = 4;
+	}
+	return buf_add(b, u, n);
+}
+
+int
+json_string_decode(struct buf *b, const char *p, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)p, *end = s + n;
+	unsigned cp, lo;
+	char c;
+
+	if (n < 2 || s[0] != '"' || s[n - 1] != '"')
+		return -1;
+	if (buf_add(b, "", 0) == -1)	/* an empty string is not NULL */
+		return -1;
+	for (s++, end--; s < end; ) {
+		if (*s != '\\') {
+			if (*s < 0x20 || buf_addc(b, (char)*s++) == -1)
+				return -1;
+			continue;
+		}
+		if (end - s < 2)
+			return -1;
+		switch (s[1]) {
+		case '"': case '\\': case '/': c = (char)s[1]; break;
+		case 'b': c = '\b'; break;
+		case 'f': c = '\f'; break;
+		case 'n': c = '\n'; break;
+		case 'r': c = '\r'; break;
+		case 't': c = '\t'; break;
+		case 'u':
+			if (end - s < 6 || js_hex4(s + 2, &cp) == -1)
+				return -1;
+			s += 6;
+			if (cp >= 0xd800 && cp < 0xdc00 && end - s >= 6 &&
+			    s[0] == '\\' && s[1] == 'u' &&
+			    js_hex4(s + 2, &lo) == 0 && lo >= 0xdc00 &&
+			    lo < 0xe000) {
+				cp = 0x10000 + ((cp - 0xd800) << 10) +
+				    (lo - 0xdc00);
+				s += 6;
+			} else if (cp >= 0xd800 && cp < 0xe000)
+				cp = 0xfffd;	/* a lone surrogate */
+			if (js_put_utf8(b, cp) == -1)
+				return -1;
+			continue;
+		default:
+			return -1;
+		}
+		if (buf_addc(b, c) == -1)
+			return -1;
+		s += 2;
+	}
+	return 0;
+}
+
+/* One RFC 6901 reference token of ptr (at *pp, past its '/'), decoded. */
+static int
+js_token(const char **pp, struct buf *tok)
+{
+	const char *p = *pp;
+
+	buf_reset(tok);
+	if (buf_add(tok, "", 0) == -1)
+		return -1;
+	for (; *p != '\0' && *p != '/'; p++) {
+		char c = *p;
+
+		if (c == '~') {
+			if (p[1] != '0' && p[1] != '1')
+				return -1;
+			c = *++p == '0' ? '~' : '/';
+		}
+		if (buf_addc(tok, c) == -1)
+			return -1;
+	}
+	*pp = p;
+	return 0;
+}
+
+/* At a value (j->p): move to its member or element named tok.  1 found
+ * (j->p at it), 0 absent, -1 the text or memory failed. */
+static int
+js_child(struct jscan *j, const struct buf *tok, struct buf *key)
+{
+	bool object;
+	unsigned long want = 0, k;
+	const unsigned char *ks;
+	size_t i;
+
+	js_ws(j);
+	if (j->p >= j->end || (*j->p != '{' && *j->p != '['))
+		return 0;
+	object = *j->p++ == '{';
+	if (!object) {
+		/* an index: digits, no leading zero, not absurdly long */
+		if (tok->len == 0 || tok->len > 10 ||
+		    (tok->len > 1 && tok->data[0] == '0'))
+			return 0;
+		for (i = 0; i < tok->len; i++) {
+			if (tok->data[i] < '0' || tok->data[i] > '9')
+				return 0;
+			want = want * 10 + (unsigned long)(tok->data[i] - '0');
+		}
+	}
+	js_ws(j);
+	if (j->p < j->end && *j->p == (object ? '}' : ']'))
+		return 0;
+	for (k = 0;; k++) {
+		js_ws(j);
+		if (object) {
+			ks = j->p;
+			if (j->p >= j->end || *j->p != '"' || !js_string(j))
+				return -1;
+			buf_reset(key);
+			if (json_string_decode(key, (const char *)ks,
+			    (size_t)(j->p - ks)) == -1)
+				return -1;
+			js_ws(j);
+			if (j->p >= j->end || *j->p++ != ':')
+				return -1;
+			js_ws(j);
+			if (key->len == tok->len &&
+			    memcmp(key->data, tok->data, tok->len) == 0)
+				return 1;
+		} else if (k == want)
+			return 1;
+		if (!js_value(j))
+			return -1;
+		js_ws(j);
+		if (j->p >= j->end)
+			return -1;
+		if (*j->p == ',') {
+			j->p++;
+			continue;
+		}
+		return *j->p == (object ? '}' : ']') ? 0 : -1;
+	}
+}
+
+int
+json_pointer_span(const char *s, size_t n, const char *ptr, size_t *off,
+    size_t *len)
+{
+	struct jscan j = {(const unsigned char *)s,
+	    (const unsigned char *)s + n, 0};
+	struct buf tok = {0}, key = {0};
+	const unsigned char *start;
+	int rc = 1;
+
+	if (*ptr != '\0' && *ptr != '/')
+		return -1;
+	while (rc == 1 && *ptr == '/') {
+		ptr++;
+		if (js_token(&ptr, &tok) == -1)
+			rc = -1;
+		else
+			rc = js_child(&j, &tok, &key);
+	}
+	buf_free(&tok);
+	buf_free(&key);
+	if (rc != 1)
+		return rc;
+	js_ws(&j);
+	start = j.p;
+	if (!js_value(&j))
+		return -1;
+	*off = (size_t)(start - (const unsigned char *)s);
+	*len = (size_t)(j.p - start);
+	return 1;
+}
+
+bool
+json_array_next(const char *s, size_t n, size_t *pos, size_t *off,
+    size_t *len)
+{
+	struct jscan j = {(const unsigned char *)s + *pos,
+	    (const unsigned char *)s + n, 0};
+	const unsigned char *start;
+
+	js_ws(&j);
+	if (j.p >= j.end)
+		return false;
+	if (*pos == 0) {
+		if (*j.p++ != '[')
+			return false;
+		js_ws(&j);
+		if (j.p < j.end && *j.p == ']')
+			return false;
+	} else if (*j.p++ != ',')
+		return false;
+	js_ws(&j);
+	start = j.p;
+	if (!js_value(&j))
+		return false;
+	*off = (size_t)(start - (const unsigned char *)s);
+	*len = (size_t)(j.p - start);
+	*pos = *off + *len;
+	return true;
 }

@@ -1,6 +1,6 @@
 /* json — the JSON writer's pieces.  Everything written is valid UTF-8
  * JSON whatever bytes come in: invalid UTF-8 becomes U+FFFD, control
- * characters, DEL, U+2028 and U+2029 become \u escapes. */
+ * characters, DEL, U+0085, U+2028 and U+2029 become \u escapes. */
 #ifndef VOLLEY_JSON_H
 #define VOLLEY_JSON_H
 
@@ -19,6 +19,25 @@ int	 json_cstr(struct buf *, const char *);
 int	 json_minified(struct buf *, const char *, size_t);
 /* A strict RFC 8259 check of s[0..n): no tree, no allocation. */
 bool	 json_parses(const char *, size_t);
+
+/* Values inside raw JSON text s[0..n) (text json_parses accepted; other
+ * text gives -1 or false where it stops being JSON), for copying them
+ * verbatim with json_minified rather than re-printing them with cJSON.
+ *
+ * The span [*off, *off + *len) of the value at RFC 6901 pointer ptr: 1,
+ * or 0 when there is none (a missing member, an index past the end, a
+ * step into a scalar), -1 when ptr or the text is malformed or memory
+ * ran out.  A duplicate member name finds the first, as cJSON does. */
+int	 json_pointer_span(const char *, size_t, const char *ptr,
+	     size_t *off, size_t *len);
+/* The elements of the array s[0..n) (a span): *pos = 0 first; each call
+ * gives the next element's span and moves *pos; false after the last. */
+bool	 json_array_next(const char *, size_t, size_t *pos, size_t *off,
+	     size_t *len);
+/* Decode the JSON string s[0..n) (with its quotes) into b, which can then
+ * hold NULs (b->len says how long it is).  0, or -1 if it is not a JSON
+ * string or memory ran out.  A lone surrogate becomes U+FFFD. */
+int	 json_string_decode(struct buf *, const char *, size_t);
 
 /* cJSON_PrintUnformatted into memory of malloc's (free() it). */
 struct cJSON;

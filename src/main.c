@@ -61,6 +61,9 @@ enum exit_status {
 
 /* fds kept open above the concurrency: input, output, resolver, slack */
 #define FD_RESERVE	32
+/* Below this many, volley cannot start (stdio, the event loop's own fds,
+ * the signal pipe, input, output, a socket or two): say so, exit 2. */
+#define FD_MIN		16
 
 /* Keep fds 0-2 open so that no socket can become one of them.  Returns
  * whether stdout was closed at start. */
@@ -81,22 +84,29 @@ guard_std_fds(void)
 	return out_closed;
 }
 
-/* Make room for -c sockets; clamp -c when the fd limit is too low. */
-static void
+/* Make room for -c sockets; clamp -c when the fd limit is too low.  -1
+ * (said) when it is too low to start at all. */
+static int
 fit_fd_limit(struct config *c)
 {
 	struct rlimit rl;
 	long room;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
-		return;
+		return 0;
 	if (rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
 		getrlimit(RLIMIT_NOFILE, &rl);
 	}
 	if (rl.rlim_cur == RLIM_INFINITY)
-		return;
+		return 0;
+	if (rl.rlim_cur < FD_MIN) {
+		diag_error("the open-file limit is too low to start (ulimit -n "
+		    "%ld): volley needs at least %d", (long)rl.rlim_cur,
+		    FD_MIN);
+		return -1;
+	}
 	room = (long)rl.rlim_cur - FD_RESERVE;
 	if (room < 1)
 		room = 1;
@@ -106,16 +116,18 @@ fit_fd_limit(struct config *c)
 		    (long)rl.rlim_cur, room);
 		c->concurrency = room;
 	}
+	return 0;
 }
 
-/* The output fd: -o FILE, --resume FILE (appended to), or stdout. */
+/* The output fd: -o FILE, --resume FILE (appended to), or stdout.  -1:
+ * it cannot be opened; -2: stdout is closed; -3: a usage error. */
 static int
 open_output(const struct config *c, bool out_closed)
 {
 	const char *path = c->resume ? c->resume : c->output;
 	int fd, flags = O_WRONLY | O_CREAT | O_CLOEXEC;
-	char last;
-	struct stat st;
+	char err[256];
+	size_t torn;
 
 	if (path == NULL || strcmp(path, "-") == 0) {
 		if (out_closed) {
@@ -124,7 +136,7 @@ open_output(const struct config *c, bool out_closed)
 		}
 		return 1;
 	}
-	/* --resume reads the last byte back, so it needs O_RDWR. */
+	/* --resume reads the file's tail back, so it needs O_RDWR. */
 	if (c->resume)
 		flags = O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC;
 	else
@@ -134,14 +146,22 @@ open_output(const struct config *c, bool out_closed)
 		diag_error("%s: %s", path, strerror(errno));
 		return -1;
 	}
-	/* A torn last line from an interrupted run: start on a new line. */
-	if (c->resume && fstat(fd, &st) == 0 && st.st_size > 0 &&
-	    pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n' &&
-	    write(fd, "\n", 1) != 1) {
-		diag_error("%s: %s", path, strerror(errno));
+	if (c->resume == NULL)
+		return fd;
+	switch (resume_prepare(fd, &torn, err, sizeof err)) {
+	case -2:
+		diag_error("--resume: %s is in use by another volley (it is "
+		    "locked): run one at a time per file", path);
+		close(fd);
+		return -3;
+	case -1:
+		diag_error("--resume: %s: %s", path, err);
 		close(fd);
 		return -1;
 	}
+	if (torn > 0)
+		diag_warn("--resume: %s: removed a torn last line (%zu bytes) "
+		    "left by an interrupted run", path, torn);
 	return fd;
 }
 
@@ -228,6 +248,7 @@ main(int argc, char **argv)
 		break;
 	}
 	diag_set_quiet(cfg.quiet);
+	cli_warn(&cfg);
 	if ((rp = report_new(&cfg, err, sizeof err)) == NULL) {
 		diag_error("%s", err);
 		status = EXIT_OUTPUT;
@@ -251,15 +272,17 @@ main(int argc, char **argv)
 #ifndef VOLLEY_FAILALLOC
 	json_arena_install();
 #endif
-	fit_fd_limit(&cfg);
+	if (fit_fd_limit(&cfg) == -1)
+		goto done;		/* EXIT_USAGE */
+	/* Locked and repaired before it is read. */
+	fd = open_output(&cfg, out_closed);
+	if (fd < 0) {
+		status = fd == -3 ? EXIT_USAGE : EXIT_OUTPUT;
+		goto done;
+	}
 	if (cfg.resume != NULL && resume_load(&rs, cfg.resume, err,
 	    sizeof err) == -1) {
 		diag_error("--resume: %s", err);
-		goto done;
-	}
-	fd = open_output(&cfg, out_closed);
-	if (fd < 0) {
-		status = EXIT_OUTPUT;
 		goto done;
 	}
 	window = cfg.window > SIZE_MAX ? SIZE_MAX : (size_t)cfg.window;

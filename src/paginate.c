@@ -412,14 +412,50 @@ paginate_items(const struct config *c, const cJSON *tree,
 	return ERR_NONE;
 }
 
+/* The value at ptr (named by option opt) as it goes into a URL, from
+ * the raw body: a string decoded, a number with the digits it was written
+ * with (cJSON would print 12345678901234567890 as 1.2345678901234567e+19,
+ * and cut "a\u0000b" to "a").  A string holding a NUL cannot be sent: a
+ * pagination error. */
+static int
+field_text(const char *body, size_t blen, const char *ptr,
+    const char *opt, char **str, enum err_kind *perr, char *msg, size_t len)
+{
+	struct buf b = {0};
+	size_t off, n;
+
+	*str = NULL;
+	if (json_pointer_span(body, blen, ptr, &off, &n) != 1)
+		goto oom;	/* the tree found it: the text holds it */
+	if (body[off] != '"') {
+		if (buf_add(&b, body + off, n) == -1)
+			goto oom;
+	} else if (json_string_decode(&b, body + off, n) == -1)
+		goto oom;
+	if (memchr(b.data, '\0', b.len) != NULL) {
+		buf_free(&b);
+		snprintf(msg, len, "%s %s holds a NUL character (\\u0000): it "
+		    "cannot go into a URL", opt, ptr);
+		*perr = ERR_PAGINATION;
+		return -1;
+	}
+	*str = buf_steal(&b);
+	return 0;
+oom:
+	buf_free(&b);
+	snprintf(msg, len, "out of memory");
+	*perr = ERR_INPUT;
+	return -1;
+}
+
 /* After a good page: where does the chain go next?  Returns the next
  * URL (owned CURLU *), or NULL with *perr/msg set if the chain fails
  * (ERR_NONE: it simply ends). */
 static CURLU *
 next_page(const struct config *c, const struct paginate_chain *ch,
     CURLU *cur, long page, const char *headers, size_t hlen,
-    const cJSON *tree, long nitems, enum err_kind *perr, char *msg,
-    size_t len)
+    const char *body, size_t blen, const cJSON *tree, long nitems,
+    enum err_kind *perr, char *msg, size_t len)
 {
 	const cJSON *v;
 	char *ref = NULL, *str = NULL;
@@ -451,8 +487,7 @@ next_page(const struct config *c, const struct paginate_chain *ch,
 			*perr = ERR_PAGINATION;
 			return NULL;
 		}
-		if (v == NULL || cJSON_IsNull(v) || (cJSON_IsString(v) &&
-		    *v->valuestring == '\0'))
+		if (v == NULL || cJSON_IsNull(v))
 			return NULL;
 		if (!cJSON_IsString(v)) {
 			snprintf(msg, len, "--next-field %s is not a string",
@@ -460,7 +495,12 @@ next_page(const struct config *c, const struct paginate_chain *ch,
 			*perr = ERR_PAGINATION;
 			return NULL;
 		}
-		u = paginate_resolve(cur, v->valuestring, msg, len);
+		if (field_text(body, blen, c->next_field, "--next-field", &ref,
+		    perr, msg, len) == -1 || *ref == '\0') {
+			free(ref);
+			return NULL;
+		}
+		u = paginate_resolve(cur, ref, msg, len);
 		break;
 	case PAGE_PARAM:
 		if (nitems < 0) {
@@ -487,17 +527,17 @@ next_page(const struct config *c, const struct paginate_chain *ch,
 			return NULL;
 		}
 		v = paginate_pointer(tree, c->cursor_field, &bad);
-		if (v == NULL || cJSON_IsNull(v) || (cJSON_IsString(v) &&
-		    *v->valuestring == '\0'))
+		if (v == NULL || cJSON_IsNull(v))
 			return NULL;
-		if (cJSON_IsString(v))
-			str = strdup(v->valuestring);
-		else if (cJSON_IsNumber(v))
-			str = json_print(v);
-		else {
+		if (!cJSON_IsString(v) && !cJSON_IsNumber(v)) {
 			snprintf(msg, len, "--cursor-field %s is not a string "
 			    "or number", c->cursor_field);
 			*perr = ERR_PAGINATION;
+			return NULL;
+		}
+		if (field_text(body, blen, c->cursor_field, "--cursor-field",
+		    &str, perr, msg, len) == -1 || *str == '\0') {
+			free(str);
 			return NULL;
 		}
 		u = curl_url_dup(cur);
@@ -520,14 +560,15 @@ next_page(const struct config *c, const struct paginate_chain *ch,
 void
 paginate_step(const struct config *c, struct paginate_chain *ch,
     const void *cur, long page, const char *headers, size_t hlen,
-    const cJSON *tree, long nitems, struct paginate_next *out)
+    const char *body, size_t blen, const cJSON *tree, long nitems,
+    struct paginate_next *out)
 {
 	char *s_next = NULL, shown[160];
 	CURLU *next;
 
 	memset(out, 0, sizeof(*out));
-	next = next_page(c, ch, (CURLU *)cur, page, headers, hlen, tree,
-	    nitems, &out->err, out->msg, sizeof out->msg);
+	next = next_page(c, ch, (CURLU *)cur, page, headers, hlen, body,
+	    blen, tree, nitems, &out->err, out->msg, sizeof out->msg);
 	if (next == NULL)
 		return;
 	if (curl_url_get(next, CURLUPART_URL, &s_next, 0) == CURLUE_OK)

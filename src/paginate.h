@@ -69,10 +69,12 @@ struct paginate_next {
 };
 
 /* cur: the page's URL (CURLU *, NULL if it does not parse); page: its
- * 1-based number; headers, tree and nitems: what the page said. */
+ * 1-based number; headers, body, tree and nitems: what the page said
+ * (tree parsed from body; a cursor is copied from body's text). */
 void		 paginate_step(const struct config *,
 		    struct paginate_chain *, const void *cur, long page,
-		    const char *headers, size_t hlen, const cJSON *tree,
-		    long nitems, struct paginate_next *);
+		    const char *headers, size_t hlen, const char *body,
+		    size_t blen, const cJSON *tree, long nitems,
+		    struct paginate_next *);
 
 #endif

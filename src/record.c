@@ -257,7 +257,9 @@ record_encode(struct buf *b, const struct record *r)
 	    (r->time_ms >= 0 ? put_ms(b, r->time_ms) : KEY(b, "null")) == -1 ||
 	    KEY(b, ",\"timing\":") == -1 || put_timing(b, &r->timing) == -1 ||
 	    KEY(b, ",\"attempts\":") == -1 || put_i64(b, r->attempts) == -1 ||
-	    KEY(b, ",\"page\":") == -1 || put_i64(b, r->page) == -1)
+	    KEY(b, ",\"page\":") == -1 || put_i64(b, r->page) == -1 ||
+	    (r->more ? KEY(b, ",\"last\":false") :
+	    KEY(b, ",\"last\":true")) == -1)
 		goto fail;
 	if (r->with_headers) {
 		if (buf_addstr(b, ",\"headers\":") == -1 ||
@@ -267,7 +269,8 @@ record_encode(struct buf *b, const struct record *r)
 	}
 	if (r->item != NULL) {
 		if (KEY(b, ",\"item_index\":") == -1 ||
-		    put_i64(b, r->item_index) == -1 ||
+		    (r->item_index >= 0 ? put_i64(b, r->item_index) :
+		    KEY(b, "null")) == -1 ||
 		    KEY(b, ",\"item\":") == -1 || buf_addstr(b, r->item) == -1)
 			goto fail;
 	} else if (r->saved != NULL) {

@@ -73,6 +73,7 @@ struct record {
 	struct record_timing timing;
 	long		 attempts;
 	long		 page;
+	bool		 more;		/* not the request's last record */
 	const char	*headers;	/* raw header block, with -I */
 	size_t		 headers_len;
 	bool		 with_headers;
@@ -80,7 +81,7 @@ struct record {
 	const char	*body;
 	size_t		 body_len;
 	const char	*item;		/* JSON text of the item, --flatten */
-	long		 item_index;
+	long		 item_index;	/* < 0 = null */
 	const char	*saved;		/* --save */
 	const char	*sha256;
 	enum err_kind	 err;

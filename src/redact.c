@@ -1,6 +1,7 @@
 /* redact — URLs with any password replaced by "***", for records (as
  * JSON strings) and for messages (as text).  libcurl's URL parser finds
- * the password where it can; a URL it cannot parse is cut by text. */
+ * the password where it can; a URL it cannot parse is cut by text, up to
+ * its last '@'. */
 #include "redact.h"
 #include "json.h"
 
@@ -10,10 +11,13 @@
 #include <string.h>
 
 /* The password of url's userinfo, by text alone: from after the first
- * ':' of the userinfo to the last '@' of the authority.  For URLs
- * libcurl cannot parse, and for error messages.  false if there is none. */
+ * ':' of the userinfo to the last '@' of the authority, or, when loose,
+ * to the last '@' of the whole text: a URL that does not parse may have a
+ * password holding an unencoded '/', '?' or '#', and redacting too much
+ * is better than printing part of one.  false if there is none. */
 static bool
-password_span(const char *url, size_t n, size_t *from, size_t *to)
+password_span(const char *url, size_t n, bool loose, size_t *from,
+    size_t *to)
 {
 	const char *end = url + n, *auth = NULL, *p, *at = NULL, *colon;
 
@@ -24,7 +28,8 @@ password_span(const char *url, size_t n, size_t *from, size_t *to)
 		}
 	if (auth == NULL)
 		return false;
-	for (p = auth; p < end && *p != '/' && *p != '?' && *p != '#'; p++)
+	for (p = auth; p < end && (loose || (*p != '/' && *p != '?' &&
+	    *p != '#')); p++)
 		if (*p == '@')
 			at = p;
 	colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
@@ -35,12 +40,24 @@ password_span(const char *url, size_t n, size_t *from, size_t *to)
 	return true;
 }
 
+/* Does libcurl parse url (NUL-terminated)? */
+static bool
+parses(const char *url)
+{
+	CURLU *u = curl_url();
+	bool ok = u != NULL && curl_url_set(u, CURLUPART_URL, url,
+	    CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK;
+
+	curl_url_cleanup(u);
+	return ok;
+}
+
 static int
 redact_unparsed(struct buf *b, const char *url, size_t n)
 {
 	size_t from, to;
 
-	if (!password_span(url, n, &from, &to))
+	if (!password_span(url, n, true, &from, &to))
 		return json_string(b, url, n);
 	if (buf_addc(b, '"') == -1 || json_escape(b, url, from) == -1 ||
 	    buf_addstr(b, "***") == -1 ||
@@ -56,7 +73,8 @@ redact_url_text(const char *url, char *out, size_t outlen)
 
 	if (url == NULL)
 		snprintf(out, outlen, "?");
-	else if (!password_span(url, strlen(url), &from, &to))
+	else if (!password_span(url, strlen(url), strchr(url, '@') != NULL &&
+	    !parses(url), &from, &to))
 		snprintf(out, outlen, "%s", url);
 	else
 		snprintf(out, outlen, "%.*s***%s", (int)from, url, url + to);

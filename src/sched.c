@@ -549,35 +549,57 @@ retry_fired(void *arg)
 /* A page is done (no retry, no hop): its records and what comes next. */
 struct page {
 	struct job_page	 jp;		/* the record, the parsed body */
+	const char	*body;		/* the raw body, items are copied from */
+	size_t		 body_len;
 	const cJSON	*items;
 	long		 nitems;
 	struct paginate_next next;
 };
 
-/* Write the page's records: one, or one per item with --flatten. */
+/* Write the page's records: one, or with --flatten one per item, each
+ * copied from the body as it was written.  A page with no items writes
+ * one record with "item" and "item_index" null: every page leaves a
+ * trace.  "last" is false on all but the request's last record. */
 static void
 page_emit(struct sched *s, struct job *j, struct page *pg)
 {
 	struct record ir = pg->jp.r;
-	const cJSON *it;
+	struct buf item = {0};
+	size_t pos = 0, off, len, aoff = 0, alen = 0;
 	long k = 0;
 
+	pg->jp.r.more = ir.more = pg->next.url != NULL ||
+	    pg->next.err != ERR_NONE;
 	if (!s->cfg->flatten || pg->items == NULL || pg->jp.r.err != ERR_NONE) {
 		emit(s, j->seq, &pg->jp.r);
 		return;
 	}
 	ir.body_enc = BENC_NONE;
 	ir.saved = NULL;
-	cJSON_ArrayForEach(it, pg->items) {
-		char *txt = json_print(it);
-
-		ir.item = txt ? txt : "null";
+	ir.item = "null";
+	ir.item_index = -1;
+	if (json_pointer_span(pg->body, pg->body_len, s->cfg->items ?
+	    s->cfg->items : "", &aoff, &alen) != 1)
+		alen = 0;
+	while (json_array_next(pg->body + aoff, alen, &pos, &off, &len)) {
+		buf_reset(&item);
+		if (json_minified(&item, pg->body + aoff + off, len) == -1) {
+			ir.err = ERR_INPUT;
+			ir.errmsg = "out of memory while copying this item";
+		}
+		ir.item = ir.err == ERR_NONE ? item.data : "null";
 		ir.item_index = k++;
+		/* only the page's last item can be the request's last */
+		ir.more = (long)k < pg->nitems || pg->jp.r.more;
 		emit(s, j->seq, &ir);
-		free(txt);
+		ir.err = ERR_NONE;
+		ir.errmsg = NULL;
 		if (s->out_gone)
 			break;
 	}
+	if (k == 0)		/* no items: the page's one record */
+		emit(s, j->seq, &ir);
+	buf_free(&item);
 }
 
 /* Act on the page's step: the chain fails, ends, or goes on. */
@@ -624,14 +646,16 @@ complete_page(struct sched *s, struct job *j, const struct xfer_res *res,
 	struct page pg;
 
 	memset(&pg, 0, sizeof(pg));
+	pg.body = res->body;
+	pg.body_len = res->body_len;
 	job_page(j, s->cfg, s->need_tree, res, kind, msg, &pg.jp);
 	if (pg.jp.r.err == ERR_NONE && s->need_tree) {
 		pg.next.err = paginate_items(s->cfg, pg.jp.tree, &pg.items,
 		    &pg.nitems, pg.next.msg, sizeof pg.next.msg);
 		if (pg.next.err == ERR_NONE)
 			paginate_step(s->cfg, &j->chain, job_curlu(j), j->page,
-			    res->headers, res->headers_len, pg.jp.tree,
-			    pg.nitems, &pg.next);
+			    res->headers, res->headers_len, res->body,
+			    res->body_len, pg.jp.tree, pg.nitems, &pg.next);
 	}
 	page_emit(s, j, &pg);
 	/* A closed output ends every job; apply_stop frees this one. */

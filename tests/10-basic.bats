@@ -15,12 +15,12 @@ teardown_file() { fixture_stop; }
 		.index == 0 and .id == null and .url == $u and .final_url == $u
 		and .method == "GET" and .status == 200 and .ok == true
 		and .http_version == "1.1" and (.content_type | startswith("application/json"))
-		and .size > 0 and .time_ms >= 0 and .attempts == 1 and .page == 1
+		and .size > 0 and .time_ms >= 0 and .attempts == 1 and .page == 1 and .last == true
 		and .body == {"ok": true, "path": "/json"} and .body_encoding == "json"
 		and .error == null'
 	# the record's keys come in the documented order
 	run jq -r 'keys_unsorted | join(",")' <<<"$output"
-	assert_output "index,id,url,final_url,method,status,ok,http_version,content_type,size,time_ms,timing,attempts,page,body,body_encoding,error"
+	assert_output "index,id,url,final_url,method,status,ok,http_version,content_type,size,time_ms,timing,attempts,page,last,body,body_encoding,error"
 }
 
 @test "basic: 1000 URLs from stdin with -c 64 give 1000 records in input order, exit 0" {

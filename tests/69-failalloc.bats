@@ -54,3 +54,28 @@ every_allocation() {
 	echo "$output"
 	[ -z "$output" ]
 }
+
+# A record finished ahead of its turn waits in the gather window; an
+# allocation failing while it is kept or copied out must not lose it.
+@test "failalloc: a gathered record is never lost silently (-c 2, one slow, one 400 KB body)" {
+	local total n rc bad=
+	total=$(VOLLEY_FAILALLOC_COUNT=1 "$FA" -c 2 "$BASE/delay/300" "$BASE/bytes/409600" 2>&1 >/dev/null |
+		sed -n 's/^volley: allocations: //p')
+	[ "$total" -gt 50 ] || { echo "only '$total' allocations counted"; false; }
+	export FA BASE BATS_TEST_TMPDIR
+	run bash -c 'seq 1 $(($1 + 3)) | xargs -P 3 -I @@ bash -c '\''
+		out=$BATS_TEST_TMPDIR/g.@@
+		VOLLEY_FAILALLOC=@@ ASAN_OPTIONS=detect_leaks=1:exitcode=99 \
+			timeout 60 "$FA" -c 2 "$BASE/delay/300" "$BASE/bytes/409600" >"$out" 2>"$out.err"
+		rc=$?
+		n=$(jq -s "[.[].index] | sort == [0,1]" "$out" 2>/dev/null)
+		if [ $rc -gt 4 ]; then
+			echo "N=@@: exit $rc"
+		elif [ "$n" != true ] && { [ $rc -eq 0 ] || [ ! -s "$out.err" ]; }; then
+			echo "N=@@: exit $rc with records $(jq -c -s "[.[].index]" "$out" 2>/dev/null) and no message"
+		fi
+		rm -f "$out" "$out.err"
+	'\''' fa "$total"
+	echo "$output"
+	[ -z "$output" ]
+}

@@ -254,7 +254,7 @@ only_in_first() {
 
 @test "the man page RECORDS lists the record fields in order" {
 	local want="index id url input final_url method status ok http_version
-	    content_type size time_ms timing attempts page headers item_index item
+	    content_type size time_ms timing attempts page last headers item_index item
 	    saved sha256 body body_encoding error" doc real
 
 	doc=$(man_tags RECORDS | tr '\n' ' ')

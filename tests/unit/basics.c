@@ -276,7 +276,31 @@ UNIT_TEST(redact)
 	buf_reset(&b);
 	redact_url_json(&b, "http://h/x?email=a@b", 20);	/* not userinfo */
 	CHECK(strcmp(b.data, "\"http://h/x?email=a@b\"") == 0);
+	buf_reset(&b);
+	/* a password with an unencoded '/', '?' or '#': the URL does not
+	 * parse, and everything up to the last '@' goes */
+	redact_url_json(&b, "http://u:pa/ss@h/x", 18);
+	CHECK(strcmp(b.data, "\"http://u:***@h/x\"") == 0);
+	buf_reset(&b);
+	redact_url_json(&b, "http://u:p?ss@h/x", 17);
+	CHECK(strcmp(b.data, "\"http://u:***@h/x\"") == 0);
+	buf_reset(&b);
+	redact_url_json(&b, "http://u:p#s@s@h/x?q=1", 22);
+	CHECK(strcmp(b.data, "\"http://u:***@h/x?q=1\"") == 0);
+	buf_reset(&b);
+	redact_url_json(&b, "http://u:a/b?c#d@h:99999/x", 26);
+	CHECK(strcmp(b.data, "\"http://u:***@h:99999/x\"") == 0);
 	buf_free(&b);
+	{
+		char out[128];
+
+		redact_url_text("http://u:pa/ss@h/x", out, sizeof out);
+		CHECK(strcmp(out, "http://u:***@h/x") == 0);
+		redact_url_text("http://u:pw@h/x?e=a@b", out, sizeof out);
+		CHECK(strcmp(out, "http://u:***@h/x?e=a@b") == 0);
+		redact_url_text("http://h:80/x?e=a@b", out, sizeof out);
+		CHECK(strcmp(out, "http://h:80/x?e=a@b") == 0);
+	}
 }
 
 static struct request

@@ -169,12 +169,33 @@ UNIT_TEST(cli_durations_sizes_rates)
 {
 	struct config c;
 
-	CHECK(parse(&c, "-t", "250ms", "--connect-timeout", "1.5s",
+	CHECK(parse(&c, "-t", "2.5s", "--connect-timeout", "1.5s",
 	    "--deadline", "2m", "--retry-delay", "0", "--retry-max-wait", "1h",
 	    NULL) == CLI_OK);
-	CHECK(c.timeout_ms == 250 && c.connect_timeout_ms == 1500);
+	CHECK(c.timeout_ms == 2500 && c.connect_timeout_ms == 1500);
+	CHECK(c.connect_timeout_set && c.retry_delay_set &&
+	    c.retry_max_wait_set && !c.max_pages_set && !c.max_redirs_set);
 	CHECK(c.deadline_ms == 120000 && c.retry_delay_ms == 0);
 	CHECK(c.retry_max_wait_ms == 3600000);
+	cli_config_free(&c);
+	/* values that contradict each other */
+	REFUSED("--retry-delay 2s is longer than --retry-max-wait 1s, which "
+	    "caps every wait", "--retry-delay", "2s", "--retry-max-wait",
+	    "1s");
+	REFUSED("--retry-delay 40s is longer than --retry-max-wait 30s, which "
+	    "caps every wait", "--retry-delay", "40s");
+	REFUSED("--connect-timeout 10s is longer than --timeout 5s, which "
+	    "limits the whole attempt (-t 0 for no limit)", "-t", "5s",
+	    "--connect-timeout", "10s");
+	REFUSED("--connect-timeout 60s is longer than --timeout 30s, which "
+	    "limits the whole attempt (-t 0 for no limit)",
+	    "--connect-timeout", "60s");
+	/* one value under the other's default is fine */
+	CHECK(parse(&c, "-t", "5s", "--retry-max-wait", "100ms", NULL) ==
+	    CLI_OK);
+	cli_config_free(&c);
+	CHECK(parse(&c, "-t", "0", "--connect-timeout", "60s",
+	    "--retry-delay", "30s", NULL) == CLI_OK);
 	cli_config_free(&c);
 	REFUSED("-t: '-1s' is not a duration (250ms, 5s, 2m, 1h)", "-t",
 	    "-1s");
@@ -267,12 +288,19 @@ UNIT_TEST(cli_strings_and_lists)
 {
 	struct config c;
 
-	CHECK(parse(&c, "-A", "ua/1", "-o", "out", "--cacert", "ca.pem",
+	CHECK(parse(&c, "-A", "ua/1", "-o", "out", "--cacert", "/etc/passwd",
 	    "-x", "http://p:3128", "-X", "PATCH", "--template", "http://h/{}",
 	    NULL) == CLI_OK);
 	CHECK(strcmp(c.user_agent, "ua/1") == 0);
 	CHECK(strcmp(c.output, "out") == 0);
-	CHECK(strcmp(c.cacert, "ca.pem") == 0);
+	CHECK(strcmp(c.cacert, "/etc/passwd") == 0);
+	cli_config_free(&c);
+	REFUSED("--cacert: /nonexistent/ca.pem: No such file or directory",
+	    "--cacert", "/nonexistent/ca.pem");
+	REFUSED("--cacert: /: is a directory", "--cacert", "/");
+	CHECK(parse(&c, "-A", "ua/1", "-o", "out", "--cacert", "/etc/passwd",
+	    "-x", "http://p:3128", "-X", "PATCH", "--template", "http://h/{}",
+	    NULL) == CLI_OK);
 	CHECK(strcmp(c.proxy, "http://p:3128") == 0);
 	CHECK(strcmp(c.method, "PATCH") == 0);
 	CHECK(strcmp(c.template, "http://h/{}") == 0);
@@ -294,8 +322,39 @@ UNIT_TEST(cli_strings_and_lists)
 	CHECK(c.ninputs == 2 && strcmp(c.inputs[1], "-") == 0);
 	cli_config_free(&c);
 	REFUSED("-H: 'nocolon' is not 'Name: value'", "-H", "nocolon");
-	REFUSED("--header: a header cannot hold CR or LF", "--header",
-	    "A: b\r\nC: d");
+	REFUSED("--header: a header cannot hold CR, LF or another control "
+	    "character", "--header", "A: b\r\nC: d");
+	REFUSED("-H: a header cannot hold CR, LF or another control "
+	    "character", "-H", "A: b\001");
+	REFUSED("-H: a header cannot hold CR, LF or another control "
+	    "character", "-H", "A\nB: c");
+	REFUSED("-H: 'A B: c' has a header name that is not a token "
+	    "(letters, digits, !#$%&'*+-.^_`|~)",
+	    "-H", "A B: c");
+	REFUSED("-H: ': c' has a header name that is not a token "
+	    "(letters, digits, !#$%&'*+-.^_`|~)", "-H",
+	    ": c");
+	REFUSED("-H: 'A;b' is not 'Name: value'", "-H", "A;b");
+	REFUSED("-A: a header value cannot hold a control character (CR, "
+	    "LF, ...)",
+	    "-A", "x\r\nX-Injected: yes");
+	REFUSED("--user-agent: a header value cannot hold a control "
+	    "character (CR, LF, ...)",
+	    "--user-agent", "x\x7f");
+	REFUSED("-X: a method cannot hold a control character", "-X",
+	    "GET\r\nX: y");
+	REFUSED("-X: a method cannot hold a control character", "-X",
+	    "G\001");
+	REFUSED("-X: 'G(' is not a method", "-X", "G(");
+	REFUSED("-x: a URL cannot hold a control character", "-x",
+	    "http://p:1/\r\nX: y");
+	REFUSED("--template: a URL cannot hold a control character",
+	    "--template", "http://h/{}\r\nX: y");
+	REFUSED("--template: a URL cannot hold a space", "--template",
+	    "http://h/{} HTTP/1.1");
+	CHECK(parse(&c, "-A", "tab\there \xc3\xa9", "-H", "A:", "-H",
+	    "B: tab\tok", NULL) == CLI_OK);
+	cli_config_free(&c);
 	REFUSED("/nonexistent/in: No such file or directory", "-i",
 	    "/nonexistent/in");
 	REFUSED("/: is a directory", "-i", "/");

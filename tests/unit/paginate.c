@@ -66,7 +66,8 @@ step(struct walk *w, const struct config *c, const char *headers,
 
 	free(w->next.url_str);
 	paginate_step(c, &w->ch, w->cur, w->page, headers,
-	    headers ? strlen(headers) : 0, tree, nitems, &w->next);
+	    headers ? strlen(headers) : 0, json, json ? strlen(json) : 0,
+	    tree, nitems, &w->next);
 	cJSON_Delete(tree);
 	if (w->next.err == ERR_NONE)
 		CHECK((w->next.url == NULL) == (w->next.url_str == NULL));
@@ -176,6 +177,17 @@ UNIT_TEST(paginate_next_field)
 	    ERR_NONE && next_is(&w, NULL));
 	CHECK(step(&w, &c, NULL, "{\"links\":{\"next\":\"\"}}", -1) ==
 	    ERR_NONE && next_is(&w, NULL));
+	/* escapes decoded; a NUL is refused, never a URL cut short (nor
+	 * "\u0000..." taken for "", the end) */
+	CHECK(step(&w, &c, NULL, "{\"links\":{\"next\":\"\\/v3\\u002fp\"}}",
+	    -1) == ERR_NONE);
+	CHECK(next_is(&w, "https://cdn.example/v3/p"));
+	CHECK(step(&w, &c, NULL, "{\"links\":{\"next\":\"/p\\u0000/x\"}}",
+	    -1) == ERR_PAGINATION);
+	CHECK(strcmp(w.next.msg, "--next-field /links/next holds a NUL "
+	    "character (\\u0000): it cannot go into a URL") == 0);
+	CHECK(step(&w, &c, NULL, "{\"links\":{\"next\":\"\\u0000/x\"}}",
+	    -1) == ERR_PAGINATION);
 	/* zero items end it too */
 	CHECK(step(&w, &c, NULL, "{\"links\":{\"next\":\"/x\"}}", 0) ==
 	    ERR_NONE && next_is(&w, NULL));
@@ -194,7 +206,7 @@ UNIT_TEST(paginate_next_field)
 	    ERR_PAGINATION);
 	CHECK(strcmp(w.next.msg, "next URL contains a space or control "
 	    "character") == 0);
-	CHECK(w.page == 6);
+	CHECK(w.page == 7);
 	walk_end(&w);
 }
 
@@ -259,6 +271,27 @@ UNIT_TEST(paginate_cursor)
 	CHECK(next_is(&w, "http://h/l?limit=10&cursor=12345"));
 	CHECK(step(&w, &c, NULL, "{\"meta\":{\"next\":0}}", -1) == ERR_NONE);
 	CHECK(next_is(&w, "http://h/l?limit=10&cursor=0") && w.page == 5);
+	/* a number keeps the digits it was written with (not 1.23e+19) */
+	CHECK(step(&w, &c, NULL, "{\"meta\" : { \"next\" : "
+	    "12345678901234567890 } }", -1) == ERR_NONE);
+	CHECK(next_is(&w, "http://h/l?limit=10&cursor=12345678901234567890"));
+	CHECK(step(&w, &c, NULL, "{\"meta\":{\"next\":1e400}}", -1) ==
+	    ERR_NONE);
+	CHECK(next_is(&w, "http://h/l?limit=10&cursor=1e400"));
+	CHECK(step(&w, &c, NULL, "{\"meta\":{\"next\":-0}}", -1) ==
+	    ERR_NONE);
+	CHECK(next_is(&w, "http://h/l?limit=10&cursor=-0"));
+	/* a string decoded, escapes and all; a NUL in it cannot be sent */
+	CHECK(step(&w, &c, NULL, "{\"meta\":{\"next\":\"x\\u00e9\\/y\"}}",
+	    -1) == ERR_NONE);
+	CHECK(w.next.url_str != NULL && strcasecmp(w.next.url_str,
+	    "http://h/l?limit=10&cursor=x%c3%a9%2fy") == 0);
+	CHECK(step(&w, &c, NULL, "{\"meta\":{\"next\":\"a\\u0000b\"}}",
+	    -1) == ERR_PAGINATION);
+	CHECK(strcmp(w.next.msg, "--cursor-field /meta/next holds a NUL "
+	    "character (\\u0000): it cannot go into a URL") == 0);
+	CHECK(step(&w, &c, NULL, "{\"meta\":{\"next\":\"\\u0000\"}}",
+	    -1) == ERR_PAGINATION);
 	/* missing, null, "" end the chain */
 	CHECK(step(&w, &c, NULL, "{\"meta\":{}}", -1) == ERR_NONE &&
 	    next_is(&w, NULL) && w.next.msg[0] == '\0');
@@ -281,7 +314,7 @@ UNIT_TEST(paginate_cursor)
 	    ERR_PAGINATION);
 	CHECK(strcmp(w.next.msg, "next URL already fetched in this chain: "
 	    "http://h/l?limit=10&cursor=xyz") == 0);
-	CHECK(w.page == 5);
+	CHECK(w.page == 9);
 	walk_end(&w);
 }
 
@@ -354,11 +387,11 @@ UNIT_TEST(paginate_bad_page_url)
 	c.next_field = "/next";
 	CHECK(paginate_chain_init(&ch, &c, NULL) == NULL);
 	CHECK(ch.nseen == 0 && ch.page_num == 0);
-	paginate_step(&c, &ch, NULL, 1, NULL, 0, tree, -1, &n);
+	paginate_step(&c, &ch, NULL, 1, NULL, 0, NULL, 0, tree, -1, &n);
 	CHECK(n.err == ERR_PAGINATION && n.url == NULL && n.url_str == NULL);
 	CHECK(strcmp(n.msg, "the page URL does not parse") == 0);
 	/* ... but an ended chain needs no URL */
-	paginate_step(&c, &ch, NULL, 1, NULL, 0, tree, 0, &n);
+	paginate_step(&c, &ch, NULL, 1, NULL, 0, NULL, 0, tree, 0, &n);
 	CHECK(n.err == ERR_NONE && n.url == NULL);
 	paginate_chain_clear(&ch);
 	cJSON_Delete(tree);

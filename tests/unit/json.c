@@ -1,0 +1,119 @@
+/* json: values found in raw JSON text, and the verbatim copies. */
+#include "check.h"
+#include "json.h"
+
+#include <string.h>
+
+/* The text of the value at ptr in s, or "-" (absent) or "!" (malformed). */
+static const char *
+at(const char *s, const char *ptr)
+{
+	static char out[256];
+	size_t off, len;
+	int rc = json_pointer_span(s, strlen(s), ptr, &off, &len);
+
+	if (rc <= 0)
+		return rc == 0 ? "-" : "!";
+	if (len >= sizeof out)
+		return "too long";
+	memcpy(out, s + off, len);
+	out[len] = '\0';
+	return out;
+}
+
+UNIT_TEST(json_pointer_span_finds)
+{
+	const char *doc = " { \"a\" : [ 1 , {\"b\":12345678901234567890} ,"
+	    " \"x\\u0000y\" ], \"n\":1e400, \"m\":-0, \"\":true, \"a/b\":1,"
+	    " \"c~d\":2, \"k\\u00e9\":3, \"dup\":1, \"dup\":2 } ";
+
+	CHECK(strcmp(at(doc, ""), "{ \"a\" : [ 1 , {\"b\":12345678901234567890}"
+	    " , \"x\\u0000y\" ], \"n\":1e400, \"m\":-0, \"\":true, \"a/b\":1,"
+	    " \"c~d\":2, \"k\\u00e9\":3, \"dup\":1, \"dup\":2 }") == 0);
+	CHECK(strcmp(at(doc, "/a/0"), "1") == 0);
+	CHECK(strcmp(at(doc, "/a/1/b"), "12345678901234567890") == 0);
+	CHECK(strcmp(at(doc, "/a/2"), "\"x\\u0000y\"") == 0);
+	CHECK(strcmp(at(doc, "/n"), "1e400") == 0);
+	CHECK(strcmp(at(doc, "/m"), "-0") == 0);
+	CHECK(strcmp(at(doc, "/"), "true") == 0);
+	CHECK(strcmp(at(doc, "/a~1b"), "1") == 0);
+	CHECK(strcmp(at(doc, "/c~0d"), "2") == 0);
+	CHECK(strcmp(at(doc, "/k\xc3\xa9"), "3") == 0);	/* decoded key */
+	CHECK(strcmp(at(doc, "/dup"), "1") == 0);	/* the first, as cJSON */
+}
+
+UNIT_TEST(json_pointer_span_absent)
+{
+	const char *doc = "{\"a\":[1,2],\"s\":\"t\",\"o\":{}}";
+
+	CHECK(strcmp(at(doc, "/b"), "-") == 0);
+	CHECK(strcmp(at(doc, "/a/2"), "-") == 0);
+	CHECK(strcmp(at(doc, "/a/01"), "-") == 0);	/* no leading zero */
+	CHECK(strcmp(at(doc, "/a/-"), "-") == 0);
+	CHECK(strcmp(at(doc, "/a/99999999999"), "-") == 0);
+	CHECK(strcmp(at(doc, "/s/0"), "-") == 0);	/* into a scalar */
+	CHECK(strcmp(at(doc, "/o/x"), "-") == 0);
+	CHECK(strcmp(at("[]", "/0"), "-") == 0);
+	CHECK(strcmp(at(doc, "a"), "!") == 0);		/* not a pointer */
+	CHECK(strcmp(at(doc, "/~2"), "!") == 0);
+	CHECK(strcmp(at("{\"a\":", "/a"), "!") == 0);	/* not JSON */
+	CHECK(strcmp(at("{\"a\" 1}", "/a"), "!") == 0);
+	CHECK(strcmp(at("", ""), "!") == 0);
+}
+
+UNIT_TEST(json_array_next_elements)
+{
+	const char *a = " [ 1e400 , \"a\\u0000b\" ,[ ], {\"x\" : [1,2]} ,null] ";
+	const char *want[] = {"1e400", "\"a\\u0000b\"", "[ ]",
+	    "{\"x\" : [1,2]}", "null"};
+	size_t pos = 0, off, len, k = 0;
+
+	while (json_array_next(a, strlen(a), &pos, &off, &len)) {
+		CHECK(k < 5 && len == strlen(want[k]) &&
+		    memcmp(a + off, want[k], len) == 0);
+		k++;
+	}
+	CHECK(k == 5);
+	pos = 0;
+	CHECK(!json_array_next(" [ ] ", 5, &pos, &off, &len));
+	pos = 0;
+	CHECK(!json_array_next("{}", 2, &pos, &off, &len));
+	pos = 0;
+	CHECK(json_array_next("[1,", 3, &pos, &off, &len));
+	CHECK(!json_array_next("[1,", 3, &pos, &off, &len));
+}
+
+UNIT_TEST(json_string_decode_nul_and_surrogates)
+{
+	struct buf b = {0};
+
+	CHECK(json_string_decode(&b, "\"a\\u0000b\"", 10) == 0);
+	CHECK(b.len == 3 && memcmp(b.data, "a\0b", 3) == 0);
+	buf_reset(&b);
+	CHECK(json_string_decode(&b, "\"\\ud83d\\ude00\\/\\n\"", 18) == 0);
+	CHECK(b.len == 6 && memcmp(b.data, "\xf0\x9f\x98\x80/\n", 6) == 0);
+	buf_reset(&b);
+	CHECK(json_string_decode(&b, "\"\\ud83d\"", 8) == 0);
+	CHECK(strcmp(b.data, "\xef\xbf\xbd") == 0);
+	buf_reset(&b);
+	CHECK(json_string_decode(&b, "\"\"", 2) == 0 && b.data != NULL &&
+	    b.len == 0);
+	CHECK(json_string_decode(&b, "\"\\x\"", 4) == -1);
+	CHECK(json_string_decode(&b, "12", 2) == -1);
+	buf_free(&b);
+}
+
+UNIT_TEST(json_minified_line_breaks)
+{
+	struct buf b = {0};
+	const char *in = "[ \"\x7f \xc2\x85 \xe2\x80\xa8 \xe2\x80\xa9 \xc3\xa9\","
+	    " 12345678901234567890, 1e400, -0, \"\\u0000\" ]";
+
+	CHECK(json_minified(&b, in, strlen(in)) == 0);
+	CHECK(strcmp(b.data, "[\"\\u007f \\u0085 \\u2028 \\u2029 \xc3\xa9\","
+	    "12345678901234567890,1e400,-0,\"\\u0000\"]") == 0);
+	buf_reset(&b);
+	CHECK(json_string(&b, "\xc2\x85", 2) == 0);
+	CHECK(strcmp(b.data, "\"\\u0085\"") == 0);
+	buf_free(&b);
+}
