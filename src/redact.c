@@ -49,17 +49,43 @@ redact_unparsed(struct buf *b, const char *url, size_t n)
 	return buf_addc(b, '"');
 }
 
+/* url as libcurl prints it with the password ***: malloc'd, or NULL when
+ * libcurl cannot parse it or finds no password.  libcurl takes URLs the
+ * text search does not, such as "http:/u:pw@host" with one slash. */
+static char *
+redact_parsed(const char *url)
+{
+	CURLU *u = curl_url();
+	char *pw = NULL, *out = NULL, *copy = NULL;
+
+	if (u != NULL && curl_url_set(u, CURLUPART_URL, url,
+	    CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_PASSWORD, &pw, 0) == CURLUE_OK &&
+	    curl_url_set(u, CURLUPART_PASSWORD, "***", 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_URL, &out, 0) == CURLUE_OK)
+		copy = strdup(out);
+	curl_free(pw);
+	curl_free(out);
+	curl_url_cleanup(u);
+	return copy;
+}
+
 void
 redact_url_text(const char *url, char *out, size_t outlen)
 {
 	size_t from, to;
+	char *parsed;
 
 	if (url == NULL)
 		snprintf(out, outlen, "?");
-	else if (!password_span(url, strlen(url), &from, &to))
-		snprintf(out, outlen, "%s", url);
-	else
+	else if (password_span(url, strlen(url), &from, &to))
 		snprintf(out, outlen, "%.*s***%s", (int)from, url, url + to);
+	else if (strchr(url, '@') != NULL &&
+	    (parsed = redact_parsed(url)) != NULL) {
+		snprintf(out, outlen, "%s", parsed);
+		free(parsed);
+	} else
+		snprintf(out, outlen, "%s", url);
 }
 
 int
