@@ -5,7 +5,8 @@
  *    cJSON refuses and RFC 8259's grammar allows;
  *  - what cJSON accepts and json_parses refuses holds one of cJSON's
  *    known leniencies: a byte below 0x20 that is not JSON whitespace, a
- *    BOM, or a number RFC 8259 does not allow (01, 1., -.5, 1e, 1+2);
+ *    BOM, a number RFC 8259 does not allow (01, 1., -.5, 1e, 1+2), or
+ *    a \u escape without four hex digits;
  *  - cJSON's own printing of a tree passes json_parses;
  *  - json_minified of accepted UTF-8 text is one line that passes
  *    json_parses and means the same to cJSON. */
@@ -15,6 +16,7 @@
 #include "utf8.h"
 
 #include <cjson/cJSON.h>
+#include <ctype.h>
 
 /* Does s hold "\uD800".."\uDFFF" (a surrogate escape) anywhere? */
 static int
@@ -65,6 +67,20 @@ strict_number(const char *s, size_t n)
 	return i == n;
 }
 
+/* Four hex digits at s (n bytes left)? */
+static int
+hex4(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n < 4)
+		return 0;
+	for (i = 0; i < 4; i++)
+		if (!isxdigit((unsigned char)s[i]))
+			return 0;
+	return 1;
+}
+
 /* One of cJSON's leniencies, outside strings or in them? */
 static int
 lenient(const char *s, size_t n)
@@ -80,7 +96,11 @@ lenient(const char *s, size_t n)
 		if (c < 0x20 && c != ' ' && c != '\t' && c != '\n' &&
 		    c != '\r')
 			return 1;
+		if (in_str && c < 0x20)
+			return 1;	/* raw, even \t \n \r, in a string */
 		if (in_str) {
+			if (esc && c == 'u' && !hex4(s + i + 1, n - i - 1))
+				return 1;	/* cJSON reads bad hex as 0 */
 			if (esc)
 				esc = 0;
 			else if (c == '\\')
