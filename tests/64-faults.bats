@@ -40,6 +40,16 @@ teardown_file() { fixture_stop; }
 	assert_success
 }
 
+# Found by fuzz/fuzz_response (make fuzz): libcurl 7.88 ends a response
+# whose status line has no version ("HTTP/200 OK") with CURLE_OK and no
+# status; the record said ok with status null.
+@test "faults: a status line without a version is a protocol record, not ok" {
+	run --separate-stderr "$VOLLEY" -t 5s "$RAW/no-version"
+	assert_failure 1
+	jq -e '.ok == false and .status == null and .error.kind == "protocol"
+		and (.error.message | test("no HTTP status line"))' <<<"$output"
+}
+
 @test "faults: an NXDOMAIN host is a dns record" {
 	run --separate-stderr "$VOLLEY" -t 10s "http://no-such-host.invalid/" "$BASE/json"
 	assert_failure 1
