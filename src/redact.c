@@ -49,42 +49,57 @@ redact_unparsed(struct buf *b, const char *url, size_t n)
 	return buf_addc(b, '"');
 }
 
-/* url as libcurl prints it with the password ***: malloc'd, or NULL when
- * libcurl cannot parse it or finds no password.  libcurl takes URLs the
- * text search does not, such as "http:/u:pw@host" with one slash. */
-static char *
-redact_parsed(const char *url)
+/* url as libcurl prints it with the password *** (*out, malloc'd): 1;
+ * 0 when libcurl finds no password; -1 when it cannot parse url (or
+ * memory runs out).  libcurl takes URLs the text search does not, such
+ * as "http:/u:pw@host" with one slash. */
+static int
+redact_parsed(const char *url, char **out)
 {
 	CURLU *u = curl_url();
-	char *pw = NULL, *out = NULL, *copy = NULL;
+	char *pw = NULL, *s = NULL;
+	int rc = -1;
 
-	if (u != NULL && curl_url_set(u, CURLUPART_URL, url,
-	    CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_PASSWORD, &pw, 0) == CURLUE_OK &&
-	    curl_url_set(u, CURLUPART_PASSWORD, "***", 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_URL, &out, 0) == CURLUE_OK)
-		copy = strdup(out);
+	*out = NULL;
+	if (u == NULL || curl_url_set(u, CURLUPART_URL, url,
+	    CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK)
+		goto done;
+	if (curl_url_get(u, CURLUPART_PASSWORD, &pw, 0) != CURLUE_OK) {
+		rc = 0;
+		goto done;
+	}
+	if (curl_url_set(u, CURLUPART_PASSWORD, "***", 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_URL, &s, 0) == CURLUE_OK &&
+	    (*out = strdup(s)) != NULL)
+		rc = 1;
+done:
 	curl_free(pw);
-	curl_free(out);
+	curl_free(s);
 	curl_url_cleanup(u);
-	return copy;
+	return rc;
 }
 
+/* As redact_url_json does: libcurl's reading first, the text search only
+ * for URLs libcurl cannot parse. */
 void
 redact_url_text(const char *url, char *out, size_t outlen)
 {
 	size_t from, to;
-	char *parsed;
+	char *parsed = NULL;
+	int rc = 0;
 
-	if (url == NULL)
+	if (url == NULL) {
 		snprintf(out, outlen, "?");
-	else if (password_span(url, strlen(url), &from, &to))
-		snprintf(out, outlen, "%.*s***%s", (int)from, url, url + to);
-	else if (strchr(url, '@') != NULL &&
-	    (parsed = redact_parsed(url)) != NULL) {
+		return;
+	}
+	if (strchr(url, '@') != NULL)
+		rc = redact_parsed(url, &parsed);
+	if (rc == 1) {
 		snprintf(out, outlen, "%s", parsed);
 		free(parsed);
-	} else
+	} else if (rc == -1 && password_span(url, strlen(url), &from, &to))
+		snprintf(out, outlen, "%.*s***%s", (int)from, url, url + to);
+	else
 		snprintf(out, outlen, "%s", url);
 }
 

@@ -465,4 +465,10 @@ UNIT_TEST(redact_text_one_slash)
 	CHECK(strcmp(out, "http://u:***@h.test/") == 0);
 	redact_url_text("http://h.test/?to=a@b", out, sizeof out);
 	CHECK(strcmp(out, "http://h.test/?to=a@b") == 0);
+	/* a "://" later in the path is not where the password is */
+	redact_url_text("http:/u:secret@h.test/x://a:b@c", out, sizeof out);
+	CHECK(strstr(out, "secret") == NULL && strstr(out, "***") != NULL);
+	/* libcurl cannot parse it: the text search still redacts */
+	redact_url_text("http://a:b c@host/", out, sizeof out);
+	CHECK(strcmp(out, "http://a:***@host/") == 0);
 }
