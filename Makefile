@@ -214,6 +214,7 @@ build-fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz.h $(FUZZ_OBJ)
 # output.c drain() computes NULL + 0 for an empty slot (clang's UBSan
 # pointer-overflow; fuzz_response meets it on every input).
 build-fuzz/output.o: FUZZ_CFLAGS += -fno-sanitize=pointer-overflow
+build-fuzz/output.o: Makefile
 
 -include $(wildcard build-fuzz/*.d)
 
