@@ -39,7 +39,8 @@ endif
 # One line per module; main.c is only in the program.
 MODULES = cli opt diag buf utf8 base64 util input engine xfer signals \
           sched limits retry redirect paginate result save resume json \
-          redact hdr record output stats progress job
+          redact hdr record output stats progress job ratelimit \
+          report replay
 SRC  = src/main.c $(MODULES:%=src/%.c)
 OBJ  = $(SRC:src/%.c=build/%.o)
 SOBJ = $(SRC:src/%.c=build-san/%.o)
@@ -50,7 +51,7 @@ all: volley
 
 # The flags an object was built with; a change rebuilds it.
 FLAGS_NOW = $(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS)
-build/flags build-san/flags build-fa/flags: FORCE
+build/flags build-san/flags build-fa/flags build-curl8/flags build-curl8-fa/flags: FORCE
 	@mkdir -p $(@D)
 	@echo '$(FLAGS_NOW)' | cmp -s - $@ || echo '$(FLAGS_NOW)' > $@
 
@@ -88,6 +89,49 @@ build-fa/%.o: src/%.c build-fa/flags
 
 -include $(wildcard build/*.d build-san/*.d build-fa/*.d tests/unit/*.d)
 
+# libcurl 8.x beside the system's 7.88: tests/curl8.sh unpacks libcurl 8.14
+# from Debian's bookworm-backports into build-curl8/root (apt-get download
+# with a sources list of its own, then dpkg -x: nothing is installed), and
+# these build volley, volley-fa and the unit tests against it through
+# PKG_CONFIG_PATH.  Both libcurls are libcurl.so.4: the RUNPATH (and
+# test-curl8's LD_LIBRARY_PATH) make the 8.14 one the one loaded, and
+# tests/01-libcurl.bats checks that it is.
+CURL8    = $(CURDIR)/build-curl8/root
+C8OBJ    = $(SRC:src/%.c=build-curl8/%.o)
+C8FAOBJ  = $(SRC:src/%.c=build-curl8-fa/%.o) build-curl8-fa/failalloc.o
+C8LINK   = -Wl,-rpath,$(CURL8)/lib
+C8PKG_CONFIG := PKG_CONFIG_PATH=$(CURL8)/lib/pkgconfig$${PKG_CONFIG_PATH:+:$$PKG_CONFIG_PATH} $(PKG_CONFIG)
+
+# .done is written last; a changed script unpacks again.
+$(CURL8)/.done: tests/curl8.sh
+	@rm -f $@
+	@sh tests/curl8.sh $(CURL8)
+
+volley-curl8 volley-fa-curl8 tests/unit/unit-curl8 build-curl8/flags \
+build-curl8-fa/flags $(C8OBJ) $(C8FAOBJ): PKG_CONFIG := $(C8PKG_CONFIG)
+
+volley-curl8: $(C8OBJ)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(C8LINK) -o $@ $(C8OBJ) $(LIBS)
+
+build-curl8/%.o: src/%.c build-curl8/flags $(CURL8)/.done
+	@echo "  CC      $< (curl8)"
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+
+volley-fa-curl8: $(C8FAOBJ)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(SANFLAGS) $(FAWRAP) $(LDFLAGS) $(C8LINK) -o $@ $(C8FAOBJ) $(LIBS)
+
+build-curl8-fa/%.o: src/%.c build-curl8-fa/flags $(CURL8)/.done
+	@echo "  CC      $< (fa, curl8)"
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(SANFLAGS) $(DEPFLAGS) -DVOLLEY_FAILALLOC -c -o $@ $<
+
+tests/unit/unit-curl8: $(UNIT_TEST) $(UNIT_SRC) $(wildcard src/*.h tests/unit/*.h) build-curl8/flags $(CURL8)/.done
+	@echo "  CC      tests/unit/*.c (curl8)"
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) $(C8LINK) -iquote src -o $@ $(UNIT_TEST) $(UNIT_SRC) $(LIBS)
+
+-include $(wildcard build-curl8/*.d build-curl8-fa/*.d)
+
 # Test artefacts: the fixture server and the unit tests.
 tests/server/fixture: tests/server/fixture.c build/flags
 	@echo "  CC      $<"
@@ -115,6 +159,17 @@ test-san:
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	bats $(BATS_FLAGS) tests
+
+# The suite on libcurl 8.14 (see volley-curl8 above); the curl tool the
+# tests use is the 8.14 one too.  CURL8_BATS: the files to run (all).
+CURL8_BATS = tests
+test-curl8:
+	$(Q)$(TEST_BUILD) volley-curl8 volley-fa-curl8 tests/server/fixture tests/unit/unit-curl8
+	VOLLEY=$(CURDIR)/volley-curl8 UNIT=$(CURDIR)/tests/unit/unit-curl8 \
+	VOLLEY_FA=$(CURDIR)/volley-fa-curl8 \
+	VOLLEY_LIBCURL=$$(PKG_CONFIG_PATH=$(CURL8)/lib/pkgconfig $(PKG_CONFIG) --modversion libcurl) \
+	LD_LIBRARY_PATH=$(CURL8)/lib PATH=$(CURL8)/bin:$$PATH \
+	bats $(BATS_FLAGS) $(CURL8_BATS)
 
 # ---- make test-valgrind (issue 11) ---------------------------------------
 # The core, output, fault and fd files under valgrind memcheck: $(VOLLEY) is
@@ -279,8 +334,9 @@ uninstall:
 clean:
 	rm -rf build build-san build-fa build-valgrind build-fuzz volley volley-san volley-fa \
 	  tests/server/fixture tests/bench/floor \
-	  tests/unit/unit tests/unit/unit-san
+	  tests/unit/unit tests/unit/unit-san \
+	  build-curl8 build-curl8-fa volley-curl8 volley-fa-curl8 tests/unit/unit-curl8
 
 FORCE:
-.PHONY: FORCE all sanitize test test-san demo bench deps bench-deps check-man \
+.PHONY: FORCE all sanitize test test-san test-curl8 demo bench deps bench-deps check-man \
 	check-install install uninstall clean

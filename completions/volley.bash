@@ -24,20 +24,21 @@ _volley()
 
     local longopts="--input --template
         --concurrency --per-host --rate --timeout --connect-timeout
-        --deadline --retries --retry-delay --retry-max-wait --fail-fast
+        --deadline --retries --retry-delay --retry-max-wait --retry-on
+        --no-adapt --fail-fast --accept
         --request --header --data --json --user-agent --location
         --max-redirs --location-trusted --insecure --cacert --proxy
         --compressed --http1.1 --http2 --http2-prior-knowledge
         --next-link --next-field --page-param --page-start --cursor-param
         --cursor-field --items --flatten --max-pages
         --mode --format --body --max-body --include-headers --output
-        --save --stats --stats=json --progress --no-progress --quiet
+        --save --stats --stats=json --stats=text --report --replay --progress --no-progress --quiet
         --shard --resume
         --help --version"
     local shortopts="-i -c -t -X -H -d -A -L -k -x -m -f -I -o -q -h -V"
 
     case $prev in
-        -i | --input | -o | --output | --cacert | --resume)
+        -i | --input | -o | --output | --cacert | --resume | --replay)
             _volley_files
             return
             ;;
@@ -75,9 +76,26 @@ _volley()
         --stats)
             # The value is optional, so only after '='.
             if [[ $split == true ]]; then
-                _volley_words "json"
+                _volley_words "json text"
                 return
             fi
+            ;;
+        --report)
+            # FORMAT:PATH: the formats, then a file name after the ':'.
+            if [[ $cur == *:* ]]; then
+                local fmt=${cur%%:*}: IFS=$'\n' f
+                for f in $(compgen -f -- "${cur#*:}"); do
+                    COMPREPLY+=("$pre$fmt$f")
+                done
+            else
+                _volley_words "junit: tap: github: markdown:"
+            fi
+            compopt -o nospace 2>/dev/null
+            return
+            ;;
+        --accept)
+            _volley_words "200-299 200-299,304 200-399 200-299,404"
+            return
             ;;
         -X | --request)
             _volley_words "GET HEAD POST PUT PATCH DELETE OPTIONS
@@ -92,11 +110,17 @@ _volley()
             ;;
         -t | --timeout | --connect-timeout | --deadline | --retry-delay | \
         --retry-max-wait)
-            _volley_words "250ms 500ms 1s 5s 10s 30s 1m 5m"
+            _volley_words "250ms 500ms 1s 5s 10s 30s 1m 1m30s 5m"
             return
             ;;
         --max-body)
             _volley_words "512K 1M 10M 100M 1G"
+            return
+            ;;
+        --retry-on)
+            # A comma-separated list: a few whole lists to start from.
+            _volley_words "408,429,500,502,503,504,connect,timeout
+                429,503,connect,timeout connect,timeout,read 500-599"
             return
             ;;
         --rate)

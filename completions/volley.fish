@@ -13,6 +13,17 @@ function __volley_at_file
     __fish_complete_path $tok | string replace -r -- '^' '@'
 end
 
+# --report FORMAT:PATH: the formats, then file names after the ':'.
+function __volley_report
+    set -l tok (string replace -r -- '^--report=' '' (commandline -ct))
+    if string match -q -- '*:*' $tok
+        set -l fmt (string replace -r -- ':.*' '' $tok)
+        __fish_complete_path (string replace -r -- '^[^:]*:' '' $tok) | string replace -r -- '^' "$fmt:"
+    else
+        printf '%s\n' junit: tap: github: markdown:
+    end
+end
+
 # Input
 complete -c volley -s i -l input -r -F -d 'Read request lines from FILE (- is stdin)'
 complete -c volley -l template -x -d 'Build each URL from URL: {} = line percent-encoded, {raw} = as is'
@@ -24,10 +35,13 @@ complete -c volley -l rate -x -a '1/s 10/s 100/s 60/m 1000/h' -d 'Start at most 
 complete -c volley -s t -l timeout -x -a '250ms 1s 5s 10s 30s 0' -d 'Time limit for each attempt (default 30s; 0 = none)'
 complete -c volley -l connect-timeout -x -a '1s 5s 10s 30s' -d 'Time limit to connect (default 10s)'
 complete -c volley -l deadline -x -a '30s 1m 5m 1h' -d 'Time limit for the whole run'
-complete -c volley -l retries -x -d 'Retry idempotent requests on connect errors, timeouts, 429, 502-504'
+complete -c volley -l retries -x -d 'Retry idempotent requests on connect errors, timeouts, 408, 429, 500, 502-504'
 complete -c volley -l retry-delay -x -a '100ms 250ms 500ms 1s' -d 'Base of the exponential backoff (default 500ms)'
 complete -c volley -l retry-max-wait -x -a '5s 10s 30s 1m' -d 'Longest single wait before a retry (default 30s)'
+complete -c volley -l retry-on -x -a '408,429,500,502,503,504,connect,timeout 429,503,connect,timeout connect,timeout,read 500-599' -d 'What --retries retries instead: statuses, ranges, error kinds'
+complete -c volley -l no-adapt -d "Keep each host's concurrency fixed on 429, 503 and rate limits"
 complete -c volley -l fail-fast -d 'The first failed record cancels everything else (exit 3)'
+complete -c volley -l accept -x -a '200-299 200-299,304 200-399' -d 'Statuses that are ok, e.g. 200-299,304 (default: below 400)'
 
 # Request
 complete -c volley -s X -l request -x -a 'GET HEAD POST PUT PATCH DELETE OPTIONS TRACE' -d 'HTTP method'
@@ -65,7 +79,9 @@ complete -c volley -l max-body -x -a '512K 1M 10M 100M 1G' -d 'Largest body kept
 complete -c volley -s I -l include-headers -d 'Add the response headers to each record'
 complete -c volley -s o -l output -r -F -d 'Write records to FILE instead of stdout'
 complete -c volley -l save -x -a '(__fish_complete_directories (commandline -ct))' -d 'Write bodies to files in DIR'
-complete -c volley -l stats -a 'json\t"a JSON summary"' -d 'Print a summary on stderr at the end (--stats=json: JSON)'
+complete -c volley -l stats -a 'json\t"a JSON summary" text\t"the table, even off a terminal"' -d 'Print a summary on stderr at the end (--stats=json: JSON)'
+complete -c volley -l report -x -a '(__volley_report)' -d 'Also write a junit, tap, github or markdown report (FORMAT:PATH, - = stderr)'
+complete -c volley -l replay -r -F -d 'Fetch nothing: --stats and --report from the records in FILE'
 complete -c volley -l progress -d 'Show progress on stderr even when it is not a terminal'
 complete -c volley -l no-progress -d 'Never show progress'
 complete -c volley -s q -l quiet -d 'No warnings or progress on stderr'

@@ -4,6 +4,8 @@
  * are checked against --help by tests/70-docs.bats. */
 #include "cli.h"
 #include "opt.h"
+#include "retry.h"
+#include "report.h"
 #include "util.h"
 
 #include <errno.h>
@@ -37,7 +39,7 @@ static const struct opt_value body_values[] = {
 	{"base64", BODY_BASE64}, {"none", BODY_NONE}, {NULL, 0}
 };
 static const struct opt_value stats_values[] = {
-	{"json", STATS_JSON}, {NULL, 0}
+	{"json", STATS_JSON}, {"text", STATS_TEXT}, {NULL, 0}
 };
 
 /* Read all of path ("-" = stdin) into a new buffer.  0 or -1 with errno. */
@@ -166,12 +168,48 @@ bad:
 }
 
 static enum opt_result
+set_accept(void *t, const struct opt *o, const char *label,
+    const char *arg, char *err, size_t errlen)
+{
+	struct config *c = t;
+
+	if (util_parse_ranges(arg, c->accept, sizeof c->accept /
+	    sizeof c->accept[0], &c->naccept) == -1)
+		return opt_error(err, errlen, "%s: '%s' is not a list of "
+		    "statuses and ranges in 100-999 (e.g. 200-299,304)", label,
+		    arg);
+	return OPT_OK;
+}
+
+static enum opt_result
+check_report(void *t, const struct opt *o, const char *label,
+    const char *arg, char *err, size_t errlen)
+{
+	if (report_parse(arg, NULL, NULL) == -1)
+		return opt_error(err, errlen, "%s: '%s' is not FORMAT:PATH with "
+		    "FORMAT junit, tap, github or markdown", label, arg);
+	return OPT_OK;
+}
+
+static enum opt_result
 check_method(void *t, const struct opt *o, const char *label,
     const char *arg, char *err, size_t errlen)
 {
 	if (*arg == '\0' || strpbrk(arg, " \t\r\n:") != NULL)
 		return opt_error(err, errlen, "%s: '%s' is not a method", label,
 		    arg);
+	return OPT_OK;
+}
+
+static enum opt_result
+check_retry_on(void *t, const struct opt *o, const char *label,
+    const char *arg, char *err, size_t errlen)
+{
+	struct retry_set set;
+	char why[160];
+
+	if (retry_set_parse(&set, arg, why, sizeof why) == -1)
+		return opt_error(err, errlen, "%s: %s", label, why);
 	return OPT_OK;
 }
 
@@ -280,14 +318,22 @@ static const struct opt opts[] = {
 	{O("deadline", 0, OPT_DURATION, F(deadline_ms), "DUR",
 	    "time limit for the whole run; the rest get deadline records")},
 	{O("retries", 0, OPT_LONG, F(retries), "N",
-	    "retry idempotent requests on connect errors, timeouts, 429, "
-	    "502-504 (default 0)"), .min = 0, .max = 1000},
+	    "retry idempotent requests on connect errors, timeouts, 408, 429, "
+	    "500, 502-504 (default 0)"), .min = 0, .max = 1000},
 	{O("retry-delay", 0, OPT_DURATION, F(retry_delay_ms), "DUR",
 	    "base of the exponential backoff (default 500ms)")},
 	{O("retry-max-wait", 0, OPT_DURATION, F(retry_max_wait_ms), "DUR",
 	    "longest single wait before a retry (default 30s)")},
+	{O("retry-on", 0, OPT_STRING, F(retry_on), "LIST",
+	    "what --retries retries instead: statuses, ranges, connect, "
+	    "timeout, read, dns, tls, protocol"), .fn = check_retry_on},
+	{O("no-adapt", 0, OPT_FLAG, F(no_adapt), NULL,
+	    "keep each host's concurrency fixed on 429, 503 and rate limits")},
 	{O("fail-fast", 0, OPT_FLAG, F(fail_fast), NULL,
 	    "the first failed record cancels everything else (exit 3)")},
+	{O("accept", 0, OPT_CUSTOM, 0, "LIST",
+	    "statuses that are ok, e.g. 200-299,304 (default: below 400)"),
+	    .fn = set_accept},
 
 	{O("request", 'X', OPT_STRING, F(method), "METHOD",
 	    "HTTP method (default GET, or POST with -d/--json)"),
@@ -366,9 +412,14 @@ static const struct opt opts[] = {
 	    "write records to FILE instead of stdout")},
 	{O("save", 0, OPT_STRING, F(save_dir), "DIR",
 	    "write bodies to files in DIR; records get saved, size, sha256")},
-	{O("stats", 0, OPT_ENUM, F(stats), "[=json]",
+	{O("stats", 0, OPT_ENUM, F(stats), "[=json|text]",
 	    "print a summary on stderr at the end"), .value = STATS_AUTO,
 	    .optional = true, .values = stats_values},
+	{O("report", 0, OPT_LIST, F(reports), "FMT:PATH",
+	    "also write a junit, tap, github or markdown report (- = stderr)"),
+	    .off_n = F(nreports), .fn = check_report},
+	{O("replay", 0, OPT_STRING, F(replay), "FILE",
+	    "fetch nothing: --stats and --report from FILE's jsonl records")},
 	{O("progress", 0, OPT_SET, F(progress), NULL,
 	    "show progress on stderr even when it is not a terminal"),
 	    .value = PROGRESS_ON},
@@ -397,8 +448,8 @@ cli_usage(void)
 	    "starting with { is a JSON request: "
 	    "{\"url\",\"method\",\"headers\",\"body\",\"id\"}.\n");
 	opt_usage(opts, NOPTS, stdout);
-	printf("\nDUR: 250ms, 5s, 1.5s, 2m, 1h (a bare number is seconds).  "
-	    "SIZE: 512K, 10M, 1G.\n"
+	printf("\nDUR: 250ms, 5s, 1.5s, 2m, 1h, 1m30s (a bare number is "
+	    "seconds).\nSIZE: 512K, 10M, 1G.\n"
 	    "Exit: 0 all ok, 1 some record not ok, 2 usage error, 3 stopped by\n"
 	    "--fail-fast or --deadline, 4 output not written, 130 SIGINT, "
 	    "143 SIGTERM.\n"
@@ -437,6 +488,9 @@ check_config(struct config *c, char *err, size_t errlen)
 	    (stat(c->save_dir, &st) == -1 || !S_ISDIR(st.st_mode)))
 		return opt_error(err, errlen, "--save: %s is not a directory",
 		    c->save_dir);
+	if (c->replay != NULL && (c->nurls > 0 || c->ninputs > 0))
+		return opt_error(err, errlen,
+		    "--replay reads records, not requests: no URLs or -i");
 	for (i = 0; i < c->ninputs; i++) {
 		if (strcmp(c->inputs[i], "-") == 0)
 			continue;
@@ -474,6 +528,7 @@ cli_config_free(struct config *c)
 {
 	free(c->inputs);
 	free(c->headers);
+	free(c->reports);
 	free(c->data);
 	memset(c, 0, sizeof(*c));
 }

@@ -8,12 +8,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util.h"
+
 enum out_mode { MODE_GATHER, MODE_AS_COMPLETED };
 enum out_format { FORMAT_JSONL, FORMAT_JSON };
 enum body_mode { BODY_AUTO, BODY_JSON, BODY_TEXT, BODY_BASE64, BODY_NONE };
 enum page_style { PAGE_NONE, PAGE_LINK, PAGE_FIELD, PAGE_PARAM, PAGE_CURSOR };
 enum http_version { HTTPV_DEFAULT, HTTPV_1_1, HTTPV_2, HTTPV_2_PRIOR };
-enum stats_mode { STATS_OFF, STATS_AUTO, STATS_JSON };
+enum stats_mode { STATS_OFF, STATS_AUTO, STATS_JSON, STATS_TEXT };
 enum progress_mode { PROGRESS_AUTO, PROGRESS_ON, PROGRESS_OFF };
 
 struct config {
@@ -34,7 +36,12 @@ struct config {
 	long		  retries;
 	int64_t		  retry_delay_ms;
 	int64_t		  retry_max_wait_ms;
+	const char	 *retry_on;	/* --retry-on LIST, or NULL */
+	bool		  no_adapt;	/* --no-adapt */
 	bool		  fail_fast;
+	/* --accept: status ranges that count as ok; none = below 400 */
+	struct util_range accept[32];
+	size_t		  naccept;
 
 	/* request */
 	const char	 *method;	/* -X, or NULL */
@@ -80,6 +87,9 @@ struct config {
 	long		  shard_k;
 	long		  shard_n;	/* 0 = no sharding */
 	const char	 *resume;
+	const char	**reports;	/* owned array of "FORMAT:PATH" */
+	size_t		  nreports;
+	const char	 *replay;	/* --replay FILE: no fetching */
 };
 
 enum cli_result {

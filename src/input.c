@@ -34,6 +34,7 @@ input_request_clear(struct request *r)
 	free(r->headers);
 	free(r->body);
 	free(r->id_json);
+	free(r->input);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -274,6 +275,12 @@ input_parse_line(const char *line, size_t len, const struct config *cfg,
 			req_error(r, ERR_INPUT, "out of memory");
 			return 1;
 		}
+		if ((r->input = strndup(line, len)) == NULL) {
+			buf_free(&b);
+			req_error(r, ERR_INPUT, "out of memory");
+			return 1;
+		}
+		r->input_len = len;
 	} else if (buf_add(&b, line, len) == -1) {
 		req_error(r, ERR_INPUT, "out of memory");
 		return 1;
@@ -303,7 +310,55 @@ struct input {
 	size_t		 pos;		/* start of unread data in rb */
 	size_t		 scanned;	/* rb[pos..scanned) has no newline */
 	int64_t		 count;
+	uint64_t	 bytes_read;	/* from every source so far */
+	int64_t		 bytes_total;	/* of every source; -1 = not known */
 };
+
+/* The size of the sources when all are regular files (stdin too). */
+static int64_t
+sources_size(const struct config *c, bool use_stdin)
+{
+	struct stat st;
+	int64_t total = 0;
+	size_t i;
+
+	if (use_stdin)
+		return fstat(0, &st) == 0 && S_ISREG(st.st_mode) ?
+		    (int64_t)st.st_size : -1;
+	for (i = 0; i < c->ninputs; i++) {
+		if ((strcmp(c->inputs[i], "-") == 0 ? fstat(0, &st) :
+		    stat(c->inputs[i], &st)) == -1 || !S_ISREG(st.st_mode))
+			return -1;
+		total += (int64_t)st.st_size;
+	}
+	return total;
+}
+
+double
+input_fraction(const struct input *in)
+{
+	uint64_t used;
+
+	if (in->bytes_total < 0)
+		return -1;
+	if (in->bytes_total == 0)
+		return in->next_arg >= in->cfg->nurls ? 1 : 0;
+	used = in->bytes_read - (in->fd != -1 ? in->rb.len - in->pos : 0);
+	return (double)used / (double)in->bytes_total > 1 ? 1 :
+	    (double)used / (double)in->bytes_total;
+}
+
+bool
+input_from_tty(const struct config *c)
+{
+	size_t i;
+	bool stdin_used = c->nurls == 0 && c->ninputs == 0;
+
+	for (i = 0; i < c->ninputs; i++)
+		if (strcmp(c->inputs[i], "-") == 0)
+			stdin_used = true;
+	return stdin_used && isatty(0);
+}
 
 struct input *
 input_new(const struct config *cfg)
@@ -315,6 +370,7 @@ input_new(const struct config *cfg)
 	in->cfg = cfg;
 	in->fd = -1;
 	in->use_stdin = cfg->nurls == 0 && cfg->ninputs == 0;
+	in->bytes_total = sources_size(cfg, in->use_stdin);
 	return in;
 }
 
@@ -501,6 +557,8 @@ input_next(struct input *in, struct request *r)
 		}
 		n = read(in->fd, in->rb.data + in->rb.len, READ_BLOCK);
 		in->readable = false;
+		if (n > 0)
+			in->bytes_read += (uint64_t)n;
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1 && errno == EAGAIN)

@@ -28,6 +28,8 @@ struct request {
 	bool		 has_body;
 	bool		 body_json;	/* a non-string JSON "body" */
 	char		*id_json;	/* JSON text of "id", or NULL */
+	char		*input;		/* --template: the line it was made of */
+	size_t		 input_len;
 	enum err_kind	 err;		/* ERR_NONE or why it can't be sent */
 	char		 errmsg[200];
 };
@@ -59,6 +61,12 @@ struct input;
 struct input	*input_new(const struct config *);
 enum input_status input_next(struct input *, struct request *);
 int		 input_fd(const struct input *);
+/* How far through the input the reader is, for the progress line: the
+ * share of its bytes consumed, in [0, 1], or -1 when the size is not
+ * known (a pipe, a terminal).  URL arguments alone give 1 once read. */
+double		 input_fraction(const struct input *);
+/* Does the reader take lines from a terminal (a person typing)? */
+bool		 input_from_tty(const struct config *);
 void		 input_ready(struct input *);
 void		 input_free(struct input *);
 

@@ -26,8 +26,13 @@ job_new(const struct config *c, struct request *r, int64_t seq)
 	j->send_body = j->req.has_body || c->has_data;
 	j->trusted = true;
 	/* A URL libcurl cannot parse fails when its transfer starts. */
-	if (c->per_host > 0 && job_curlu(j) != NULL)
-		j->hostkey = redirect_origin(j->url);
+	if (c->per_host > 0 || !c->no_adapt) {
+		/* The per-host key, without libcurl's parser when it can. */
+		if (j->req.url != NULL)
+			j->hostkey = redirect_origin_str(j->req.url);
+		if (j->hostkey == NULL && job_curlu(j) != NULL)
+			j->hostkey = redirect_origin(j->url);
+	}
 	if (c->page != PAGE_NONE)
 		j->hop_url = paginate_chain_init(&j->chain, c, job_curlu(j));
 	return j;
@@ -90,7 +95,7 @@ job_target(struct job *j, const struct config *c, CURLU *u)
 	origin = redirect_origin(u);
 	j->trusted = redirect_trusted(c, j->origin, origin);
 	free(j->hostkey);
-	j->hostkey = c->per_host > 0 ? origin : NULL;
+	j->hostkey = c->per_host > 0 || !c->no_adapt ? origin : NULL;
 	if (j->hostkey != origin)
 		free(origin);
 	return j->hop_url != NULL ? 0 : -1;

@@ -1,10 +1,13 @@
 /* limits — the run's admission limits, with the clock passed in: the
- * per-host count (--per-host, by origin) and the rate bucket (--rate, a
- * token bucket that holds one token: smooth, never bursty). */
+ * per-host count (--per-host, by origin), the adaptive per-host window
+ * (AIMD on 429/503 and rate-limit answers; --no-adapt turns it off) and
+ * the rate bucket (--rate, a token bucket that holds one token: smooth,
+ * never bursty). */
 #ifndef VOLLEY_LIMITS_H
 #define VOLLEY_LIMITS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct limits;
@@ -13,8 +16,45 @@ struct limits;
 struct limits	*limits_new(long per_host, double rate);
 void		 limits_free(struct limits *);
 
-/* May one more transfer to host key start?  (NULL key: always.) */
+/* Adapt each host's window between 1 and max (the --per-host limit,
+ * else -c): it starts at max; an answer that throttles (429, 503, or a
+ * rate-limit header saying none are left) halves it, once for the
+ * transfers sent before the cut, and brings it down to what the host
+ * still has in flight; every other answer adds 1/window (one per window's
+ * worth of answers, as TCP's congestion avoidance).  A throttle naming a
+ * time (Retry-After on a 429 or 503, a rate-limit reset) pauses the host
+ * until then, unless that is longer than max_pause_ms. */
+void		 limits_adapt(struct limits *, long max, int64_t max_pause_ms);
+
+/* May one more transfer to host key start?  (NULL key: always.)  Counts
+ * --per-host and the window; a pause is limits_host_pause's. */
 bool		 limits_host_room(const struct limits *, const char *key);
+/* Microseconds left of key's pause at now_us (0: not paused). */
+int64_t		 limits_host_pause(const struct limits *, const char *key,
+		     int64_t now_us);
+
+/* What one answer of key said. */
+struct limits_answer {
+	long		 status;	/* 0: no answer (a transport error) */
+	int64_t		 retry_after_ms; /* -1: none */
+	long		 remaining;	/* rate-limit requests left; -1 */
+	int64_t		 reset_ms;	/* until the quota resets; -1 */
+	int64_t		 sent_us;	/* when its transfer started */
+};
+/* Feed an answer in, after the transfer's limits_host_add(-1).  -1 out
+ * of memory (the answer is then not counted). */
+int		 limits_host_feedback(struct limits *, const char *key,
+		     const struct limits_answer *, int64_t now_us);
+
+/* A host whose window was cut, for --stats. */
+struct limits_report {
+	const char	*key;		/* borrowed */
+	long		 limit, window, lowest;
+	unsigned long long throttled;	/* 429 and 503 answers */
+};
+/* The next adapted host from *pos (start at 0); false after the last. */
+bool		 limits_host_report(const struct limits *, size_t *pos,
+		     struct limits_report *);
 /* A transfer to key started (+1) or ended (-1).  -1 out of memory. */
 int		 limits_host_add(struct limits *, const char *key, long d);
 /* Microseconds until the rate allows a start at now_us (0: now). */

@@ -20,6 +20,8 @@
  *   hdr.c       the header-block walker
  *   output.c    gather window, framing, writes
  *   stats.c     --stats       progress.c  the progress line
+ *   report.c    --report: junit, tap, github, markdown
+ *   replay.c    --replay: a results file back through stats and report
  *   diag.c      "volley: ..." messages on stderr
  *   buf.c utf8.c base64.c util.c   buffers, UTF-8, base64, numbers
  * main() wires them together and alone decides the exit status. */
@@ -31,6 +33,8 @@
 #include "input.h"
 #include "output.h"
 #include "json.h"
+#include "replay.h"
+#include "report.h"
 #include "resume.h"
 #include "sched.h"
 
@@ -155,6 +159,37 @@ exit_status(const struct sched_outcome *o)
 	return o->failed > 0 ? EXIT_SOME_FAILED : EXIT_ALL_OK;
 }
 
+/* --stats as asked: the table where stderr is a terminal or with
+ * --stats=text, else JSON. */
+static void
+print_stats(const struct config *c, const struct stats *st)
+{
+	if (c->stats != STATS_OFF)
+		stats_print(st, c->stats == STATS_JSON ||
+		    (c->stats == STATS_AUTO && !isatty(2)));
+}
+
+/* --replay FILE: records read back, counted, summed up; nothing is
+ * fetched.  The exit status is the one the run had (0 or 1). */
+static int
+replay(struct config *c, struct report *rp)
+{
+	struct stats st;
+	char err[512];
+
+	memset(&st, 0, sizeof(st));
+	if (c->stats == STATS_OFF && c->nreports == 0)
+		c->stats = STATS_AUTO;
+	if (replay_run(c->replay, &st, rp, err, sizeof err) == -1) {
+		diag_error("%s", err);
+		return EXIT_USAGE;
+	}
+	print_stats(c, &st);
+	if (report_finish(rp, &st, NULL) == -1)
+		return EXIT_OUTPUT;
+	return st.records > st.ok ? EXIT_SOME_FAILED : EXIT_ALL_OK;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -164,6 +199,7 @@ main(int argc, char **argv)
 	struct output *out = NULL;
 	struct sched *s = NULL;
 	struct sched_outcome o = {0};
+	struct report *rp = NULL;
 	char err[512];
 	bool out_closed;
 	int fd = -1, status = EXIT_USAGE;
@@ -191,6 +227,16 @@ main(int argc, char **argv)
 		break;
 	}
 	diag_set_quiet(cfg.quiet);
+	if ((rp = report_new(&cfg, err, sizeof err)) == NULL) {
+		diag_error("%s", err);
+		status = EXIT_OUTPUT;
+		goto done;
+	}
+	if (cfg.replay != NULL) {
+		json_arena_install();
+		status = replay(&cfg, rp);
+		goto done;
+	}
 	if (cfg.nurls == 0 && cfg.ninputs == 0 && isatty(0)) {
 		diag_error("no URLs: give them as arguments, with -i FILE, or "
 		    "on stdin\nTry 'volley --help' for more information.");
@@ -229,11 +275,14 @@ main(int argc, char **argv)
 		status = EXIT_OUTPUT;
 		goto done;
 	}
+	sched_set_report(s, rp);
 	sched_run(s, &o);
-	if (cfg.stats != STATS_OFF)
-		sched_print_stats(s, cfg.stats == STATS_JSON || !isatty(2));
+	print_stats(&cfg, sched_stats(s));
 
 	status = exit_status(&o);
+	if (report_finish(rp, sched_stats(s), sched_stopped(s)) == -1 &&
+	    status <= EXIT_STOPPED)
+		status = EXIT_OUTPUT;
 	if (fd > 2 && close(fd) == -1 && status != EXIT_OUTPUT) {
 		diag_error("cannot write the output: %s", strerror(errno));
 		status = EXIT_OUTPUT;
@@ -241,6 +290,7 @@ main(int argc, char **argv)
 	fd = -1;
 done:
 	sched_free(s);
+	report_free(rp);
 	output_free(out);
 	input_free(in);
 	resume_free(&rs);

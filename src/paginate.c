@@ -228,39 +228,57 @@ paginate_resolve(const void *base, const char *ref, char *err,
 	return u;
 }
 
+/* The next "key=value" pair of a query at *cur (cut out in place, *cur
+ * moved past it); *eq is its '=' or NULL.  Does its decoded key equal
+ * name?  false with *pair NULL at the end. */
+static bool
+query_next(char **cur, char **pair, char **eq, const char *name)
+{
+	char *amp, *k;
+	int klen;
+	bool match;
+
+	*pair = *cur;
+	if (*pair == NULL || **pair == '\0') {
+		*pair = NULL;
+		return false;
+	}
+	amp = strchr(*pair, '&');
+	if (amp != NULL)
+		*amp = '\0';
+	*cur = amp ? amp + 1 : NULL;
+	*eq = strchr(*pair, '=');
+	k = curl_easy_unescape(NULL, *pair, *eq ? (int)(*eq - *pair) :
+	    (int)strlen(*pair), &klen);
+	match = k != NULL && (size_t)klen == strlen(name) &&
+	    memcmp(k, name, (size_t)klen) == 0;
+	curl_free(k);
+	return match;
+}
+
 char *
 paginate_get_param(const void *u, const char *name)
 {
-	char *q = NULL, *p, *amp, *eq, *val = NULL;
-	size_t nlen = strlen(name);
+	char *q = NULL, *cur, *pair, *eq, *val = NULL, *raw;
 
 	if (curl_url_get((CURLU *)u, CURLUPART_QUERY, &q, 0) != CURLUE_OK)
 		return NULL;
-	for (p = q; p != NULL && *p != '\0'; p = amp ? amp + 1 : NULL) {
-		char *k;
-		int klen;
+	cur = q;
+	for (;;) {
+		bool match = query_next(&cur, &pair, &eq, name);
 
-		amp = strchr(p, '&');
-		if (amp != NULL)
-			*amp = '\0';
-		eq = strchr(p, '=');
-		k = curl_easy_unescape(NULL, p, eq ? (int)(eq - p) :
-		    (int)strlen(p), &klen);
-		if (k != NULL && (size_t)klen == nlen &&
-		    memcmp(k, name, nlen) == 0) {
-			curl_free(k);
-			val = eq ? curl_easy_unescape(NULL, eq + 1, 0, NULL) :
-			    NULL;
-			if (val != NULL) {
-				char *copy = strdup(val);
-
-				curl_free(val);
-				val = copy;
-			} else if (eq == NULL)
-				val = strdup("");
+		if (pair == NULL)
+			break;
+		if (!match)
+			continue;
+		if (eq == NULL) {
+			val = strdup("");
 			break;
 		}
-		curl_free(k);
+		raw = curl_easy_unescape(NULL, eq + 1, 0, NULL);
+		val = raw ? strdup(raw) : NULL;
+		curl_free(raw);
+		break;
 	}
 	curl_free(q);
 	return val;
@@ -269,11 +287,10 @@ paginate_get_param(const void *u, const char *name)
 int
 paginate_set_param(void *u, const char *name, const char *value)
 {
-	char *q = NULL, *p, *amp, *eq;
+	char *q = NULL, *cur, *pair, *eq;
 	char *ename = curl_easy_escape(NULL, name, 0);
 	char *evalue = curl_easy_escape(NULL, value, 0);
 	struct buf out = {0};
-	size_t nlen = strlen(name);
 	bool done = false;
 	int rc = -1;
 
@@ -281,27 +298,19 @@ paginate_set_param(void *u, const char *name, const char *value)
 		goto out;
 	if (curl_url_get((CURLU *)u, CURLUPART_QUERY, &q, 0) != CURLUE_OK)
 		q = NULL;
-	for (p = q; p != NULL && *p != '\0'; p = amp ? amp + 1 : NULL) {
-		char *k;
-		int klen;
-		bool match;
+	cur = q;
+	for (;;) {
+		bool match = query_next(&cur, &pair, &eq, name);
 
-		amp = strchr(p, '&');
-		if (amp != NULL)
-			*amp = '\0';
-		eq = strchr(p, '=');
-		k = curl_easy_unescape(NULL, p, eq ? (int)(eq - p) :
-		    (int)strlen(p), &klen);
-		match = k != NULL && (size_t)klen == nlen &&
-		    memcmp(k, name, nlen) == 0;
-		curl_free(k);
+		if (pair == NULL)
+			break;
 		if (out.len > 0 && buf_addc(&out, '&') == -1)
 			goto out;
 		if (match && !done) {
 			if (buf_printf(&out, "%s=%s", ename, evalue) == -1)
 				goto out;
 			done = true;
-		} else if (buf_addstr(&out, p) == -1)
+		} else if (buf_addstr(&out, pair) == -1)
 			goto out;
 	}
 	if (!done && buf_printf(&out, "%s%s=%s", out.len > 0 ? "&" : "",

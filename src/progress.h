@@ -1,15 +1,45 @@
-/* progress — the one-line progress report on stderr, redrawn in place. */
+/* progress — the one-line progress report on stderr, redrawn in place:
+ * clipped to the terminal's width, drawn only when its text changes. */
 #ifndef VOLLEY_PROGRESS_H
 #define VOLLEY_PROGRESS_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
-#include "stats.h"
+/* What the line shows.  To show more, add a field here and a segment
+ * in progress_format (each segment has a priority: the least important
+ * go first when the terminal is narrow). */
+struct progress_fields {
+	uint64_t	 done;		/* requests finished */
+	uint64_t	 ok, failed;	/* records */
+	size_t		 inflight;
+	double		 elapsed_s;
+	double		 total;		/* requests in all; < 0 = not known */
+	bool		 estimated;	/* total is estimated (bytes read) */
+};
 
-/* Draw the line: records so far, transfers running, the rate.  -1 when
- * stderr cannot be written (stop drawing). */
-int	 progress_draw(const struct stats *, size_t running, double elapsed_s);
-/* Clear the line.  -1 as above. */
-int	 progress_clear(void);
+/* The line for fields, at most width - 1 columns (so that it never
+ * wraps), into buf; returns its length. */
+size_t		 progress_format(char *buf, size_t len,
+		    const struct progress_fields *, int width);
+
+/* Are fds a and b the same terminal?  (Records on stdout and the line
+ * on stderr would mix there: the line is not drawn.) */
+bool		 progress_same_terminal(int a, int b);
+
+struct progress;
+
+/* Drawing on fd (stderr).  NULL when out of memory. */
+struct progress	*progress_new(int fd);
+void		 progress_free(struct progress *);
+/* Read the terminal's width again (after SIGWINCH); the next draw
+ * redraws. */
+void		 progress_resize(struct progress *);
+/* Draw the line if its text changed.  -1 when fd cannot be written
+ * (stop drawing). */
+int		 progress_draw(struct progress *, const struct progress_fields *);
+/* Clear the line, if one is drawn.  -1 as above. */
+int		 progress_clear(struct progress *);
 
 #endif

@@ -41,6 +41,17 @@ record_kind_name(enum err_kind k)
 	return k < ERR__COUNT ? kind_names[k] : "unknown";
 }
 
+enum err_kind
+record_kind_parse(const char *name)
+{
+	size_t k;
+
+	for (k = 1; name != NULL && k < ERR__COUNT; k++)
+		if (strcmp(name, kind_names[k]) == 0)
+			return (enum err_kind)k;
+	return ERR_NONE;
+}
+
 enum body_enc
 record_classify(int mode, const char *s, size_t n, int is_json,
     bool *not_json)
@@ -174,6 +185,47 @@ put_ms(struct buf *b, double ms)
 /* A JSON key with its separators: ",\"name\":" */
 #define KEY(b, lit)	buf_add((b), lit, sizeof(lit) - 1)
 
+static int
+put_ms_or_null(struct buf *b, double ms)
+{
+	return ms >= 0 ? put_ms(b, ms) : KEY(b, "null");
+}
+
+/* "timing": the phases of the last transfer, or null. */
+static int
+put_timing(struct buf *b, const struct record_timing *t)
+{
+	if (!t->set)
+		return KEY(b, "null");
+	if (KEY(b, "{\"dns_ms\":") == -1 || put_ms_or_null(b, t->dns_ms) == -1 ||
+	    KEY(b, ",\"connect_ms\":") == -1 ||
+	    put_ms_or_null(b, t->connect_ms) == -1 ||
+	    KEY(b, ",\"tls_ms\":") == -1 || put_ms_or_null(b, t->tls_ms) == -1 ||
+	    KEY(b, ",\"ttfb_ms\":") == -1 ||
+	    put_ms_or_null(b, t->ttfb_ms) == -1 ||
+	    KEY(b, ",\"total_ms\":") == -1 ||
+	    put_ms_or_null(b, t->total_ms) == -1)
+		return -1;
+	return buf_addc(b, '}');
+}
+
+void
+record_describe(const struct record *r, char *buf, size_t len)
+{
+	char url[256], tmp[256], status[32] = "";
+	size_t n = r->url ? r->url_len : 0;
+	const char *kind = record_kind_name(r->err);
+
+	snprintf(tmp, sizeof tmp, "%.*s", (int)n, r->url ? r->url : "");
+	redact_url_text(tmp, url, sizeof url);
+	if (r->status > 0)
+		snprintf(status, sizeof status, ", status %ld", r->status);
+	snprintf(buf, len, "%s %s (index %lld) %s: %s%s: %s",
+	    r->method ? r->method : "-", url, (long long)r->index,
+	    r->err == ERR_NONE ? "ok" : "failed", kind, status,
+	    r->errmsg && *r->errmsg ? r->errmsg : kind);
+}
+
 int
 record_encode(struct buf *b, const struct record *r)
 {
@@ -185,6 +237,8 @@ record_encode(struct buf *b, const struct record *r)
 	    buf_addstr(b, r->id_json ? r->id_json : "null") == -1 ||
 	    KEY(b, ",\"url\":") == -1 ||
 	    redact_url_json(b, r->url, r->url ? r->url_len : 0) == -1 ||
+	    (r->input != NULL && (KEY(b, ",\"input\":") == -1 ||
+	    json_string(b, r->input, r->input_len) == -1)) ||
 	    KEY(b, ",\"final_url\":") == -1 ||
 	    redact_url_json(b, r->final_url, r->final_url ?
 	    strlen(r->final_url) : 0) == -1 ||
@@ -201,6 +255,7 @@ record_encode(struct buf *b, const struct record *r)
 	    (r->size >= 0 ? put_i64(b, r->size) : KEY(b, "null")) == -1 ||
 	    KEY(b, ",\"time_ms\":") == -1 ||
 	    (r->time_ms >= 0 ? put_ms(b, r->time_ms) : KEY(b, "null")) == -1 ||
+	    KEY(b, ",\"timing\":") == -1 || put_timing(b, &r->timing) == -1 ||
 	    KEY(b, ",\"attempts\":") == -1 || put_i64(b, r->attempts) == -1 ||
 	    KEY(b, ",\"page\":") == -1 || put_i64(b, r->page) == -1)
 		goto fail;

@@ -31,6 +31,8 @@ enum err_kind {
 };
 
 const char	*record_kind_name(enum err_kind);
+/* The kind of a name; ERR_NONE for NULL or a name that is not one. */
+enum err_kind	 record_kind_parse(const char *);
 
 /* How a body is shown: decided once per response by record_classify. */
 /* BENC_NONE: no body fields (--body none); BENC_MISSING: no response,
@@ -40,6 +42,18 @@ enum body_enc {
 	BENC_NONE, BENC_JSON, BENC_TEXT, BENC_BASE64, BENC_NULL, BENC_MISSING
 };
 
+/* What libcurl measured of the last transfer, in ms; < 0 = null.  dns,
+ * connect and tls are the phases' own lengths; ttfb and total count
+ * from the transfer's start. */
+struct record_timing {
+	bool		 set;		/* false: "timing":null */
+	double		 dns_ms;
+	double		 connect_ms;
+	double		 tls_ms;
+	double		 ttfb_ms;
+	double		 total_ms;
+};
+
 /* One record.  Every pointer is borrowed for the duration of
  * record_encode; NULL strings print as null. */
 struct record {
@@ -47,6 +61,8 @@ struct record {
 	const char	*id_json;	/* raw JSON text of "id" */
 	const char	*url;
 	size_t		 url_len;
+	const char	*input;		/* --template's line, or NULL */
+	size_t		 input_len;
 	const char	*final_url;
 	const char	*method;
 	long		 status;	/* 0 = null */
@@ -54,6 +70,7 @@ struct record {
 	const char	*content_type;
 	int64_t		 size;		/* -1 = null */
 	double		 time_ms;	/* < 0 = null */
+	struct record_timing timing;
 	long		 attempts;
 	long		 page;
 	const char	*headers;	/* raw header block, with -I */
@@ -70,6 +87,10 @@ struct record {
 	const char	*errmsg;
 	int		 curl_code;	/* < 0 = absent */
 };
+
+/* The record for a person, on one line: "GET URL (index 7) failed:
+ * http, status 500: HTTP status 500" (any password redacted). */
+void	 record_describe(const struct record *, char *buf, size_t len);
 
 /* Append the record as one line of JSON (with the trailing newline). */
 int	 record_encode(struct buf *, const struct record *);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 char *
 redirect_origin(const void *url)
@@ -32,6 +33,51 @@ redirect_origin(const void *url)
 	curl_free(scheme);
 	curl_free(host);
 	curl_free(port);
+	return o;
+}
+
+char *
+redirect_origin_str(const char *url)
+{
+	const char *h, *e, *port = NULL, *def;
+	size_t hlen, plen, i;
+	char *o;
+
+	if (strncasecmp(url, "http://", 7) == 0)
+		h = url + 7, def = "80";
+	else if (strncasecmp(url, "https://", 8) == 0)
+		h = url + 8, def = "443";
+	else
+		return NULL;
+	for (e = h; (*e >= 'a' && *e <= 'z') || (*e >= 'A' && *e <= 'Z') ||
+	    (*e >= '0' && *e <= '9') || *e == '.' || *e == '-'; e++)
+		;
+	hlen = (size_t)(e - h);
+	if (*e == ':') {
+		port = ++e;
+		while (*e >= '0' && *e <= '9')
+			e++;
+		plen = (size_t)(e - port);
+		if (plen == 0 || plen > 5 || *port == '0')
+			return NULL;
+	}
+	if (hlen == 0 || (*e != '\0' && *e != '/' && *e != '?' && *e != '#'))
+		return NULL;
+	if (port == NULL) {
+		port = def;
+		plen = strlen(def);
+	}
+	i = (size_t)(h - url);		/* "http://" or "https://" */
+	if ((o = malloc(i + hlen + 1 + plen + 1)) == NULL)
+		return NULL;
+	memcpy(o, url, i);
+	memcpy(o + i, h, hlen);
+	o[i + hlen] = ':';
+	memcpy(o + i + hlen + 1, port, plen);
+	o[i + hlen + 1 + plen] = '\0';
+	for (i = 0; o[i] != '\0'; i++)
+		if (o[i] >= 'A' && o[i] <= 'Z')
+			o[i] = (char)(o[i] - 'A' + 'a');
 	return o;
 }
 

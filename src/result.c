@@ -2,21 +2,55 @@
  * the man page's ERRORS; libcurl's CURLcodes map onto them here, in the
  * one place. */
 #include "result.h"
+#include "hdr.h"
 
 #include <curl/curl.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
+
+/* CURLE_TOO_LARGE, which 8.6.0 added; 7.88's headers do not name it. */
+#define CURLCODE_TOO_LARGE	100
+
+static bool
+libcurl_has_tls(void)
+{
+	return (curl_version_info(CURLVERSION_NOW)->features &
+	    CURL_VERSION_SSL) != 0;
+}
+
+void
+result_seen_of(const struct xfer_res *res, struct result_seen *seen)
+{
+	struct hdr_iter it;
+	struct hdr_field f;
+
+	memset(seen, 0, sizeof(*seen));
+	seen->os_errno = res->os_errno;
+	seen->tls = res->tls;
+	seen->status_line = res->status > 0;
+	hdr_iter_init(&it, res->headers, res->headers_len);
+	while (hdr_next(&it, &f))
+		if (hdr_is(&f, "Transfer-Encoding") && f.vlen >= 7 &&
+		    strncasecmp(f.value + f.vlen - 7, "chunked", 7) == 0)
+			seen->chunked = true;
+}
 
 enum err_kind
-result_curl_kind(int code, const char *errbuf)
+result_curl_kind(int code, const struct result_seen *seen)
 {
+	static const struct result_seen none;
+
+	if (seen == NULL)
+		seen = &none;
+	if (code == CURLCODE_TOO_LARGE)
+		return ERR_PROTOCOL;
 	switch ((CURLcode)code) {
 	case CURLE_OK:
 		return ERR_NONE;
 	case CURLE_UNSUPPORTED_PROTOCOL:
-		/* Also what 7.88 says of HTTP/0.9 and bogus status lines. */
-		return errbuf != NULL && strstr(errbuf, "not supported") !=
-		    NULL ? ERR_UNSUPPORTED_PROTOCOL : ERR_PROTOCOL;
+		return seen->tls && !libcurl_has_tls() ?
+		    ERR_UNSUPPORTED_PROTOCOL : ERR_PROTOCOL;
 	case CURLE_URL_MALFORMAT:
 		return ERR_INVALID_URL;
 	case CURLE_COULDNT_RESOLVE_PROXY:
@@ -44,9 +78,9 @@ result_curl_kind(int code, const char *errbuf)
 	case CURLE_USE_SSL_FAILED:
 		return ERR_TLS;
 	case CURLE_RECV_ERROR:
-		/* 7.88 reports garbage chunk sizes as a receive error. */
-		return errbuf != NULL && strstr(errbuf, "chunked") != NULL ?
-		    ERR_PROTOCOL : ERR_READ;
+		if (seen->os_errno != 0 || seen->tls)
+			return ERR_READ;
+		return seen->chunked ? ERR_PROTOCOL : ERR_READ;
 	case CURLE_GOT_NOTHING:
 	case CURLE_SEND_ERROR:
 	case CURLE_PARTIAL_FILE:
@@ -69,6 +103,7 @@ result_curl_kind(int code, const char *errbuf)
 enum err_kind
 result_kind(const struct xfer_res *res, int save_errno, char *msg, size_t len)
 {
+	struct result_seen seen;
 	enum err_kind k;
 
 	msg[0] = '\0';
@@ -91,9 +126,12 @@ result_kind(const struct xfer_res *res, int save_errno, char *msg, size_t len)
 		return ERR_INPUT;
 	}
 	if (res->curl_code != 0) {
-		k = result_curl_kind(res->curl_code, res->errbuf);
-		if (k == ERR_PROTOCOL && res->curl_code == 27 && res->status > 0)
-			/* 7.88's word for a header line over 100 KB */
+		result_seen_of(res, &seen);
+		k = result_curl_kind(res->curl_code, &seen);
+		if (k == ERR_PROTOCOL && ((res->curl_code == 27 &&
+		    res->status > 0) || res->curl_code == CURLCODE_TOO_LARGE))
+			/* a header line over 100 KB: 27 is 7.88's word for it
+			 * (out of memory), 100 8.x's, with no message */
 			snprintf(msg, len, "a response header is too large "
 			    "(libcurl: %s)",
 			    curl_easy_strerror((CURLcode)res->curl_code));
@@ -115,6 +153,35 @@ result_kind(const struct xfer_res *res, int save_errno, char *msg, size_t len)
 	return ERR_NONE;
 }
 
+bool
+result_status_ok(const struct config *c, long status)
+{
+	if (c->naccept == 0)
+		return status < 400;
+	return util_in_ranges(c->accept, c->naccept, status);
+}
+
+enum err_kind
+result_judge(const struct config *c, const struct xfer_res *res,
+    int save_errno, char *msg, size_t len)
+{
+	enum err_kind k = result_kind(res, save_errno, msg, len);
+
+	if ((k != ERR_NONE && k != ERR_HTTP) || res->status <= 0 ||
+	    c->naccept == 0)
+		return k;
+	/* A redirect that -L follows is not judged: its last hop is. */
+	if (c->location && res->redirect_url != NULL && res->status >= 300 &&
+	    res->status < 400)
+		return ERR_NONE;
+	if (result_status_ok(c, res->status)) {
+		msg[0] = '\0';
+		return ERR_NONE;
+	}
+	snprintf(msg, len, "HTTP status %ld (not in --accept)", res->status);
+	return ERR_HTTP;
+}
+
 void
 result_request_record(const struct config *c, const struct request *rq,
     const char *method, struct record *r)
@@ -124,6 +191,8 @@ result_request_record(const struct config *c, const struct request *rq,
 	r->id_json = rq->id_json;
 	r->url = rq->url;
 	r->url_len = rq->url_len;
+	r->input = rq->input;
+	r->input_len = rq->input_len;
 	r->method = method;
 	r->size = -1;
 	r->time_ms = -1;
@@ -137,6 +206,7 @@ void
 result_response(struct record *r, const struct xfer_res *res)
 {
 	r->final_url = res->effective_url;
+	r->timing = res->timing;
 	if (res->status > 0) {
 		r->status = res->status;
 		r->http_version = res->http_version;

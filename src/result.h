@@ -11,12 +11,43 @@
 #include "record.h"
 #include "xfer.h"
 
-/* The error kind of a CURLcode (errbuf: libcurl's message). */
-enum err_kind	 result_curl_kind(int curl_code, const char *errbuf);
+/* What volley saw of a failed transfer, beside its CURLcode: libcurl's
+ * codes alone do not tell every kind apart, and its messages are worded
+ * differently from version to version, so they are never read. */
+struct result_seen {
+	long		 os_errno;	/* CURLINFO_OS_ERRNO of this transfer */
+	bool		 tls;		/* it went over TLS (https, or an https
+					 * proxy) */
+	bool		 chunked;	/* the response declared chunked */
+	bool		 status_line;	/* a status line was received */
+};
+
+/* The error kind of a CURLcode, given what was seen.
+ * - 56 (receive error): read when the socket failed (an errno) or over
+ *   TLS (8.x reports a peer gone without close_notify as 56, no errno);
+ *   else protocol when the body was chunked (libcurl refused a chunk
+ *   header: 7.88 and 8.x word it differently); else read.
+ * - 1 (unsupported protocol): volley lets libcurl fetch only http and
+ *   https and checks every scheme itself first, so what is left is
+ *   libcurl refusing the reply (HTTP/0.9, a bogus status line):
+ *   protocol; but https from a libcurl built without TLS is
+ *   unsupported_protocol.
+ * - 27 (7.88) and 100 (8.x, CURLE_TOO_LARGE): a header line too large:
+ *   protocol. */
+enum err_kind	 result_curl_kind(int curl_code, const struct result_seen *);
+/* What was seen of res (borrowed for the call). */
+void		 result_seen_of(const struct xfer_res *, struct result_seen *);
 /* The error kind of a finished transfer, with its message in msg (empty
  * when ERR_NONE).  save_errno: why a --save write failed. */
 enum err_kind	 result_kind(const struct xfer_res *, int save_errno,
 		    char *msg, size_t len);
+
+/* Is status ok: in --accept, or below 400 without it. */
+bool		 result_status_ok(const struct config *, long status);
+/* result_kind, with the status judged by --accept: the one decision of
+ * what counts as ok. */
+enum err_kind	 result_judge(const struct config *, const struct xfer_res *,
+		    int save_errno, char *msg, size_t len);
 
 /* The record of a request that got no response (yet): what every record
  * of it shares.  method is the one it is sent with. */

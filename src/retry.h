@@ -11,11 +11,28 @@
 
 #include "record.h"
 
+/* What is retried: statuses and error kinds (--retry-on).  All zero is
+ * the default set: connect, timeout, 408, 429, 500, 502, 503, 504. */
+struct retry_set {
+	bool		 given;
+	unsigned	 kinds;		/* 1 << enum err_kind */
+	unsigned char	 status[75];	/* one bit per status, 0..599 */
+};
+
 struct retry_policy {
 	long		 retries;	/* attempts after the first */
 	int64_t		 delay_ms;	/* backoff base */
 	int64_t		 max_wait_ms;	/* longest single wait */
+	struct retry_set on;
 };
+
+/* Parse --retry-on's LIST: statuses (429), ranges (500-599) and error
+ * kinds (dns, connect, tls, timeout, read, protocol), comma-separated.
+ * 0, or -1 with err naming the bad item. */
+int	 retry_set_parse(struct retry_set *, const char *list, char *err,
+	     size_t errlen);
+/* Is an attempt that ended so in the set? */
+bool	 retry_set_has(const struct retry_set *, enum err_kind, long status);
 
 /* May a request with this method be sent twice? (RFC 9110 9.2.2) */
 bool	 retry_idempotent(const char *method);

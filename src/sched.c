@@ -28,8 +28,11 @@
 #include "limits.h"
 #include "paginate.h"
 #include "progress.h"
+#include "ratelimit.h"
 #include "record.h"
+#include "redact.h"
 #include "redirect.h"
+#include "report.h"
 #include "result.h"
 #include "retry.h"
 #include "save.h"
@@ -57,11 +60,13 @@ struct sched {
 	struct output	*out;		/* borrowed */
 	const struct resume_set *resume; /* borrowed */
 	struct engine	*eng;		/* owned */
+	struct stats_host *hosts;	/* owned: adapted hosts, for --stats */
 	struct limits	*lim;		/* owned */
 	struct retry_policy retry;
 	struct jobq	 jobs;
 	struct jobq	 ready;
 	size_t		 njobs, nready, inflight;
+	size_t		 nheld;		/* ready, held back by their host */
 	size_t		 max_jobs;	/* live jobs at most (sched_window) */
 	int64_t		 next_seq;
 	bool		 input_eof;
@@ -70,9 +75,12 @@ struct sched {
 	struct engine_task *pump;	/* owned: pump(), once per pass */
 	struct engine_task *flush;	/* owned: write out when idle */
 	struct engine_timer *rate_timer;
+	struct engine_timer *pause_timer; /* a host's pause ends */
+	int64_t		 pause_wake_us;
 	/* stops */
 	enum err_kind	 stop_kind;	/* ERR_CANCELLED or ERR_DEADLINE */
 	char		 stop_msg[96];
+	char		 stop_why[512];	/* what stopped it, for the person */
 	bool		 stop_pending;	/* requested, not yet applied */
 	int		 signal;
 	int		 sig_fd;
@@ -80,8 +88,11 @@ struct sched {
 	struct engine_timer *deadline;
 	/* progress and stats */
 	struct engine_timer *progress;
-	bool		 show_progress;
+	struct progress	*prog;		/* owned, NULL when not shown */
+	bool		 progress_after_eof; /* stdin is a person typing */
+	uint64_t	 reqs_done;	/* requests with all their records */
 	struct stats	 st;
+	struct report	*report;	/* borrowed, may be NULL */
 	int64_t		 t0_us;
 	bool		 need_tree;	/* pages need the parsed body */
 };
@@ -103,6 +114,14 @@ stop_request(struct sched *s, enum err_kind kind, const char *msg)
 		s->stop_pending = true;
 	}
 	kick(s);
+}
+
+/* seq has all its records. */
+static void
+seq_done(struct sched *s, int64_t seq)
+{
+	output_done(s->out, seq);
+	s->reqs_done++;
 }
 
 /* --- jobs --- */
@@ -200,13 +219,22 @@ emit(struct sched *s, int64_t seq, const struct record *r)
 		r = &m;
 	}
 	output_end(s->out, seq);
+	/* The one place records are counted: --stats and --report. */
 	stats_count(&s->st, r);
+	report_record(s->report, r);
 	if (output_state(s->out) != OUT_OK) {
 		s->out_gone = true;
 		stop_request(s, ERR_CANCELLED, NULL);
-	} else if (r->err != ERR_NONE && s->cfg->fail_fast)
+	} else if (r->err != ERR_NONE && s->cfg->fail_fast &&
+	    s->stop_kind == ERR_NONE) {
+		char what[400];
+
+		record_describe(r, what, sizeof what);
+		snprintf(s->stop_why, sizeof s->stop_why,
+		    "stopped by --fail-fast: %s", what);
 		stop_request(s, ERR_CANCELLED,
 		    "cancelled by --fail-fast after a failed record");
+	}
 }
 
 static void
@@ -220,7 +248,7 @@ emit_request_error(struct sched *s, struct request *rq, int64_t seq,
 	r.err = kind;
 	r.errmsg = msg;
 	emit(s, seq, &r);
-	output_done(s->out, seq);
+	seq_done(s, seq);
 }
 
 /* End a job with one error record (a stop, a start failure). */
@@ -235,7 +263,7 @@ job_fail(struct sched *s, struct job *j, enum err_kind kind, const char *msg)
 	r.errmsg = msg;
 	emit(s, seq, &r);
 	job_drop(s, j);
-	output_done(s->out, seq);
+	seq_done(s, seq);
 }
 
 /* The one place a stop takes effect. */
@@ -306,18 +334,39 @@ rate_allows(struct sched *s)
 	return false;
 }
 
+/* May j's host take one more transfer now (--per-host, its adaptive
+ * window, its pause)?  A paused host wakes the pump when its pause ends. */
+static bool
+host_allows(struct sched *s, struct job *j, int64_t now)
+{
+	int64_t pause = limits_host_pause(s->lim, j->hostkey, now);
+
+	if (pause == 0)
+		return limits_host_room(s->lim, j->hostkey);
+	if (!engine_timer_armed(s->pause_timer) ||
+	    now + pause < s->pause_wake_us) {
+		engine_timer_arm(s->pause_timer, (pause + 999) / 1000);
+		s->pause_wake_us = now + pause;
+	}
+	return false;
+}
+
 static void
 start_ready(struct sched *s)
 {
 	struct job *j, *next;
+	int64_t now = util_now_us();
 
+	s->nheld = 0;
 	for (j = TAILQ_FIRST(&s->ready); j != NULL &&
 	    s->stop_kind == ERR_NONE; j = next) {
 		next = TAILQ_NEXT(j, q);
 		if (s->inflight >= (size_t)s->cfg->concurrency)
 			break;
-		if (!limits_host_room(s->lim, j->hostkey))
+		if (!host_allows(s, j, now)) {
+			s->nheld++;
 			continue;
+		}
 		if (!rate_allows(s))
 			break;
 		limits_rate_take(s->lim, util_now_us());
@@ -370,10 +419,12 @@ read_input(struct sched *s)
 
 	while (!s->input_eof && !s->watching && s->signal == 0 &&
 	    !s->out_gone && !s->stop_pending) {
-		/* A slot must be free, and the jobs alive (waiting on a retry
-		 * too) stay within the window, in either mode. */
+		/* A slot must be free (jobs their host holds back take none),
+		 * and the jobs alive (waiting on a retry too) stay within the
+		 * window, in either mode. */
 		if (s->stop_kind == ERR_NONE &&
-		    (s->inflight + s->nready >= (size_t)s->cfg->concurrency ||
+		    (s->inflight + s->nready - (s->nheld < s->nready ?
+		    s->nheld : s->nready) >= (size_t)s->cfg->concurrency ||
 		    s->njobs >= s->max_jobs))
 			break;
 		if (!output_admits(s->out, s->next_seq))
@@ -503,7 +554,7 @@ chain_advance(struct sched *s, struct job *j, struct page *pg)
 	}
 	if (pg->next.url == NULL) {
 		job_drop(s, j);
-		output_done(s->out, seq);
+		seq_done(s, seq);
 		return;
 	}
 	if (job_next_page(j, s->cfg, pg->next.url) == -1) {
@@ -540,6 +591,30 @@ complete_page(struct sched *s, struct job *j, const struct xfer_res *res,
 	job_page_clear(&pg.jp);
 }
 
+/* Tell the host's adaptive window what this answer said. */
+static void
+host_feedback(struct sched *s, struct job *j, const struct xfer_res *res)
+{
+	struct limits_answer a;
+	struct ratelimit rl;
+	int64_t now;
+
+	if (s->cfg->no_adapt || j->hostkey == NULL || res->status <= 0)
+		return;
+	now = util_now_us();
+	ratelimit_parse(res->headers, res->headers_len, time(NULL), &rl);
+	a.status = res->status;
+	a.retry_after_ms = res->status == 429 || res->status == 503 ?
+	    retry_after_ms(res->headers, res->headers_len, time(NULL)) : -1;
+	a.remaining = rl.remaining;
+	a.reset_ms = rl.reset_ms;
+	a.sent_us = now - (int64_t)(res->total_ms * 1000.0);
+	/* Out of memory, the answer goes uncounted: the lesser harm. */
+	if (limits_host_feedback(s->lim, j->hostkey, &a, now) == -1) {
+		/* nothing more to do */
+	}
+}
+
 /* What to do with a finished attempt: a redirect hop, a retry, or the
  * page's end.  Each rule is asked in turn; this acts on the answers. */
 static void
@@ -556,8 +631,9 @@ transfer_done(void *owner, const struct xfer_res *res)
 	j->x = NULL;
 	s->inflight--;
 	host_add(s, j, -1);
+	host_feedback(s, j, res);
 	kick(s);
-	kind = result_kind(res, j->save.err, msg, sizeof msg);
+	kind = result_judge(c, res, j->save.err, msg, sizeof msg);
 	if (kind == ERR_NONE && c->location && res->redirect_url != NULL &&
 	    redirect_status(res->status)) {
 		kind = redirect_decide(c, job_curlu(j), res->redirect_url,
@@ -591,6 +667,8 @@ transfer_done(void *owner, const struct xfer_res *res)
 
 /* --- signals, deadline, progress --- */
 
+static void	 progress_fired(void *);
+
 static void
 on_signal(void *arg)
 {
@@ -598,12 +676,49 @@ on_signal(void *arg)
 	int signo = signals_take(s->sig_fd);
 	char msg[64];
 
+	if (signals_take_winch() && s->prog != NULL) {
+		progress_resize(s->prog);
+		if (progress_clear(s->prog) == 0)
+			progress_fired(s);
+	}
 	if (signo == 0 || s->signal != 0)
 		return;
 	s->signal = signo;
 	snprintf(msg, sizeof msg, "interrupted by %s",
 	    signo == SIGINT ? "SIGINT" : "SIGTERM");
 	stop_request(s, ERR_CANCELLED, msg);
+}
+
+/* Why --deadline stopped the run: what was left, and the request that
+ * had been running longest (or, with none running, the first waiting). */
+static void
+stop_why_deadline(struct sched *s, const char *msg)
+{
+	struct job *j, *old = NULL;
+	int64_t now = util_now_us();
+	char url[256];
+
+	TAILQ_FOREACH(j, &s->jobs, all)
+		if (old == NULL || (j->x != NULL && (old->x == NULL ||
+		    j->attempt_start_us < old->attempt_start_us)))
+			old = j;
+	if (old == NULL) {
+		snprintf(s->stop_why, sizeof s->stop_why, "stopped: %s with "
+		    "no request running or queued", msg);
+		return;
+	}
+	redact_url_text(job_url(old), url, sizeof url);
+	if (old->x != NULL)
+		snprintf(s->stop_why, sizeof s->stop_why, "stopped: %s with "
+		    "%zu requests running or queued; the longest running: %s %s "
+		    "(index %lld, %.3fs)", msg, s->njobs, old->method, url,
+		    (long long)old->req.index,
+		    (double)(now - old->attempt_start_us) / 1e6);
+	else
+		snprintf(s->stop_why, sizeof s->stop_why, "stopped: %s with "
+		    "%zu requests queued, none running; the first: %s %s "
+		    "(index %lld)", msg, s->njobs, old->method, url,
+		    (long long)old->req.index);
 }
 
 static void
@@ -614,20 +729,57 @@ deadline_fired(void *arg)
 
 	snprintf(msg, sizeof msg, "--deadline of %.3fs reached",
 	    (double)s->cfg->deadline_ms / 1000.0);
+	if (s->stop_kind == ERR_NONE)
+		stop_why_deadline(s, msg);
 	stop_request(s, ERR_DEADLINE, msg);
+}
+
+/* The progress line's fields.  The total is known once the input has
+ * ended, or from the URL arguments alone; from regular files it is
+ * estimated by the share of bytes read. */
+static void
+progress_fields(struct sched *s, struct progress_fields *f)
+{
+	const struct config *c = s->cfg;
+	double frac;
+
+	memset(f, 0, sizeof(*f));
+	f->done = s->reqs_done;
+	f->ok = s->st.ok;
+	f->failed = s->st.records - s->st.ok;
+	f->inflight = s->inflight;
+	f->elapsed_s = (double)(util_now_us() - s->t0_us) / 1e6;
+	f->total = -1;
+	if (s->input_eof)
+		f->total = (double)s->next_seq;
+	else if (c->ninputs == 0 && c->nurls > 0 && c->shard_n == 0 &&
+	    s->resume == NULL)
+		f->total = (double)c->nurls;
+	else if ((frac = input_fraction(s->in)) > 0 && frac < 1) {
+		f->total = (double)s->next_seq / frac;
+		f->estimated = true;
+	}
 }
 
 static void
 progress_fired(void *arg)
 {
 	struct sched *s = arg;
+	struct progress_fields f;
 
-	if (progress_draw(&s->st, s->inflight,
-	    (double)(util_now_us() - s->t0_us) / 1e6) == -1)
-		s->show_progress = false;
-	if (s->show_progress)
-		engine_timer_arm(s->progress, 250);
+	if (s->prog == NULL)
+		return;
+	engine_timer_arm(s->progress, 250);
+	/* Out of the way while a person types the input. */
+	if (s->progress_after_eof && !s->input_eof)
+		return;
+	progress_fields(s, &f);
+	if (progress_draw(s->prog, &f) == -1) {
+		progress_free(s->prog);
+		s->prog = NULL;
+	}
 }
+
 
 static int
 sched_events(struct sched *s)
@@ -635,9 +787,11 @@ sched_events(struct sched *s)
 	s->pump = engine_task_new(s->eng, pump, s, false);
 	s->flush = engine_task_new(s->eng, flush_when_idle, s, true);
 	s->rate_timer = engine_timer_new(s->eng, rate_fired, s);
+	s->pause_timer = engine_timer_new(s->eng, rate_fired, s);
 	s->deadline = engine_timer_new(s->eng, deadline_fired, s);
 	s->progress = engine_timer_new(s->eng, progress_fired, s);
 	if (s->pump == NULL || s->flush == NULL || s->rate_timer == NULL ||
+	    s->pause_timer == NULL ||
 	    s->deadline == NULL || s->progress == NULL)
 		return -1;
 	s->sig_fd = signals_install();
@@ -668,6 +822,9 @@ sched_new(const struct config *c, struct input *in, struct output *out,
 	s->retry.retries = c->retries;
 	s->retry.delay_ms = c->retry_delay_ms;
 	s->retry.max_wait_ms = c->retry_max_wait_ms;
+	if (c->retry_on != NULL &&
+	    retry_set_parse(&s->retry.on, c->retry_on, err, errlen) == -1)
+		goto fail;
 	/* every job may wait on a retry timer, plus the run's own timers */
 	s->eng = engine_new(c, s->max_jobs + 16, transfer_done, err, errlen);
 	if (s->eng == NULL)
@@ -677,11 +834,21 @@ sched_new(const struct config *c, struct input *in, struct output *out,
 		snprintf(err, errlen, "cannot set up timers: out of memory");
 		goto fail;
 	}
+	if (!c->no_adapt)
+		limits_adapt(s->lim, c->per_host > 0 ? c->per_host :
+		    c->concurrency, c->retry_max_wait_ms);
 	output_set_interrupt(out, signals_flag());
 	if (engine_notice(s->eng) != NULL)
 		diag_warn("warning: %s", engine_notice(s->eng));
-	s->show_progress = !c->quiet && (c->progress == PROGRESS_ON ||
-	    (c->progress == PROGRESS_AUTO && isatty(2)));
+	if (!c->quiet && (c->progress == PROGRESS_ON ||
+	    (c->progress == PROGRESS_AUTO && isatty(2))) &&
+	    !progress_same_terminal(1, 2)) {
+		s->prog = progress_new(2);
+		s->progress_after_eof = input_from_tty(c);
+		if (s->prog != NULL && isatty(2) && signals_watch_winch() == -1)
+			diag_warn("warning: the progress line will not follow "
+			    "the terminal's size");
+	}
 	return s;
 fail:
 	sched_free(s);
@@ -694,13 +861,15 @@ sched_run(struct sched *s, struct sched_outcome *o)
 	s->t0_us = util_now_us();
 	if (s->cfg->deadline_ms > 0)
 		engine_timer_arm(s->deadline, s->cfg->deadline_ms);
-	if (s->show_progress)
+	if (s->prog != NULL)
 		engine_timer_arm(s->progress, 250);
 	pump(s);
 	if (!s->finished)
 		engine_loop(s->eng);
-	if (s->show_progress && progress_clear() == -1)
-		s->show_progress = false;
+	if (s->prog != NULL && progress_clear(s->prog) == -1) {
+		progress_free(s->prog);
+		s->prog = NULL;
+	}
 	s->st.elapsed_s = (double)(util_now_us() - s->t0_us) / 1e6;
 	/* A signal can end the run through a write it interrupted, before
 	 * the loop has read it from the signal pipe. */
@@ -714,12 +883,48 @@ sched_run(struct sched *s, struct sched_outcome *o)
 	o->out_errno = output_errno(s->out);
 	o->records = s->st.records;
 	o->failed = s->st.records - s->st.ok;
+	if (o->stopped && s->stop_why[0] != '\0')
+		diag_error("%s", s->stop_why);
 }
 
 void
-sched_print_stats(const struct sched *s, bool json)
+sched_set_report(struct sched *s, struct report *rp)
 {
-	stats_print(&s->st, json);
+	s->report = rp;
+}
+
+const struct stats *
+sched_stats(struct sched *s)
+{
+	struct stats_host *hosts, *h;
+	struct limits_report r;
+	size_t n = 0, pos = 0;
+
+	/* The adapted hosts, as they are now.  Out of memory, they are left
+	 * out of the summary. */
+	free(s->hosts);
+	hosts = NULL;
+	while (limits_host_report(s->lim, &pos, &r) &&
+	    (h = reallocarray(hosts, n + 1, sizeof(*h))) != NULL) {
+		hosts = h;
+		hosts[n].host = r.key;
+		hosts[n].limit = r.limit;
+		hosts[n].window = r.window;
+		hosts[n].lowest = r.lowest;
+		hosts[n++].throttled = r.throttled;
+	}
+	s->hosts = hosts;
+	s->st.hosts = hosts;
+	s->st.nhosts = n;
+	return &s->st;
+}
+
+const char *
+sched_stopped(const struct sched *s)
+{
+	if (s->stop_kind == ERR_NONE || s->out_gone)
+		return NULL;
+	return s->stop_why[0] != '\0' ? s->stop_why : s->stop_msg;
 }
 
 void
@@ -732,10 +937,13 @@ sched_free(struct sched *s)
 	engine_task_free(s->pump);
 	engine_task_free(s->flush);
 	engine_timer_free(s->rate_timer);
+	engine_timer_free(s->pause_timer);
 	engine_timer_free(s->deadline);
 	engine_timer_free(s->progress);
+	progress_free(s->prog);
 	engine_free(s->eng);
 	limits_free(s->lim);
+	free(s->hosts);
 	free(s);
 }
 

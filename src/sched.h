@@ -13,6 +13,7 @@
 #include "input.h"
 #include "output.h"
 #include "resume.h"
+#include "stats.h"
 
 struct sched;
 
@@ -31,7 +32,12 @@ struct sched	*sched_new(const struct config *, struct input *,
 		    size_t errlen);
 /* Run until every request has its records (or the run is stopped). */
 void		 sched_run(struct sched *, struct sched_outcome *);
-void		 sched_print_stats(const struct sched *, bool tty);
+/* Count every record into rp too (--report); borrowed. */
+struct report;
+void		 sched_set_report(struct sched *, struct report *);
+/* The run's counts, and why it was stopped (NULL if it was not). */
+const struct stats *sched_stats(struct sched *);
+const char	*sched_stopped(const struct sched *);
 /* The gather window, and the most requests alive at once in either
  * mode: 4 x -c, at least 64. */
 size_t		 sched_window(const struct config *);

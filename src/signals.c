@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 static volatile sig_atomic_t caught;
+static volatile sig_atomic_t winched;
 static int sig_pipe[2] = {-1, -1};
 
 static void
@@ -46,6 +47,42 @@ signals_install(void)
 	    sigaction(SIGTERM, &sa, NULL) == -1)
 		return -1;
 	return sig_pipe[0];
+}
+
+static void
+on_winch(int signo)
+{
+	int saved = errno;
+	char b = (char)signo;
+
+	winched = 1;
+	if (write(sig_pipe[1], &b, 1) < 0) {
+		/* the pipe is full: the loop wakes anyway */
+	}
+	errno = saved;
+}
+
+int
+signals_watch_winch(void)
+{
+	struct sigaction sa;
+
+	if (sig_pipe[0] == -1)
+		return -1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_winch;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	return sigaction(SIGWINCH, &sa, NULL);
+}
+
+int
+signals_take_winch(void)
+{
+	int w = winched;
+
+	winched = 0;
+	return w;
 }
 
 int

@@ -13,6 +13,11 @@
 int	 signals_install(void);
 /* Empty the pipe; returns the signal caught so far, 0 if none. */
 int	 signals_take(int fd);
+/* Also watch SIGWINCH (the terminal's size changed), through the same
+ * pipe; SA_RESTART, so it interrupts nothing.  0 or -1. */
+int	 signals_watch_winch(void);
+/* Was SIGWINCH caught since the last call? */
+int	 signals_take_winch(void);
 /* The signal caught so far (0 = none), for a write it interrupted. */
 volatile sig_atomic_t *signals_flag(void);
 

@@ -11,36 +11,110 @@
 #include <strings.h>
 #include <time.h>
 
+/* One unit of a Go-style duration at *s, in milliseconds; the unit is
+ * skipped.  0 when none is there. */
+static double
+duration_unit(const char **s)
+{
+	static const struct {
+		const char	*name;
+		double		 ms;
+	} units[] = {
+		{"ns", 1e-6}, {"us", 1e-3}, {"\xc2\xb5s", 1e-3},
+		{"\xce\xbcs", 1e-3}, {"ms", 1}, {"s", 1000}, {"m", 60000},
+		{"h", 3600000},
+	};
+	size_t i, n;
+
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		n = strlen(units[i].name);
+		/* "ms" comes before "m" */
+		if (strncmp(*s, units[i].name, n) == 0) {
+			*s += n;
+			return units[i].ms;
+		}
+	}
+	return 0;
+}
+
 int
 util_parse_duration(const char *s, int64_t *ms)
 {
 	char *end;
-	double v, mult;
+	double v, mult, total = 0;
+	bool bare;
 
-	if (s == NULL || *s == '\0' || *s == '-' || *s == '+' ||
-	    (*s != '.' && (*s < '0' || *s > '9')))
+	if (s == NULL || *s == '\0')
 		return -1;
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno != 0 || end == s || !isfinite(v) || v < 0)
-		return -1;
-	if (*end == '\0' || strcmp(end, "s") == 0)
-		mult = 1000;
-	else if (strcmp(end, "ms") == 0)
-		mult = 1;
-	else if (strcmp(end, "m") == 0)
-		mult = 60 * 1000;
-	else if (strcmp(end, "h") == 0)
-		mult = 3600 * 1000;
-	else
-		return -1;
-	v *= mult;
-	if (v > (double)INT64_MAX / 2)
-		return -1;
-	*ms = (int64_t)llround(v);
-	if (*ms == 0 && v > 0)
+	for (bare = true; *s != '\0'; bare = false) {
+		if (*s != '.' && (*s < '0' || *s > '9'))
+			return -1;
+		errno = 0;
+		v = strtod(s, &end);
+		if (errno != 0 || end == s || !isfinite(v) || v < 0)
+			return -1;
+		s = end;
+		if (*s == '\0' && bare)
+			mult = 1000;	/* a bare number is seconds */
+		else if ((mult = duration_unit(&s)) == 0)
+			return -1;
+		total += v * mult;
+		if (total > (double)INT64_MAX / 2)
+			return -1;
+	}
+	*ms = (int64_t)llround(total);
+	if (*ms == 0 && total > 0)
 		*ms = 1;
 	return 0;
+}
+
+int
+util_parse_ranges(const char *s, struct util_range *v, size_t max,
+    size_t *n)
+{
+	char *end;
+	long lo, hi;
+
+	*n = 0;
+	if (s == NULL || *s == '\0')
+		return -1;
+	for (;;) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		errno = 0;
+		lo = hi = strtol(s, &end, 10);
+		if (errno != 0)
+			return -1;
+		s = end;
+		if (*s == '-') {
+			s++;
+			if (*s < '0' || *s > '9')
+				return -1;
+			hi = strtol(s, &end, 10);
+			if (errno != 0)
+				return -1;
+			s = end;
+		}
+		if (lo < 100 || hi > 999 || lo > hi || *n == max)
+			return -1;
+		v[*n].lo = lo;
+		v[(*n)++].hi = hi;
+		if (*s == '\0')
+			return 0;
+		if (*s++ != ',')
+			return -1;
+	}
+}
+
+bool
+util_in_ranges(const struct util_range *v, size_t n, long x)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (x >= v[i].lo && x <= v[i].hi)
+			return true;
+	return false;
 }
 
 int

@@ -24,6 +24,7 @@ struct xfer_conf {
 	bool		 env_proxy;	/* a *_proxy variable is set */
 	bool		 forbid_reuse;	/* curl#10634 workaround */
 	bool		 ua_header;	/* User-Agent goes in the lists */
+	bool		 sticky_errno;	/* libcurl < 8.8.0: OS_ERRNO is kept */
 	struct curl_slist *run_headers;	/* owned: -H, --json's, User-Agent */
 	struct curl_slist *safe_headers; /* owned: --json's, User-Agent */
 };
@@ -44,6 +45,7 @@ struct xfer {
 	bool		 conflicting_length;
 	bool		 sink_failed;
 	int64_t		 content_length;	/* -1 until a header gives it */
+	bool		 renew;		/* an errno to forget: a new handle */
 	int		(*sink)(void *, const char *, size_t);
 	void		*sink_arg;
 	char		 err[CURL_ERROR_SIZE];
@@ -229,6 +231,11 @@ xfer_conf_new(const struct config *c, void *share, bool env_proxy,
 	xc->share = share;
 	xc->env_proxy = env_proxy;
 	xc->forbid_reuse = forbid_reuse;
+	/* Before 8.8.0 libcurl never clears CURLINFO_OS_ERRNO between the
+	 * transfers of a handle (curl commit 798a37b), so an errno read
+	 * after one would belong to an earlier one. */
+	xc->sticky_errno = curl_version_info(CURLVERSION_NOW)->version_num <
+	    0x080800;
 	for (i = 0; i < c->nheaders; i++)
 		xc->run_headers = slist_add(xc->run_headers, c->headers[i],
 		    &failed);
@@ -327,9 +334,28 @@ xfer_owner(const struct xfer *x)
 	return x->owner;
 }
 
+/* The handle again, without the state libcurl keeps (an errno): options
+ * are copied; the share is not, by curl_easy_duphandle's rule. */
+static void
+xfer_renew(struct xfer *x)
+{
+	CURL *dup = curl_easy_duphandle(x->easy);
+
+	x->renew = false;
+	if (dup == NULL || curl_easy_setopt(dup, CURLOPT_SHARE,
+	    x->xc->share) != CURLE_OK) {
+		curl_easy_cleanup(dup);	/* keep the old one: only an errno */
+		return;
+	}
+	curl_easy_cleanup(x->easy);
+	x->easy = dup;
+}
+
 void
 xfer_idle(struct xfer *x)
 {
+	if (x->renew)
+		xfer_renew(x);
 	x->owner = NULL;
 	curl_slist_free_all(x->slist);
 	x->slist = NULL;
@@ -433,6 +459,34 @@ xfer_prepare(struct xfer *x, const struct xfer_req *r, void *owner,
 	return 0;
 }
 
+/* The phases of the transfer from libcurl's clock (each *_TIME_T info
+ * is in libcurl since 7.61.0; NUM_CONNECTS since 7.12.3).  The infos
+ * count from the start; a phase that did not happen (a reused
+ * connection, plain http, no response) reads 0 and is null here. */
+static void
+xfer_timing(struct xfer *x, curl_off_t total, struct record_timing *t)
+{
+	curl_off_t dns = 0, conn = 0, tls = 0, ttfb = 0;
+	long nconn = 0;
+
+	curl_easy_getinfo(x->easy, CURLINFO_NAMELOOKUP_TIME_T, &dns);
+	curl_easy_getinfo(x->easy, CURLINFO_CONNECT_TIME_T, &conn);
+	curl_easy_getinfo(x->easy, CURLINFO_APPCONNECT_TIME_T, &tls);
+	curl_easy_getinfo(x->easy, CURLINFO_STARTTRANSFER_TIME_T, &ttfb);
+	curl_easy_getinfo(x->easy, CURLINFO_NUM_CONNECTS, &nconn);
+	t->set = true;
+	t->dns_ms = t->connect_ms = t->tls_ms = t->ttfb_ms = -1;
+	if (nconn > 0 && dns > 0)
+		t->dns_ms = (double)dns / 1000.0;
+	if (nconn > 0 && conn > 0)
+		t->connect_ms = (double)(conn - (dns < conn ? dns : 0)) / 1000.0;
+	if (nconn > 0 && tls > 0 && conn > 0)
+		t->tls_ms = (double)(tls - (conn < tls ? conn : tls)) / 1000.0;
+	if (ttfb > 0)
+		t->ttfb_ms = (double)ttfb / 1000.0;
+	t->total_ms = (double)total / 1000.0;
+}
+
 void
 xfer_result(struct xfer *x, int curl_code, struct xfer_res *res)
 {
@@ -453,6 +507,15 @@ xfer_result(struct xfer *x, int curl_code, struct xfer_res *res)
 	curl_easy_getinfo(x->easy, CURLINFO_EFFECTIVE_URL, &eff);
 	curl_easy_getinfo(x->easy, CURLINFO_REDIRECT_URL, &loc);
 	curl_easy_getinfo(x->easy, CURLINFO_TOTAL_TIME_T, &total);
+	/* A transfer that succeeds can leave an errno too (a refused IPv6
+	 * attempt before the IPv4 one that worked). */
+	if (curl_code != CURLE_OK || x->xc->sticky_errno) {
+		curl_easy_getinfo(x->easy, CURLINFO_OS_ERRNO, &res->os_errno);
+		x->renew = x->xc->sticky_errno && res->os_errno != 0;
+	}
+	res->tls = (eff != NULL && strncasecmp(eff, "https:", 6) == 0) ||
+	    (x->xc->cfg->proxy != NULL &&
+	    strncasecmp(x->xc->cfg->proxy, "https:", 6) == 0);
 	res->http_version = res->status > 0 ? version_name(ver) : NULL;
 	res->content_type = ct;
 	res->effective_url = eff;
@@ -463,4 +526,5 @@ xfer_result(struct xfer *x, int curl_code, struct xfer_res *res)
 	res->body_len = x->body.len;
 	res->size = x->received;
 	res->total_ms = (double)total / 1000.0;
+	xfer_timing(x, total, &res->timing);
 }

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "cli.h"
+#include "record.h"
 
 struct xfer;
 struct xfer_conf;
@@ -36,6 +37,8 @@ struct xfer_req {
 /* The outcome of one transfer; valid only during the done callback. */
 struct xfer_res {
 	int		 curl_code;	/* CURLcode */
+	long		 os_errno;	/* CURLINFO_OS_ERRNO of this transfer */
+	bool		 tls;		/* over TLS: https, or an https proxy */
 	const char	*errbuf;	/* libcurl's message, may be "" */
 	bool		 too_large;	/* body passed --max-body */
 	bool		 headers_too_large;
@@ -52,6 +55,7 @@ struct xfer_res {
 	size_t		 body_len;
 	int64_t		 size;		/* body bytes received */
 	double		 total_ms;
+	struct record_timing timing;	/* libcurl's *_TIME_T infos */
 };
 
 /* The run-wide part: header lists and options every handle shares.

@@ -518,6 +518,14 @@ pattern() {
 	assert_output hello
 }
 
+@test "raw /chunked-reset: reset after the first chunk" {
+	run curl -s "$RAW/chunked-reset"
+	assert_failure 56
+	assert_output hello
+	run fixture_raw /chunked-reset
+	assert_line $'Transfer-Encoding: chunked\r'
+}
+
 @test "raw /bad-chunk: a chunk size that is not hex" {
 	run curl -s "$RAW/bad-chunk"
 	assert_failure 56

@@ -20,7 +20,7 @@ teardown_file() { fixture_stop; }
 		and .error == null'
 	# the record's keys come in the documented order
 	run jq -r 'keys_unsorted | join(",")' <<<"$output"
-	assert_output "index,id,url,final_url,method,status,ok,http_version,content_type,size,time_ms,attempts,page,body,body_encoding,error"
+	assert_output "index,id,url,final_url,method,status,ok,http_version,content_type,size,time_ms,timing,attempts,page,body,body_encoding,error"
 }
 
 @test "basic: 1000 URLs from stdin with -c 64 give 1000 records in input order, exit 0" {

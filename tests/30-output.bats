@@ -167,7 +167,7 @@ teardown_file() { fixture_stop; }
 @test "output: --progress draws on stderr even off a terminal; --no-progress and -q do not" {
 	run --separate-stderr "$VOLLEY" --progress --body none "$BASE/delay/800"
 	assert_success
-	[[ $stderr == *"0 done, 1 running"* ]]
+	[[ $stderr == *"0/1  0%  ok 0  failed 0  1 in flight  "* ]]
 	run --separate-stderr "$VOLLEY" --progress -q --body none "$BASE/delay/600"
 	assert_success
 	[ -z "$stderr" ]

@@ -253,8 +253,8 @@ only_in_first() {
 }
 
 @test "the man page RECORDS lists the record fields in order" {
-	local want="index id url final_url method status ok http_version
-	    content_type size time_ms attempts page headers item_index item
+	local want="index id url input final_url method status ok http_version
+	    content_type size time_ms timing attempts page headers item_index item
 	    saved sha256 body body_encoding error" doc real
 
 	doc=$(man_tags RECORDS | tr '\n' ' ')
@@ -540,5 +540,6 @@ listed() {
 		fi
 	done
 	run fish_complete "volley --stats="
-	assert_output --stats=json
+	assert_output "--stats=json
+--stats=text"
 }

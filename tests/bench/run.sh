@@ -23,6 +23,7 @@ BIG_N=${BIG_N:-1000000}         # streamed URLs for the memory case; 0 = skip
 SMALL_N=${SMALL_N:-10000}       # memory comparison point
 LAT_N=${LAT_N:-1000}            # latency-bound case: URLs of 100 ms each ...
 LAT_C=${LAT_C:-100}             # ... at this concurrency; 0 = skip
+CAP_N=${CAP_N:-400}             # capped-host case (tests/bench/capped.sh); 0 = skip
 WRK_DURATION=${WRK_DURATION:-5s}
 VOLLEY=${VOLLEY:-$ROOT/volley}
 FLOOR=${FLOOR:-$ROOT/tests/bench/floor}  # bare libcurl client (make tests/bench/floor)
@@ -32,7 +33,7 @@ SERVER_LIFETIME=${SERVER_LIFETIME:-1800} # seconds, servers never outlive this
 REPORT=${REPORT:-$BENCH/last-run.md}
 KEEP_TMP=${KEEP_TMP:-0}
 
-for v in N C RUNS CALLGRIND_N BIG_N SMALL_N LAT_N LAT_C TOOL_TIMEOUT SERVER_LIFETIME; do
+for v in N C RUNS CALLGRIND_N BIG_N SMALL_N LAT_N LAT_C CAP_N TOOL_TIMEOUT SERVER_LIFETIME; do
 	x=${!v}
 	case $x in ''|*[!0-9]*) echo "run.sh: $v must be a non-negative integer (got '$x')" >&2; exit 2;; esac
 done
@@ -389,6 +390,14 @@ if [ -n "$SLOW_BASE" ]; then
 	rounds "${LAT_CASES[@]}"
 fi
 
+# ---- 2b. capped host: a server that takes 8 at once, 429 beyond -------------------
+if [ "$CAP_N" -gt 0 ] && [ "$VOLLEY_OK" = 1 ] && [ -x "$FIXTURE" ]; then
+	say ""
+	CAP_N=$CAP_N VOLLEY=$VOLLEY FIXTURE=$FIXTURE PYTHON=${PYTHON:-python3} \
+		TOOL_TIMEOUT=$TOOL_TIMEOUT bash "$BENCH/capped.sh" > "$TMP/capped.md" ||
+		warn "capped-host case failed (tests/bench/capped.sh)"
+fi
+
 # ---- 3. HTTP/2 ---------------------------------------------------------------------
 H2_CASES=(h2-volley h2-curl)
 if [ "$H2_OK" = 1 ]; then
@@ -541,6 +550,7 @@ row() { # CASE COUNT BASELINE_RPS
 		echo "curl and aiohttp on the same server show what is achievable here (server + loopback + a client that does little work)."
 		echo
 	fi
+	[ -s "$TMP/capped.md" ] && cat "$TMP/capped.md"
 	if [ "$H2_OK" = 1 ]; then
 		echo "## HTTP/2 (h2c prior knowledge): $N URLs, -c $C"
 		echo

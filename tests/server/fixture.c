@@ -75,6 +75,7 @@ struct delay {
 	struct evbuffer *body;      /* owned until sent */
 	struct event *timer;        /* owned */
 	int code;
+	int capped;                 /* a /capped request: leaves its count */
 	struct delay *prev, *next;
 };
 
@@ -139,6 +140,7 @@ static struct {
 	int http_port, raw_port;
 	int log_requests;
 	uint64_t requests, inflight, max_inflight;
+	uint64_t capped, capped_max, capped_served, capped_rejected; /* /capped */
 	struct key_count *keys[KEY_BUCKETS];
 	struct delay *delays;             /* pending timed replies */
 	struct raw_conn *raw_conns;       /* open raw connections */
@@ -554,6 +556,8 @@ delay_cb(evutil_socket_t fd, short what, void *arg)
 	struct delay *d = arg;
 
 	delay_unlink(d);
+	if (d->capped && fx.capped > 0)
+		fx.capped--;
 	send_buf(d->req, d->code, NULL, d->body, 1);
 	delay_free(d);
 }
@@ -613,6 +617,8 @@ h_reset(const struct call *c)
 {
 	fx.requests = 0;
 	fx.max_inflight = fx.inflight;
+	fx.capped_max = fx.capped;
+	fx.capped_served = fx.capped_rejected = 0;
 	keys_clear();
 	send_json(c->req, 200, cJSON_CreateObject(), 0);
 }
@@ -674,6 +680,56 @@ h_delay(const struct call *c)
 	o = cJSON_CreateObject();
 	cJSON_AddNumberToObject(o, "delayed", (double)ms);
 	reply_later(c->req, 200, json_buf(o), ms);
+}
+
+/*
+ * /capped/N: at most N requests held at once (for ?ms=, default 50); one
+ * more is answered 429 at once (with Retry-After: ?ra= when given), as a
+ * server that serves N at a time.  /capped-stats reads the counts.
+ */
+static void
+h_capped(const struct call *c)
+{
+	const char *ra = evhttp_find_header(c->q, "ra");
+	uint64_t n, ms;
+	cJSON *o;
+
+	if (parse_num(c->rest, strlen(c->rest), 1, 100000, &n) != 0 ||
+	    query_num(c->q, "ms", 50, 0, MAX_DELAY_MS, &ms) != 0) {
+		reply_error(c->req, 400, "want /capped/N?ms=MS", 1);
+		return;
+	}
+	o = cJSON_CreateObject();
+	if (fx.capped >= n) {
+		fx.capped_rejected++;
+		if (ra != NULL)
+			evhttp_add_header(evhttp_request_get_output_headers(
+			    c->req), "Retry-After", ra);
+		cJSON_AddNumberToObject(o, "status", 429);
+		reply_json(c->req, 429, o);
+		return;
+	}
+	fx.capped_served++;
+	if (++fx.capped > fx.capped_max)
+		fx.capped_max = fx.capped;
+	cJSON_AddNumberToObject(o, "held", (double)ms);
+	reply_later(c->req, 200, json_buf(o), ms);
+	if (fx.delays != NULL && fx.delays->req == c->req)
+		fx.delays->capped = 1;
+	else
+		fx.capped--;	/* answered already (500) */
+}
+
+static void
+h_capped_stats(const struct call *c)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(o, "inflight", (double)fx.capped);
+	cJSON_AddNumberToObject(o, "max", (double)fx.capped_max);
+	cJSON_AddNumberToObject(o, "served", (double)fx.capped_served);
+	cJSON_AddNumberToObject(o, "rejected", (double)fx.capped_rejected);
+	send_json(c->req, 200, o, 0);
 }
 
 static const char *
@@ -1108,10 +1164,14 @@ h_header_echo(const struct call *c)
 {
 	const char *name = evhttp_find_header(c->q, "name");
 	const char *value = evhttp_find_header(c->q, "value");
+	const char *name2 = evhttp_find_header(c->q, "name2");
+	const char *value2 = evhttp_find_header(c->q, "value2");
 
 	if (name == NULL || value == NULL || *name == '\0' ||
 	    evhttp_add_header(evhttp_request_get_output_headers(c->req), name,
-	    value) != 0) {
+	    value) != 0 || (name2 != NULL && (value2 == NULL ||
+	    evhttp_add_header(evhttp_request_get_output_headers(c->req), name2,
+	    value2) != 0))) {
 		reply_error(c->req, 400, "need a valid name and value", 1);
 		return;
 	}
@@ -1437,6 +1497,8 @@ static const struct route routes[] = {
 	{"/json/", h_json, 1},
 	{"/status/", h_status, 1},
 	{"/delay/", h_delay, 1},
+	{"/capped/", h_capped, 1},
+	{"/capped-stats", h_capped_stats, 0},
 	{"/echo", h_echo, 1},
 	{"/redirect/", h_redirect, 1},
 	{"/redirect-to", h_redirect_to, 1},
@@ -1696,6 +1758,15 @@ raw_chunked_trunc(struct raw_conn *rc)
 	raw_finish(rc);
 }
 
+/* A chunked body cut by a reset: a read error, not a bad chunk. */
+static void
+raw_chunked_reset(struct raw_conn *rc)
+{
+	RAW_SEND(rc, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
+	    "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n");
+	rc->state = RAW_FLUSH_RST;
+}
+
 static void
 raw_bad_chunk(struct raw_conn *rc)
 {
@@ -1797,6 +1868,7 @@ static const struct raw_route raw_routes[] = {
 	{"/reset-mid", raw_reset_mid},
 	{"/short", raw_short},
 	{"/chunked-trunc", raw_chunked_trunc},
+	{"/chunked-reset", raw_chunked_reset},
 	{"/bad-chunk", raw_bad_chunk},
 	{"/conflict-cl", raw_conflict_cl},
 	{"/bad-status", raw_bad_status},

@@ -20,6 +20,31 @@
 
 #include "check.h"
 
+UNIT_TEST(ranges)
+{
+	struct util_range v[4];
+	size_t n;
+
+	CHECK(util_parse_ranges("200-299,304,404", v, 4, &n) == 0 && n == 3 &&
+	    v[0].lo == 200 && v[0].hi == 299 && v[1].lo == 304 &&
+	    v[1].hi == 304 && v[2].lo == 404);
+	CHECK(util_in_ranges(v, n, 200) && util_in_ranges(v, n, 299) &&
+	    util_in_ranges(v, n, 304) && util_in_ranges(v, n, 404));
+	CHECK(!util_in_ranges(v, n, 300) && !util_in_ranges(v, n, 199) &&
+	    !util_in_ranges(v, n, 500));
+	CHECK(util_parse_ranges("100-999", v, 4, &n) == 0 && n == 1);
+	CHECK(util_parse_ranges("", v, 4, &n) == -1);
+	CHECK(util_parse_ranges("200,", v, 4, &n) == -1);
+	CHECK(util_parse_ranges(",200", v, 4, &n) == -1);
+	CHECK(util_parse_ranges("299-200", v, 4, &n) == -1);
+	CHECK(util_parse_ranges("99", v, 4, &n) == -1);
+	CHECK(util_parse_ranges("1000", v, 4, &n) == -1);
+	CHECK(util_parse_ranges("200-", v, 4, &n) == -1);
+	CHECK(util_parse_ranges("2xx", v, 4, &n) == -1);
+	CHECK(util_parse_ranges("200 ,300", v, 4, &n) == -1);
+	CHECK(util_parse_ranges("200,201,202,203,204", v, 4, &n) == -1);
+}
+
 UNIT_TEST(durations)
 {
 	int64_t ms;
@@ -39,6 +64,22 @@ UNIT_TEST(durations)
 	CHECK(util_parse_duration("nan", &ms) == -1);
 	CHECK(util_parse_duration("inf", &ms) == -1);
 	CHECK(util_parse_duration("1e300", &ms) == -1);
+	/* Go's compound forms */
+	CHECK(util_parse_duration("1m30s", &ms) == 0 && ms == 90000);
+	CHECK(util_parse_duration("1h5m", &ms) == 0 && ms == 3900000);
+	CHECK(util_parse_duration("1h2m3s4ms", &ms) == 0 && ms == 3723004);
+	CHECK(util_parse_duration("1.5h", &ms) == 0 && ms == 5400000);
+	CHECK(util_parse_duration("2m0.5s", &ms) == 0 && ms == 120500);
+	CHECK(util_parse_duration("1500us", &ms) == 0 && ms == 2);
+	CHECK(util_parse_duration("1500\xc2\xb5s", &ms) == 0 && ms == 2);
+	CHECK(util_parse_duration("1ns", &ms) == 0 && ms == 1);
+	CHECK(util_parse_duration("0s0ms", &ms) == 0 && ms == 0);
+	CHECK(util_parse_duration("1m30", &ms) == -1);	/* unit missing */
+	CHECK(util_parse_duration("1m-30s", &ms) == -1);
+	CHECK(util_parse_duration("1m 30s", &ms) == -1);
+	CHECK(util_parse_duration("m30s", &ms) == -1);
+	CHECK(util_parse_duration("1d", &ms) == -1);
+	CHECK(util_parse_duration("5sm", &ms) == -1);
 	CHECK(util_parse_duration("5 s", &ms) == -1);
 }
 

@@ -256,8 +256,11 @@ UNIT_TEST(cli_enums)
 	    c.stats == STATS_AUTO && c.nurls == 1 &&
 	    strcmp(c.urls[0], "json") == 0);
 	cli_config_free(&c);
-	REFUSED("--stats: 'yaml' is not json", "--stats=yaml");
-	REFUSED("--stats: '' is not json", "--stats=");
+	CHECK(parse(&c, "--stats=text", NULL) == CLI_OK &&
+	    c.stats == STATS_TEXT);
+	cli_config_free(&c);
+	REFUSED("--stats: 'yaml' is not json or text", "--stats=yaml");
+	REFUSED("--stats: '' is not json or text", "--stats=");
 }
 
 UNIT_TEST(cli_strings_and_lists)
@@ -446,8 +449,8 @@ UNIT_TEST(cli_unknown_long_options)
 	    "--stat=json");
 	REFUSED("unknown option --http (did you mean --http1.1, --http2 or "
 	    "--http2-prior-knowledge?)", "--http");
-	REFUSED("unknown option --retry (did you mean --retry-delay or "
-	    "--retry-max-wait?)", "--retry", "2");
+	REFUSED("unknown option --retry (did you mean --retry-delay, "
+	    "--retry-max-wait or --retry-on?)", "--retry", "2");
 	/* Typos: the nearest names within an edit distance of 2. */
 	REFUSED("unknown option --concurency (did you mean --concurrency?)",
 	    "--concurency", "5");

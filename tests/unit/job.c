@@ -68,7 +68,8 @@ UNIT_TEST(job_start)
 	CHECK(strcmp(job_url(j), "http://h/a") == 0);
 	CHECK(strcmp(j->method, "GET") == 0 && !j->send_body);
 	CHECK(j->trusted && j->page == 1 && j->attempts == 0);
-	CHECK(j->hostkey == NULL);	/* no --per-host */
+	/* adaptation (on by default) keys every request by its origin */
+	CHECK(j->hostkey != NULL && strcmp(j->hostkey, "http://h:80") == 0);
 	job_begin(j, 1000);
 	CHECK(j->attempts == 1 && j->redirects == 0);
 	job_request(j, &c, false, 1000, &r);

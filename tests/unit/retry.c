@@ -97,7 +97,8 @@ UNIT_TEST(retry_after_header)
 
 UNIT_TEST(retry_backoff)
 {
-	struct retry_policy p = {5, 500, 30000};
+	struct retry_policy p = {.retries = 5, .delay_ms = 500,
+	    .max_wait_ms = 30000};
 
 	CHECK(retry_backoff_cap(&p, 0) == 500);
 	CHECK(retry_backoff_cap(&p, 1) == 500);
@@ -121,21 +122,22 @@ UNIT_TEST(retry_backoff)
 
 UNIT_TEST(retry_wait_kinds)
 {
-	struct retry_policy p = {3, 100, 30000};
+	struct retry_policy p = {.retries = 3, .delay_ms = 100,
+	    .max_wait_ms = 30000};
 
-	/* retried: connect, timeout, 429, 502, 503, 504 */
+	/* retried by default: connect, timeout, 408, 429, 500, 502-504 */
+	CHECK(retry_wait(&p, 1, "GET", ERR_HTTP, 408, -1, 0.5) == 50);
+	CHECK(retry_wait(&p, 1, "GET", ERR_HTTP, 500, -1, 0.5) == 50);
 	CHECK(retry_wait(&p, 1, "GET", ERR_CONNECT, 0, -1, 0) == 0);
 	CHECK(retry_wait(&p, 1, "GET", ERR_TIMEOUT, 0, -1, 0.5) == 50);
 	CHECK(retry_wait(&p, 1, "GET", ERR_HTTP, 429, -1, 0.5) == 50);
 	CHECK(retry_wait(&p, 1, "GET", ERR_HTTP, 502, -1, 0.5) == 50);
 	CHECK(retry_wait(&p, 1, "GET", ERR_HTTP, 503, -1, 0.5) == 50);
 	CHECK(retry_wait(&p, 1, "GET", ERR_HTTP, 504, -1, 0.5) == 50);
-	/* not retried: other statuses (500 too, as tests/60-limits.bats
-	 * asserts) and every other kind */
+	/* not retried: other statuses and every other kind */
 	CHECK(retry_wait(&p, 1, "GET", ERR_HTTP, 401, -1, 0.5) == -1);
 	CHECK(retry_wait(&p, 1, "GET", ERR_HTTP, 403, -1, 0.5) == -1);
 	CHECK(retry_wait(&p, 1, "GET", ERR_HTTP, 404, -1, 0.5) == -1);
-	CHECK(retry_wait(&p, 1, "GET", ERR_HTTP, 500, -1, 0.5) == -1);
 	CHECK(retry_wait(&p, 1, "GET", ERR_HTTP, 501, -1, 0.5) == -1);
 	CHECK(retry_wait(&p, 1, "GET", ERR_HTTP, 505, -1, 0.5) == -1);
 	CHECK(retry_wait(&p, 1, "GET", ERR_NONE, 200, -1, 0.5) == -1);
@@ -159,7 +161,8 @@ UNIT_TEST(retry_wait_kinds)
 
 UNIT_TEST(retry_wait_attempts_methods)
 {
-	struct retry_policy p = {2, 100, 30000};
+	struct retry_policy p = {.retries = 2, .delay_ms = 100,
+	    .max_wait_ms = 30000};
 
 	/* --retries 2: attempts 1 and 2 are retried, the third is last */
 	CHECK(retry_wait(&p, 1, "GET", ERR_CONNECT, 0, -1, 0) == 0);
@@ -181,7 +184,8 @@ UNIT_TEST(retry_wait_attempts_methods)
 
 UNIT_TEST(retry_wait_retry_after)
 {
-	struct retry_policy p = {3, 100, 30000};
+	struct retry_policy p = {.retries = 3, .delay_ms = 100,
+	    .max_wait_ms = 30000};
 
 	/* Retry-After is honoured as given, jitter or not */
 	CHECK(retry_wait(&p, 1, "GET", ERR_HTTP, 503, 2000, 0) == 2000);
@@ -192,14 +196,15 @@ UNIT_TEST(retry_wait_retry_after)
 	CHECK(retry_wait(&p, 1, "GET", ERR_HTTP, 503, 30001, 0.5) == -1);
 	CHECK(retry_wait(&p, 1, "GET", ERR_HTTP, 429, 3600000, 0) == -1);
 	/* not on a status that is not retried */
-	CHECK(retry_wait(&p, 1, "GET", ERR_HTTP, 500, 1000, 0) == -1);
+	CHECK(retry_wait(&p, 1, "GET", ERR_HTTP, 501, 1000, 0) == -1);
 	/* a transport error has no response, so no Retry-After: backoff */
 	CHECK(retry_wait(&p, 1, "GET", ERR_CONNECT, 0, 5000, 0.5) == 50);
 }
 
 UNIT_TEST(retry_wait_jitter)
 {
-	struct retry_policy p = {10, 1000, 30000};
+	struct retry_policy p = {.retries = 10, .delay_ms = 1000,
+	    .max_wait_ms = 30000};
 
 	/* full jitter: uniform in [0, cap], the cap doubling per attempt */
 	CHECK(retry_wait(&p, 1, "GET", ERR_TIMEOUT, 0, -1, 0) == 0);
