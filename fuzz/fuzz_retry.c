@@ -11,7 +11,7 @@
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct retry_policy p;
+	struct retry_policy p = {0};	/* the default --retry-on */
 	struct hdr_field f;
 	char *block, *end;
 	int64_t after, wait;
