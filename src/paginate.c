@@ -55,10 +55,10 @@ link_value_next(const char *p, const char *end)
 		if (p >= end || *p != '<')
 			return NULL;	/* malformed: give up on this header */
 		uri = ++p;
-		while (p < end && *p != '>')
+		while (p < end && *p != '>' && *p != '\0')
 			p++;
-		if (p >= end)
-			return NULL;
+		if (p >= end || *p == '\0')
+			return NULL;	/* a NUL would cut the URI short */
 		uend = p++;
 		/* parameters */
 		for (;;) {
@@ -127,6 +127,16 @@ paginate_link_next(const char *h, size_t len)
 	return NULL;
 }
 
+/* Is every '~' in p an escape, ~0 or ~1? */
+static bool
+pointer_escapes_ok(const char *p)
+{
+	for (; *p != '\0'; p++)
+		if (*p == '~' && p[1] != '0' && p[1] != '1')
+			return false;
+	return true;
+}
+
 const cJSON *
 paginate_pointer(const cJSON *root, const char *ptr, bool *bad)
 {
@@ -137,7 +147,8 @@ paginate_pointer(const cJSON *root, const char *ptr, bool *bad)
 	*bad = false;
 	if (*p == '\0')
 		return root;
-	if (*p != '/') {
+	/* The whole pointer, also past where the walk would stop. */
+	if (*p != '/' || !pointer_escapes_ok(p)) {
 		*bad = true;
 		return NULL;
 	}

@@ -40,18 +40,6 @@ password_span(const char *url, size_t n, bool loose, size_t *from,
 	return true;
 }
 
-/* Does libcurl parse url (NUL-terminated)? */
-static bool
-parses(const char *url)
-{
-	CURLU *u = curl_url();
-	bool ok = u != NULL && curl_url_set(u, CURLUPART_URL, url,
-	    CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK;
-
-	curl_url_cleanup(u);
-	return ok;
-}
-
 static int
 redact_unparsed(struct buf *b, const char *url, size_t n)
 {
@@ -66,18 +54,59 @@ redact_unparsed(struct buf *b, const char *url, size_t n)
 	return buf_addc(b, '"');
 }
 
+/* url as libcurl prints it with the password *** (*out, malloc'd): 1;
+ * 0 when libcurl finds no password; -1 when it cannot parse url (or
+ * memory runs out).  libcurl takes URLs the text search does not, such
+ * as "http:/u:pw@host" with one slash. */
+static int
+redact_parsed(const char *url, char **out)
+{
+	CURLU *u = curl_url();
+	char *pw = NULL, *s = NULL;
+	int rc = -1;
+
+	*out = NULL;
+	if (u == NULL || curl_url_set(u, CURLUPART_URL, url,
+	    CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK)
+		goto done;
+	if (curl_url_get(u, CURLUPART_PASSWORD, &pw, 0) != CURLUE_OK) {
+		rc = 0;
+		goto done;
+	}
+	if (curl_url_set(u, CURLUPART_PASSWORD, "***", 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_URL, &s, 0) == CURLUE_OK &&
+	    (*out = strdup(s)) != NULL)
+		rc = 1;
+done:
+	curl_free(pw);
+	curl_free(s);
+	curl_url_cleanup(u);
+	return rc;
+}
+
+/* As redact_url_json does: libcurl's reading first, the text search only
+ * for URLs libcurl cannot parse. */
 void
 redact_url_text(const char *url, char *out, size_t outlen)
 {
 	size_t from, to;
+	char *parsed = NULL;
+	int rc = 0;
 
-	if (url == NULL)
+	if (url == NULL) {
 		snprintf(out, outlen, "?");
-	else if (!password_span(url, strlen(url), strchr(url, '@') != NULL &&
-	    !parses(url), &from, &to))
-		snprintf(out, outlen, "%s", url);
-	else
+		return;
+	}
+	if (strchr(url, '@') != NULL)
+		rc = redact_parsed(url, &parsed);
+	if (rc == 1) {
+		snprintf(out, outlen, "%s", parsed);
+		free(parsed);
+	} else if (rc == -1 && password_span(url, strlen(url), true, &from,
+	    &to))
 		snprintf(out, outlen, "%.*s***%s", (int)from, url, url + to);
+	else
+		snprintf(out, outlen, "%s", url);
 }
 
 int

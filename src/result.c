@@ -145,6 +145,11 @@ result_kind(const struct xfer_res *res, int save_errno, char *msg, size_t len)
 		snprintf(msg, len, "HTTP status %ld", res->status);
 		return ERR_HTTP;
 	}
+	if (res->status <= 0) {
+		/* 7.88 ends "HTTP/200 OK" with CURLE_OK and no status */
+		snprintf(msg, len, "the response has no HTTP status line");
+		return ERR_PROTOCOL;
+	}
 	return ERR_NONE;
 }
 

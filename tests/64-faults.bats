@@ -41,6 +41,17 @@ teardown_file() { fixture_stop; }
 	assert_success
 }
 
+# Found by fuzz/fuzz_response (make fuzz): libcurl 7.88 ends a response
+# whose status line has no version ("HTTP/200 OK") with CURLE_OK and no
+# status; the record said ok with status null.  (Later libcurls may
+# refuse it themselves: protocol either way.)
+@test "faults: a status line without a version is a protocol record, not ok" {
+	run --separate-stderr "$VOLLEY" -t 5s "$RAW/no-version"
+	assert_failure 1
+	jq -e '.ok == false and .status == null and .error.kind == "protocol"
+		and (.error.message | length > 0)' <<<"$output"
+}
+
 # libcurl gives a bad chunk and a reset the same code (56), and before
 # 8.8.0 CURLINFO_OS_ERRNO keeps the errno of an earlier transfer on the same
 # easy handle.  With -c 1 every URL here runs on the one handle the failures

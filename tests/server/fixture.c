@@ -1820,6 +1820,14 @@ raw_bad_status(struct raw_conn *rc)
 	raw_finish(rc);
 }
 
+/* No version number: libcurl 7.88 ends it with CURLE_OK, no status. */
+static void
+raw_no_version(struct raw_conn *rc)
+{
+	RAW_SEND(rc, "HTTP/200 OK\r\n\r\nok");
+	raw_finish(rc);
+}
+
 static void
 raw_garbage(struct raw_conn *rc)
 {
@@ -1894,6 +1902,7 @@ static const struct raw_route raw_routes[] = {
 	{"/bad-chunk", raw_bad_chunk},
 	{"/conflict-cl", raw_conflict_cl},
 	{"/bad-status", raw_bad_status},
+	{"/no-version", raw_no_version},
 	{"/garbage", raw_garbage},
 	{"/http09", raw_http09},
 	{"/nul-header", raw_nul_header},

@@ -513,3 +513,27 @@ UNIT_TEST(params)
 	CHECK(paginate_resolve(u, "/a b", err, sizeof err) == NULL);
 	curl_url_cleanup(u);
 }
+
+/* Found by fuzz/fuzz_redact: libcurl takes "https:/u:pw@host" (one
+ * slash), the text search for "://" did not, and messages printed the
+ * password. */
+UNIT_TEST(redact_text_one_slash)
+{
+	char out[256];
+
+	redact_url_text("https:/\"::p%40ss@h.test-8443/a?b#c", out,
+	    sizeof out);
+	CHECK(strstr(out, "p%40ss") == NULL && strstr(out, "***") != NULL);
+	redact_url_text("http:/u:secret@h.test/", out, sizeof out);
+	CHECK(strstr(out, "secret") == NULL && strstr(out, "***") != NULL);
+	redact_url_text("http://u:secret@h.test/", out, sizeof out);
+	CHECK(strcmp(out, "http://u:***@h.test/") == 0);
+	redact_url_text("http://h.test/?to=a@b", out, sizeof out);
+	CHECK(strcmp(out, "http://h.test/?to=a@b") == 0);
+	/* a "://" later in the path is not where the password is */
+	redact_url_text("http:/u:secret@h.test/x://a:b@c", out, sizeof out);
+	CHECK(strstr(out, "secret") == NULL && strstr(out, "***") != NULL);
+	/* libcurl cannot parse it: the text search still redacts */
+	redact_url_text("http://a:b c@host/", out, sizeof out);
+	CHECK(strcmp(out, "http://a:***@host/") == 0);
+}

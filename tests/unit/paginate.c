@@ -559,3 +559,32 @@ UNIT_TEST(paginate_page_items)
 	    ERR_PAGINATION && where == 0 && n == -1);
 	CHECK(strcmp(msg, "--items /data is not an array") == 0);
 }
+
+/* Found by fuzz/fuzz_pointer: a malformed escape past the point where
+ * the walk stops (here at a number) was not reported as bad. */
+UNIT_TEST(pointer_bad_past_the_walk)
+{
+	cJSON *j = cJSON_Parse("0");
+	const cJSON *v;
+	bool bad = false;
+
+	v = paginate_pointer(j, "//0u00~", &bad);
+	CHECK(v == NULL && bad);
+	v = paginate_pointer(j, "/x/y~2", &bad);
+	CHECK(v == NULL && bad);
+	v = paginate_pointer(j, "/x/y~1", &bad);
+	CHECK(v == NULL && !bad);
+	cJSON_Delete(j);
+}
+
+/* Found by fuzz/fuzz_link: a NUL inside <...> cut the next URL short
+ * (strndup stops there), so another URL than the one sent was fetched. */
+UNIT_TEST(link_nul_in_uri)
+{
+	static const char h[] = "Link: </x\0y>; rel=next\r\n"
+	    "Link: </z>; rel=next\r\n";
+	char *n = paginate_link_next(h, sizeof h - 1);
+
+	CHECK(n != NULL && strcmp(n, "/z") == 0);
+	free(n);
+}
