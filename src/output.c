@@ -281,7 +281,7 @@ frame(struct output *o)
 static void
 drain(struct output *o, struct slot *s)
 {
-	const char *p = s->b.data, *end = p + s->b.len, *nl;
+	const char *p = s->b.data, *end = p != NULL ? p + s->b.len : NULL, *nl;
 	struct buf t;
 
 	if (!o->json) {
