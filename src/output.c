@@ -268,12 +268,21 @@ output_writable(struct output *o)
 	o->blocked = false;
 }
 
+void
+output_nomem(struct output *o)
+{
+	if (o->state != OUT_OK)
+		return;
+	o->err = ENOMEM;
+	o->state = OUT_FAILED;
+}
+
 /* The json array's "[" or "," before a record in the stream. */
 static void
 frame(struct output *o)
 {
-	if (o->json)
-		buf_addc(&o->stream, o->started ? ',' : '[');
+	if (o->json && buf_addc(&o->stream, o->started ? ',' : '[') == -1)
+		output_nomem(o);
 	o->started = true;
 }
 
@@ -296,14 +305,15 @@ drain(struct output *o, struct slot *s)
 			o->held -= o->stream.cap;
 			o->held += s->b.cap;
 			buf_reset(&s->b);
-		} else
-			buf_add(&o->stream, s->b.data, s->b.len);
+		} else if (buf_add(&o->stream, s->b.data, s->b.len) == -1)
+			output_nomem(o);	/* a record lost: say so */
 	} else {
 		while (p < end) {
 			nl = memchr(p, '\n', (size_t)(end - p));
 			nl = nl ? nl + 1 : end;
 			frame(o);
-			buf_add(&o->stream, p, (size_t)(nl - p));
+			if (buf_add(&o->stream, p, (size_t)(nl - p)) == -1)
+				output_nomem(o);
 			p = nl;
 		}
 	}

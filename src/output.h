@@ -52,6 +52,9 @@ void		 output_end(struct output *, int64_t seq);
 void		 output_done(struct output *, int64_t seq);
 
 /* Write what is buffered without blocking.  Returns the state after. */
+/* A record could not be kept (out of memory): the output fails, so the
+ * run ends with exit status 4 and a message, never with a silent gap. */
+void		 output_nomem(struct output *);
 enum output_state output_flush(struct output *);
 /* A write would block: wait until output_fd is writable, then call
  * output_writable (and flush). */

@@ -217,7 +217,8 @@ emit(struct sched *s, int64_t seq, const struct record *r)
 		m.saved = NULL;
 		m.err = ERR_INPUT;
 		m.errmsg = "out of memory while writing this record";
-		record_encode(b, &m);
+		if (record_encode(b, &m) == -1)
+			output_nomem(s->out);	/* not even that: fail loudly */
 		r = &m;
 	}
 	output_end(s->out, seq);
