@@ -51,7 +51,10 @@ wait_gone() {
 # after the signal.  $1: the format.
 term_slow_reader() {
 	fixture_reset
-	seq 1 3000 | sed "s|^|$BASE/bytes/5000?key=tsr$1\&n=|" >"$BATS_TEST_TMPDIR/in"
+	# every 100th request is still running at the signal
+	seq 1 3000 | awk -v b="$BASE" -v k="tsr$1" '{
+		if ($1 % 100 == 0) print b "/delay/30000?n=" $1
+		else print b "/bytes/5000?key=" k "&n=" $1 }' >"$BATS_TEST_TMPDIR/in"
 	fifo=$BATS_TEST_TMPDIR/fifo
 	mkfifo "$fifo"
 	"$VOLLEY" -q -f "$1" -c 20 -i "$BATS_TEST_TMPDIR/in" >"$fifo" &
@@ -59,10 +62,10 @@ term_slow_reader() {
 	exec 8<"$fifo"
 	# far more records than the pipe holds are pending
 	for _ in $(seq 1 200); do
-		[ "$(fixture_count "tsr$1")" -ge 400 ] && break
+		[ "$(fixture_count "tsr$1")" -ge 1000 ] && break
 		sleep 0.05
 	done
-	[ "$(fixture_count "tsr$1")" -ge 400 ]
+	[ "$(fixture_count "tsr$1")" -ge 1000 ]
 	start=$(date +%s%N)
 	kill -TERM "$pid"
 	cat <&8 >"$BATS_TEST_TMPDIR/out"
