@@ -149,8 +149,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			check_msg(msg);
 			break;
 		}
-		paginate_step(&c, &ch, cur, page, hdrs, strlen(hdrs), tree,
-		    nitems, &nx);
+		paginate_step(&c, &ch, cur, page, hdrs, strlen(hdrs), body,
+		    strlen(body), tree, nitems, &nx);
 		check_next(&nx);
 		if (page >= c.max_pages)
 			FUZZ_ASSERT(nx.url == NULL);

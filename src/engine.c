@@ -49,15 +49,9 @@ struct engine {
 	struct xfer	**pool;		/* idle xfers: a stack into all */
 	size_t		 npool;
 	bool		 h2c_no_reuse;	/* curl#10634 workaround */
-	struct event	*watch;		/* input fd readable */
-	void		(*watch_cb)(void *);
-	void		*watch_arg;
-	struct event	*wwatch;	/* output fd writable */
-	void		(*wwatch_cb)(void *);
-	void		*wwatch_arg;
-	struct event	*urgent;	/* the signal pipe */
-	void		(*urgent_cb)(void *);
-	void		*urgent_arg;
+	struct cb_event	 watch;		/* input fd readable */
+	struct cb_event	 wwatch;	/* output fd writable */
+	struct cb_event	 urgent;	/* the signal pipe */
 };
 
 /* Three priorities: 0 for signals, 1 (libevent's default for 3) for all
@@ -244,17 +238,26 @@ fire_cb(evutil_socket_t fd, short what, void *arg)
 	c->cb(c->arg);
 }
 
+/* An event on fd for what (EV_READ, EV_WRITE, EV_PERSIST; fd -1 and 0
+ * for one that is only activated), calling cb(arg). */
 static int
-cb_event_init(struct cb_event *c, struct engine *e, void (*cb)(void *),
-    void *arg, int prio)
+cb_event_on(struct cb_event *c, struct engine *e, int fd, short what,
+    void (*cb)(void *), void *arg, int prio)
 {
 	c->cb = cb;
 	c->arg = arg;
-	c->ev = event_new(e->base, -1, 0, fire_cb, c);
+	c->ev = event_new(e->base, fd, what, fire_cb, c);
 	if (c->ev == NULL || (prio >= 0 && event_priority_set(c->ev, prio) ==
 	    -1))
 		return -1;
 	return 0;
+}
+
+static int
+cb_event_init(struct cb_event *c, struct engine *e, void (*cb)(void *),
+    void *arg, int prio)
+{
+	return cb_event_on(c, e, -1, 0, cb, arg, prio);
 }
 
 static void
@@ -334,76 +337,38 @@ engine_task_free(struct engine_task *t)
 	free(t);
 }
 
-static void
-watch_fired(evutil_socket_t fd, short what, void *arg)
+/* Watch fd for what, once (or until stopped with EV_PERSIST), in the
+ * watch slot w: a new watch replaces the old one; fd -1 just stops. */
+static int
+watch_set(struct engine *e, struct cb_event *w, int fd, short what,
+    void (*cb)(void *), void *arg, int prio)
 {
-	struct engine *e = arg;
-
-	e->watch_cb(e->watch_arg);
+	cb_event_clear(w);
+	if (fd < 0)
+		return 0;
+	if (cb_event_on(w, e, fd, what, cb, arg, prio) == -1 ||
+	    event_add(w->ev, NULL) == -1)
+		return -1;
+	return 0;
 }
 
 int
 engine_watch(struct engine *e, int fd, void (*cb)(void *), void *arg)
 {
-	if (e->watch != NULL) {
-		event_free(e->watch);
-		e->watch = NULL;
-	}
-	if (fd < 0)
-		return 0;
-	e->watch_cb = cb;
-	e->watch_arg = arg;
-	e->watch = event_new(e->base, fd, EV_READ, watch_fired, e);
-	if (e->watch == NULL || event_add(e->watch, NULL) == -1)
-		return -1;
-	return 0;
-}
-
-static void
-wwatch_fired(evutil_socket_t fd, short what, void *arg)
-{
-	struct engine *e = arg;
-
-	e->wwatch_cb(e->wwatch_arg);
+	return watch_set(e, &e->watch, fd, EV_READ, cb, arg, -1);
 }
 
 int
 engine_watch_write(struct engine *e, int fd, void (*cb)(void *), void *arg)
 {
-	if (e->wwatch != NULL) {
-		event_free(e->wwatch);
-		e->wwatch = NULL;
-	}
-	if (fd < 0)
-		return 0;
-	e->wwatch_cb = cb;
-	e->wwatch_arg = arg;
-	e->wwatch = event_new(e->base, fd, EV_WRITE, wwatch_fired, e);
-	if (e->wwatch == NULL || event_add(e->wwatch, NULL) == -1)
-		return -1;
-	return 0;
-}
-
-static void
-urgent_fired(evutil_socket_t fd, short what, void *arg)
-{
-	struct engine *e = arg;
-
-	e->urgent_cb(e->urgent_arg);
+	return watch_set(e, &e->wwatch, fd, EV_WRITE, cb, arg, -1);
 }
 
 int
 engine_watch_urgent(struct engine *e, int fd, void (*cb)(void *), void *arg)
 {
-	e->urgent_cb = cb;
-	e->urgent_arg = arg;
-	e->urgent = event_new(e->base, fd, EV_READ | EV_PERSIST, urgent_fired,
-	    e);
-	if (e->urgent == NULL ||
-	    event_priority_set(e->urgent, PRIO_URGENT) == -1 ||
-	    event_add(e->urgent, NULL) == -1)
-		return -1;
-	return 0;
+	return watch_set(e, &e->urgent, fd, EV_READ | EV_PERSIST, cb, arg,
+	    PRIO_URGENT);
 }
 
 int
@@ -533,12 +498,9 @@ engine_free(struct engine *e)
 		curl_share_cleanup(e->share);
 	if (e->timer != NULL)
 		event_free(e->timer);
-	if (e->watch != NULL)
-		event_free(e->watch);
-	if (e->wwatch != NULL)
-		event_free(e->wwatch);
-	if (e->urgent != NULL)
-		event_free(e->urgent);
+	cb_event_clear(&e->watch);
+	cb_event_clear(&e->wwatch);
+	cb_event_clear(&e->urgent);
 	if (e->base != NULL)
 		event_base_free(e->base);
 	free(e);

@@ -128,7 +128,7 @@ decoded_nul(const char *line, size_t len)
 
 	for (i = 0; i < sizeof ptrs / sizeof ptrs[0]; i++)
 		if (json_pointer_span(line, len, ptrs[i], &off, &n) == 1 &&
-		    (i < 3 || line[off] == '"') &&
+		    (i < 3 || (off < len && line[off] == '"')) &&
 		    holds(line + off, n, "\\u0000"))
 			return true;
 	return false;

@@ -222,7 +222,7 @@ write_some(struct output *o)
 		o->last = o->stream.data[o->off - 1];
 	}
 	if (o->off >= o->stream.len || o->state != OUT_OK) {
-		if (o->stream.cap > STREAM_FLUSH * 4)
+		if (o->stream.cap > (size_t)STREAM_FLUSH * 4)
 			buf_free(&o->stream);
 		buf_reset(&o->stream);
 		o->off = 0;
@@ -292,6 +292,9 @@ drain(struct output *o, struct slot *s)
 {
 	const char *p = s->b.data, *end = p != NULL ? p + s->b.len : NULL, *nl;
 	struct buf t;
+
+	if (p == NULL)		/* nothing ever waited here */
+		return;
 
 	if (!o->json) {
 		if (s->b.len > 0)
@@ -433,8 +436,8 @@ output_finish(struct output *o)
 			break;
 		now = util_now_us();
 		if (end == -1 && signalled(o))
-			end = now + OUTPUT_SIGNAL_DRAIN_MS * 1000;
-		if (end != -1 && !cutdone && now >= end - DRAIN_TAIL_MS * 1000) {
+			end = now + (int64_t)OUTPUT_SIGNAL_DRAIN_MS * 1000;
+		if (end != -1 && !cutdone && now >= end - (int64_t)DRAIN_TAIL_MS * 1000) {
 			cut(o);
 			cutdone = true;
 		}

@@ -47,8 +47,10 @@ number(const char *p, const char *e)
 		p++;
 	while (e > p && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '"'))
 		e--;
+	if (p >= e || *p < '0' || *p > '9')
+		return -1;
 	n = (size_t)(e - p);
-	if (n == 0 || n >= sizeof tmp || *p < '0' || *p > '9')
+	if (n >= sizeof tmp)
 		return -1;
 	memcpy(tmp, p, n);
 	tmp[n] = '\0';
