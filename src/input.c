@@ -122,13 +122,17 @@ holds(const char *s, size_t n, const char *needle)
 static bool
 decoded_nul(const char *line, size_t len)
 {
-	static const char *const ptrs[] = {"/url", "/method", "/headers",
-	    "/body"};
+	/* the body only as a string: a JSON body is sent as written */
+	static const struct {
+		const char	*ptr;
+		bool		 if_string;
+	} f[] = {{"/url", false}, {"/method", false}, {"/headers", false},
+	    {"/body", true}};
 	size_t i, off, n;
 
-	for (i = 0; i < sizeof ptrs / sizeof ptrs[0]; i++)
-		if (json_pointer_span(line, len, ptrs[i], &off, &n) == 1 &&
-		    (i < 3 || (off < len && line[off] == '"')) &&
+	for (i = 0; i < sizeof f / sizeof f[0]; i++)
+		if (json_pointer_span(line, len, f[i].ptr, &off, &n) == 1 &&
+		    (!f[i].if_string || (off < len && line[off] == '"')) &&
 		    holds(line + off, n, "\\u0000"))
 			return true;
 	return false;
