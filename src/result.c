@@ -116,6 +116,10 @@ result_kind(const struct xfer_res *res, int save_errno, char *msg, size_t len)
 		    "1000 lines or 256 KiB)");
 		return ERR_PROTOCOL;
 	}
+	if (res->bad_status_line) {
+		snprintf(msg, len, "malformed status line");
+		return ERR_PROTOCOL;
+	}
 	if (res->conflicting_length) {
 		snprintf(msg, len, "conflicting Content-Length headers");
 		return ERR_PROTOCOL;

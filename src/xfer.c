@@ -46,6 +46,7 @@ struct xfer {
 	bool		 sink_failed;
 	int64_t		 content_length;	/* -1 until a header gives it */
 	bool		 renew;		/* an errno to forget: a new handle */
+	bool		 bad_status_line;
 	int		(*sink)(void *, const char *, size_t);
 	void		*sink_arg;
 	char		 err[CURL_ERROR_SIZE];
@@ -71,6 +72,23 @@ write_cb(char *p, size_t size, size_t nmemb, void *userp)
 	return n;
 }
 
+/* "HTTP/D[.D] DDD": libcurl 8.x takes "HTTP/200 OK" as HTTP/1.0 200,
+ * 7.88 as no status at all; volley refuses it itself, on both. */
+static bool
+status_line_ok(const char *p, size_t n)
+{
+	size_t i = 5;
+
+	if (i >= n || p[i] < '0' || p[i] > '9')
+		return false;
+	i++;
+	if (i + 1 < n && p[i] == '.' && p[i + 1] >= '0' && p[i + 1] <= '9')
+		i += 2;
+	return i + 4 <= n && p[i] == ' ' && p[i + 1] >= '0' &&
+	    p[i + 1] <= '9' && p[i + 2] >= '0' && p[i + 2] <= '9' &&
+	    p[i + 3] >= '0' && p[i + 3] <= '9';
+}
+
 static size_t
 header_cb(char *p, size_t size, size_t nmemb, void *userp)
 {
@@ -79,6 +97,10 @@ header_cb(char *p, size_t size, size_t nmemb, void *userp)
 
 	/* A new status line starts a new response (1xx, then the real one). */
 	if (n >= 5 && memcmp(p, "HTTP/", 5) == 0) {
+		if (!status_line_ok(p, n)) {
+			x->bad_status_line = true;
+			return 0;
+		}
 		buf_reset(&x->hdr);
 		x->hdr_lines = 0;
 		x->content_length = -1;
@@ -427,6 +449,7 @@ xfer_prepare(struct xfer *x, const struct xfer_req *r, void *owner,
 	x->keep_body = r->keep_body;
 	x->too_large = x->headers_too_large = x->sink_failed = false;
 	x->conflicting_length = false;
+	x->bad_status_line = false;
 	x->content_length = -1;
 	x->sink = r->sink;
 	x->sink_arg = r->sink_arg;
@@ -500,8 +523,11 @@ xfer_result(struct xfer *x, int curl_code, struct xfer_res *res)
 	res->too_large = x->too_large;
 	res->headers_too_large = x->headers_too_large;
 	res->conflicting_length = x->conflicting_length;
+	res->bad_status_line = x->bad_status_line;
 	res->sink_failed = x->sink_failed;
 	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &res->status);
+	if (x->bad_status_line)
+		res->status = 0;	/* what 8.x read into it was not one */
 	curl_easy_getinfo(x->easy, CURLINFO_HTTP_VERSION, &ver);
 	curl_easy_getinfo(x->easy, CURLINFO_CONTENT_TYPE, &ct);
 	curl_easy_getinfo(x->easy, CURLINFO_EFFECTIVE_URL, &eff);

@@ -43,6 +43,7 @@ struct xfer_res {
 	bool		 too_large;	/* body passed --max-body */
 	bool		 headers_too_large;
 	bool		 conflicting_length;
+	bool		 bad_status_line; /* not "HTTP/D[.D] DDD" */
 	bool		 sink_failed;
 	long		 status;	/* 0 = no response */
 	const char	*http_version;	/* "1.1", "2", ... or NULL */
