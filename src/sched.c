@@ -474,6 +474,8 @@ static void	out_writable(void *);
 static void
 out_service(struct sched *s)
 {
+	bool was_full = output_full(s->out);
+
 	if (output_flush(s->out) != OUT_OK) {
 		if (!s->out_gone) {
 			s->out_gone = true;
@@ -481,6 +483,10 @@ out_service(struct sched *s)
 		}
 		return;
 	}
+	/* A write that made room in a full --window: admission may go on
+	 * (a regular file is never watched, so nothing else would say so). */
+	if (was_full && !output_full(s->out))
+		kick(s);
 	if (!output_blocked(s->out) || s->out_watching)
 		return;
 	if (engine_watch_write(s->eng, output_fd(s->out), out_writable,
