@@ -16,6 +16,9 @@ struct unit_case {
 
 extern int unit_failures, unit_checks;
 void	unit_register(struct unit_case *);
+/* s parsed by libcurl (a CURLU *, free with curl_url_cleanup), or NULL
+ * when it does not parse. */
+void	*unit_curlu(const char *s);
 
 #define CHECK(cond) do { unit_checks++; if (!(cond)) { unit_failures++; \
 	fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, \

@@ -12,19 +12,6 @@
 
 #include "check.h"
 
-static CURLU *
-url(const char *s)
-{
-	CURLU *u = curl_url();
-
-	if (u != NULL && curl_url_set(u, CURLUPART_URL, s,
-	    CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK) {
-		curl_url_cleanup(u);
-		u = NULL;
-	}
-	return u;
-}
-
 static void
 config_init(struct config *c, enum page_style style)
 {
@@ -50,7 +37,7 @@ walk_start(struct walk *w, const struct config *c, const char *first)
 	char *moved;
 
 	memset(w, 0, sizeof(*w));
-	w->cur = url(first);
+	w->cur = unit_curlu(first);
 	w->page = 1;
 	moved = paginate_chain_init(&w->ch, c, w->cur);
 	free(moved);
@@ -407,7 +394,7 @@ UNIT_TEST(paginate_chain_start)
 	/* --page-param already in the URL: the URL stays */
 	config_init(&c, PAGE_PARAM);
 	c.page_param = "p";
-	u = url("http://h/l?p=7");
+	u = unit_curlu("http://h/l?p=7");
 	CHECK(paginate_chain_init(&ch, &c, u) == NULL);
 	CHECK(ch.page_num == 7 && ch.nseen == 1);
 	CHECK(paginate_seen(&ch, "http://h/l?p=7") == 1);
@@ -416,7 +403,7 @@ UNIT_TEST(paginate_chain_start)
 
 	/* not in the URL: added with --page-start, in u and returned */
 	c.page_start = 0;
-	u = url("http://h/l?a=1");
+	u = unit_curlu("http://h/l?a=1");
 	moved = paginate_chain_init(&ch, &c, u);
 	CHECK(moved && strcmp(moved, "http://h/l?a=1&p=0") == 0);
 	CHECK(ch.page_num == 0);
@@ -429,7 +416,7 @@ UNIT_TEST(paginate_chain_start)
 
 	/* no query at all; the default start */
 	c.page_start = 1;
-	u = url("http://h/l");
+	u = unit_curlu("http://h/l");
 	moved = paginate_chain_init(&ch, &c, u);
 	CHECK(moved && strcmp(moved, "http://h/l?p=1") == 0);
 	CHECK(ch.page_num == 1);
@@ -439,7 +426,7 @@ UNIT_TEST(paginate_chain_start)
 
 	/* a value that is not a number is replaced by the start */
 	c.page_start = 2;
-	u = url("http://h/l?p=abc&z=1");
+	u = unit_curlu("http://h/l?p=abc&z=1");
 	moved = paginate_chain_init(&ch, &c, u);
 	CHECK(moved && strcmp(moved, "http://h/l?p=2&z=1") == 0);
 	CHECK(ch.page_num == 2);
@@ -451,13 +438,13 @@ UNIT_TEST(paginate_chain_start)
 	config_init(&c, PAGE_CURSOR);
 	c.cursor_param = "c";
 	c.cursor_field = "/c";
-	u = url("http://h/l");
+	u = unit_curlu("http://h/l");
 	CHECK(paginate_chain_init(&ch, &c, u) == NULL);
 	CHECK(ch.nseen == 1 && ch.page_num == 0);
 	paginate_chain_clear(&ch);
 	curl_url_cleanup(u);
 	config_init(&c, PAGE_NONE);
-	u = url("http://h/l");
+	u = unit_curlu("http://h/l");
 	CHECK(paginate_chain_init(&ch, &c, u) == NULL && ch.nseen == 0);
 	paginate_chain_clear(&ch);
 	curl_url_cleanup(u);

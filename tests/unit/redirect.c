@@ -8,24 +8,11 @@
 
 #include "check.h"
 
-static CURLU *
-url(const char *s)
-{
-	CURLU *u = curl_url();
-
-	if (u != NULL && curl_url_set(u, CURLUPART_URL, s,
-	    CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK) {
-		curl_url_cleanup(u);
-		u = NULL;
-	}
-	return u;
-}
-
 /* Is the origin of s want (NULL: none)? */
 static int
 origin_is(const char *s, const char *want)
 {
-	CURLU *u = url(s);
+	CURLU *u = unit_curlu(s);
 	char *o = redirect_origin(u);
 	int same = want == NULL ? o == NULL : o != NULL && strcmp(o, want) == 0;
 
@@ -110,7 +97,7 @@ hop(const struct config *c, const char *base, const char *loc, long status,
     long redirects, const char *method, char **to, const char **m,
     bool *body, char *msg, size_t len)
 {
-	CURLU *b = base ? url(base) : NULL;
+	CURLU *b = base ? unit_curlu(base) : NULL;
 	struct redirect_hop h;
 	enum err_kind k;
 	char *s = NULL;

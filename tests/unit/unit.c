@@ -15,6 +15,19 @@ unit_register(struct unit_case *c)
 	tail = &c->next;
 }
 
+void *
+unit_curlu(const char *s)
+{
+	CURLU *u = curl_url();
+
+	if (u != NULL && curl_url_set(u, CURLUPART_URL, s,
+	    CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK) {
+		curl_url_cleanup(u);
+		u = NULL;
+	}
+	return u;
+}
+
 int
 main(void)
 {
