@@ -52,8 +52,11 @@ _fixture_alive() {
 	local stat
 
 	kill -0 "$1" 2>/dev/null || return 1
+	# read, not $(<...): the process can go between the test and the
+	# read, and a failed redirection inside a command substitution runs
+	# bats's ERR trap there (a teardown failed on it).
 	if [[ -r /proc/$1/stat ]]; then
-		stat=$(<"/proc/$1/stat") 2>/dev/null || return 1
+		{ read -r stat <"/proc/$1/stat"; } 2>/dev/null || return 1
 		stat=${stat##*) }
 		[[ ${stat:0:1} != Z ]] || return 1
 	fi
