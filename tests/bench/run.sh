@@ -32,6 +32,7 @@ SMALL_N=${SMALL_N:-10000}       # memory comparison point
 LAT_N=${LAT_N:-1000}            # latency-bound case: URLs of 100 ms each ...
 LAT_C=${LAT_C:-100}             # ... at this concurrency; 0 = skip
 CAP_N=${CAP_N:-400}             # capped-host case (tests/bench/capped.sh); 0 = skip
+CAP_CURL=${CAP_CURL:-0}         # 1: curl -Z --retry in the capped case too (~4 min of backoff)
 MIX_N=${MIX_N:-2000}            # mixed list: URLs, of which 2% take MIX_SLOW_MS; 0 = skip
 MIX_SLOW_MS=${MIX_SLOW_MS:-1200}
 PAUSE_N=${PAUSE_N:-300}         # paused reader: 5 KB bodies at -t 1s, reader asleep 3 s; 0 = skip
@@ -50,7 +51,7 @@ SERVER_LIFETIME=${SERVER_LIFETIME:-1800} # seconds, servers never outlive this
 REPORT=${REPORT:-$BENCH/last-run.md}
 KEEP_TMP=${KEEP_TMP:-0}
 
-for v in N C RUNS H2_N AIOHTTP_RUNS CALLGRIND_N CALLGRIND_REPS CALLGRIND_ALL BENCH_CURL8 BIG_N SMALL_N LAT_N LAT_C CAP_N MIX_N MIX_SLOW_MS PAUSE_N TOOL_TIMEOUT SERVER_LIFETIME; do
+for v in N C RUNS CAP_CURL H2_N AIOHTTP_RUNS CALLGRIND_N CALLGRIND_REPS CALLGRIND_ALL BENCH_CURL8 BIG_N SMALL_N LAT_N LAT_C CAP_N MIX_N MIX_SLOW_MS PAUSE_N TOOL_TIMEOUT SERVER_LIFETIME; do
 	x=${!v}
 	case $x in ''|*[!0-9]*) echo "run.sh: $v must be a non-negative integer (got '$x')" >&2; exit 2;; esac
 done
@@ -602,9 +603,11 @@ fi
 # ---- 2b. capped host: a server that takes 8 at once, 429 beyond -------------------
 if [ "$CAP_N" -gt 0 ] && [ "$VOLLEY_OK" = 1 ] && [ -x "$FIXTURE" ]; then
 	say ""
-	CAP_N=$CAP_N VOLLEY=$VOLLEY FIXTURE=$FIXTURE PYTHON=${PYTHON:-python3} \
+	CAP_N=$CAP_N VOLLEY=$VOLLEY FIXTURE=$FIXTURE PYTHON=${PYTHON:-python3} CAP_CURL=$CAP_CURL \
 		TOOL_TIMEOUT=$TOOL_TIMEOUT bash "$BENCH/capped.sh" > "$TMP/capped.md" ||
 		warn "capped-host case failed (tests/bench/capped.sh)"
+	[ "$CAP_CURL" = 0 ] && [ -s "$TMP/capped.md" ] &&
+		printf '%s\n\n' "(curl -Z --retry not run: CAP_CURL=0; CAP_CURL=1 adds it, about 4 minutes of its backoff.)" >> "$TMP/capped.md"
 fi
 
 # ---- 3. HTTP/2: h2c (prior knowledge) and h2 over TLS, connections counted -----------
@@ -809,9 +812,9 @@ vcols() { # the column headers of one group per libcurl: TEXT... (@V: the versio
 	done
 }
 vsep() { # COUNT: the separator cells of COUNT right-aligned columns per libcurl
-	local v i
+	local v
 	for v in "${VERSIONS[@]}"; do
-		for i in $(seq "$1"); do printf -- '--:|'; done
+		for _ in $(seq "$1"); do printf -- '--:|'; done
 	done
 }
 
