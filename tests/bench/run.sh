@@ -584,6 +584,14 @@ met() {
 		printf "%s", ok ? "met" : "NOT met" }'
 }
 
+# lap NAME: the seconds since the last lap, for the report's last line.
+LAPS='' LAP_T=$SECONDS
+lap() {
+	[ $((SECONDS - LAP_T)) -gt 0 ] && LAPS="$LAPS${LAPS:+, }$1 $((SECONDS - LAP_T)) s"
+	LAP_T=$SECONDS
+}
+lap setup
+
 # ---- 1. throughput -------------------------------------------------------------
 say ""
 say "== throughput: $N URLs, -c $C, $RUNS rounds, libcurl $(for v in "${VERSIONS[@]}"; do printf '%s ' "${VNAME[$v]}"; done)=="
@@ -592,6 +600,8 @@ MAIN_BASES=(volley-g volley-ac volley-ac-nb volley-g-nb floor floor-lean curl cu
 mapfile -t MAIN_CASES < <(cases "${MAIN_BASES[@]}")
 rounds "${MAIN_CASES[@]}"
 
+lap HTTP/1.1
+
 # ---- 2. latency-bound ------------------------------------------------------------
 LAT_CASES=(lat-volley lat-curl lat-aiohttp)
 if [ -n "$SLOW_BASE" ]; then
@@ -599,6 +609,8 @@ if [ -n "$SLOW_BASE" ]; then
 	say "== latency-bound: $LAT_N URLs x 100 ms, -c $LAT_C =="
 	rounds "${LAT_CASES[@]}"
 fi
+
+lap latency
 
 # ---- 2b. capped host: a server that takes 8 at once, 429 beyond -------------------
 if [ "$CAP_N" -gt 0 ] && [ "$VOLLEY_OK" = 1 ] && [ -x "$FIXTURE" ]; then
@@ -609,6 +621,8 @@ if [ "$CAP_N" -gt 0 ] && [ "$VOLLEY_OK" = 1 ] && [ -x "$FIXTURE" ]; then
 	[ "$CAP_CURL" = 0 ] && [ -s "$TMP/capped.md" ] &&
 		printf '%s\n\n' "(curl -Z --retry not run: CAP_CURL=0; CAP_CURL=1 adds it, about 4 minutes of its backoff.)" >> "$TMP/capped.md"
 fi
+
+lap capped
 
 # ---- 3. HTTP/2: h2c (prior knowledge) and h2 over TLS, connections counted -----------
 # curl -Z without -w over h2c only where it can work: libcurl 7.x cannot
@@ -625,6 +639,8 @@ if [ "$H2_OK" = 1 ] || [ "$H2S_OK" = 1 ]; then
 	rounds "${H2_CASES[@]}"
 fi
 
+lap HTTP/2
+
 # ---- 3b. mixed list: a few slow URLs among fast ones -----------------------------------
 MIX_CASES=(mix-volley-g mix-volley-ac mix-curl mix-aiohttp)
 if [ -s "$MIXURLS" ]; then
@@ -632,6 +648,8 @@ if [ -s "$MIXURLS" ]; then
 	say "== mixed list: $MIX_N URLs, 2% take $MIX_SLOW_MS ms, -c $C =="
 	rounds "${MIX_CASES[@]}"
 fi
+
+lap mixed
 
 # ---- 3c. paused reader: the reader sleeps 3 s, -t 1s ---------------------------------
 PAUSE_ROW=
@@ -650,6 +668,8 @@ if [ "$PAUSE_N" -gt 0 ] && [ "$VOLLEY_OK" = 1 ] && [ -n "$FIX_BASE" ]; then
 	printf '  %-40s %8ss  %s records, %s ok, %s timeouts\n' "volley -c $C -t 1s" "$p_wall" "$p_total" "$p_ok" "$p_to"
 	PAUSE_ROW="| volley -c $C -t 1s \| (sleep 3; cat) | $PAUSE_N | ${p_wall:-n/a} | $p_total | $p_ok | $p_to |"
 fi
+
+lap paused
 
 # ---- 4. instructions per request (callgrind) -------------------------------------
 # (I(2K) - I(K)) / K, CALLGRIND_REPS times, the cases interleaved in each
@@ -710,6 +730,8 @@ cg_diff() {
 			printf "%.0f %.0f %.0f %d\n", m, a[1], a[NR], NR }'
 }
 
+lap callgrind
+
 # ---- 5. memory: streamed input ---------------------------------------------------------
 MEM_ROWS=()
 mem_run() { # MODE COUNT
@@ -736,6 +758,8 @@ if [ "$BIG_N" -gt 0 ] && [ "$VOLLEY_OK" = 1 ]; then
 		mem_run "$mode" "$BIG_N"
 	done
 fi
+
+lap memory
 
 # ---- report ----------------------------------------------------------------------------
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)
@@ -994,7 +1018,7 @@ vsep() { # COUNT: the separator cells of COUNT right-aligned columns per libcurl
 		sed 's/^/- /' "$TMP/warnings"
 		echo
 	fi
-	echo "Total benchmark time: $(( $(date +%s) - T_START )) s."
+	echo "Total benchmark time: $(( $(date +%s) - T_START )) s ($LAPS)."
 } > "$TMP/report.md"
 
 say ""
