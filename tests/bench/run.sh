@@ -503,18 +503,24 @@ run_wrk() { # ROUND: appends "req/s round" to $RES/wrk
 }
 
 # rounds CASE...: verify each available case once, then RUNS interleaved
-# rounds (aiohttp only in the first AIOHTTP_RUNS of them).
+# rounds (aiohttp only in the first AIOHTTP_RUNS of them).  Each round
+# starts at another place in the list (rotated by n/RUNS cases), so no case
+# always runs first, after the previous round's last (wrk saturates both
+# cores for WRK_DURATION).
 rounds() {
-	local cs=() c r
+	local cs=() c r i n off
 	for c in "$@"; do
 		if available "$c"; then cs+=("$c"); fi
 	done
-	[ ${#cs[@]} -gt 0 ] || return 0
+	n=${#cs[@]}
+	[ "$n" -gt 0 ] || return 0
 	say "warm-up + verification"
 	for c in "${cs[@]}"; do [ "$c" = wrk ] || verify "$c"; done
 	for r in $(seq "$RUNS"); do
 		say "round $r/$RUNS (load $(cut -d' ' -f1 /proc/loadavg))"
-		for c in "${cs[@]}"; do
+		off=$(( (r - 1) * (n / RUNS > 0 ? n / RUNS : 1) % n ))
+		for i in $(seq 0 $((n - 1))); do
+			c=${cs[$(( (i + off) % n ))]}
 			case $c in
 			wrk) run_wrk "$r";;
 			aiohttp|*-aiohttp) [ "$r" -le "$AIOHTTP_RUNS" ] && run_timed "$c" "$r";;
