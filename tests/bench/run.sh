@@ -504,9 +504,9 @@ run_wrk() { # ROUND: appends "req/s round" to $RES/wrk
 
 # rounds CASE...: verify each available case once, then RUNS interleaved
 # rounds (aiohttp only in the first AIOHTTP_RUNS of them).  Each round
-# starts at another place in the list (rotated by n/RUNS cases), so no case
-# always runs first, after the previous round's last (wrk saturates both
-# cores for WRK_DURATION).
+# starts at another place in the list (rotated by about n/RUNS cases, never
+# between a tool's two libcurls), so no case always runs first, after the
+# previous round's last (wrk saturates both cores for WRK_DURATION).
 rounds() {
 	local cs=() c r i n off
 	for c in "$@"; do
@@ -519,6 +519,10 @@ rounds() {
 	for r in $(seq "$RUNS"); do
 		say "round $r/$RUNS (load $(cut -d' ' -f1 /proc/loadavg))"
 		off=$(( (r - 1) * (n / RUNS > 0 ? n / RUNS : 1) % n ))
+		# not between a tool's two libcurls
+		while [ "$off" -gt 0 ] && [ "$(base_of "${cs[$off]}")" = "$(base_of "${cs[$((off - 1))]}")" ]; do
+			off=$((off - 1))
+		done
 		for i in $(seq 0 $((n - 1))); do
 			c=${cs[$(( (i + off) % n ))]}
 			case $c in
