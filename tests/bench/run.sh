@@ -887,9 +887,9 @@ vsep() { # COUNT: the separator cells of COUNT right-aligned columns per libcurl
 	echo
 	echo "req/s: median over the rounds of N / wall time (whole process, start-up included); min–max: the"
 	echo "slowest and fastest round. × curl -Z json: the median over rounds of the tool's req/s divided by"
-	echo "curl -Z -w '%{json}' on the same libcurl in the same round. ${VNAME[8]:-8} / ${VNAME[7]}: the same tool's"
-	echo "per-round ratio between the libcurls. wget2, aiohttp and wrk do not use libcurl: one set of"
-	echo "runs, shown in each group against that group's curl."
+	echo "curl -Z -w '%{json}' on the same libcurl in the same round.$([ ${#VERSIONS[@]} -gt 1 ] &&
+		printf ' %s / %s: the same tool\x27s\nper-round ratio between the libcurls.' "${VNAME[8]}" "${VNAME[7]}")"
+	echo "wget2, aiohttp and wrk do not use libcurl: one set of runs, shown in each group against that group's curl."
 	echo
 	if [ ${#CG_CASES[@]} -gt 0 ]; then
 		echo "## Instructions per request (callgrind), K=$CALLGRIND_N, $CALLGRIND_REPS repetitions"
@@ -1018,6 +1018,7 @@ vsep() { # COUNT: the separator cells of COUNT right-aligned columns per libcurl
 		echo "| … against curl -Z without -w | ${VNAME[$v]} | ${y}× | $(met "$y" '>=' 2) |"
 	done
 	for v in "${VERSIONS[@]}"; do
+		[ ${#CG_CASES[@]} -gt 0 ] || break
 		st=$(cg_diff "volley-g@$v" "floor@$v"); d=${st%% *}
 		echo "| volley − floor ≤ 5k instructions/request (median of $CALLGRIND_REPS) | ${VNAME[$v]} | $(kinstr "$d") | $(met "$d" '<=' 5000) |"
 	done
