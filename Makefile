@@ -284,13 +284,27 @@ fuzz-deps:
 demo: volley tests/server/fixture
 	@sh tests/demo.sh
 
+# Both libcurls: the system's (volley, floor) and 8.x (volley-curl8,
+# floor-curl8, unpacked by tests/curl8.sh).  BENCH_CURL8=0 skips the 8.x
+# builds; if they fail (no network for the download) the run is 7.88 only.
+BENCH_CURL8 ?= 1
 bench: volley tests/bench/floor tests/server/fixture
-	@sh tests/bench/run.sh
+	@if [ "$(BENCH_CURL8)" != 0 ]; then \
+	  $(MAKE) --no-print-directory volley-curl8 tests/bench/floor-curl8 || \
+	  echo "bench: the libcurl 8 builds failed; measuring the system libcurl only" >&2; \
+	fi
+	@BENCH_CURL8=$(BENCH_CURL8) sh tests/bench/run.sh
 
 # A bare libcurl multi-socket client: what libcurl alone costs per request.
 tests/bench/floor: tests/bench/floor.c build/flags
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tests/bench/floor.c $(LIBS)
+
+# The same against libcurl 8.x (see volley-curl8).
+tests/bench/floor-curl8: PKG_CONFIG := $(C8PKG_CONFIG)
+tests/bench/floor-curl8: tests/bench/floor.c build-curl8/flags $(CURL8)/.done
+	@echo "  CC      $< (curl8)"
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) $(C8LINK) -o $@ tests/bench/floor.c $(LIBS)
 
 # Debian packages to build, test and benchmark; idempotent, sudo only if not
 # root.  The list is tests/deps.txt, which `sh tests/deps.sh` reads too (the
@@ -327,7 +341,7 @@ uninstall:
 
 clean:
 	rm -rf build build-san build-fa build-valgrind build-fuzz volley volley-san volley-fa \
-	  tests/server/fixture tests/bench/floor \
+	  tests/server/fixture tests/bench/floor tests/bench/floor-curl8 \
 	  tests/unit/unit tests/unit/unit-san \
 	  build-curl8 build-curl8-fa volley-curl8 volley-fa-curl8 tests/unit/unit-curl8
 
