@@ -207,8 +207,9 @@ soak_mode() {
 	    "retried timeouts $(get extra_attempts)," \
 	    "spurious timeouts $(get spurious_timeouts)"
 	set -- $(growth "$dir/$mode.samples" 1 RSS 2048 5)
-	printf 'RSS %s-%s MiB over %s samples' "$(($1 / 1024))" \
-	    "$((($2 + 1023) / 1024))" "$(wc -l <"$dir/$mode.samples")"
+	awk -v a="$1" -v b="$2" -v n="$(wc -l <"$dir/$mode.samples")" \
+	    'BEGIN { printf "RSS %.1f-%.1f MiB over %d samples", a / 1024,
+	    b / 1024, n }'
 	[ "$RSS_CHECK" = 1 ] || set -- "$1" "$2" "$3" "$4" "not judged"
 	verdict "$@" " kB"
 	rss_verdict=$5
@@ -247,7 +248,9 @@ soak_mode() {
 	[ "${SOAK_KEEP:-0}" = 1 ] || rm -f "$out"
 }
 
-echo "soak: $("$VOLLEY" --version), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+rev=$(git rev-parse --short HEAD 2>/dev/null) && rev=" (commit $rev)"
+echo "soak: $("$VOLLEY" --version)${rev:-}, $(date -u '+%Y-%m-%d %H:%M UTC')," \
+    "$(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 for m in $MODES; do
 	soak_mode "$m"
 done
