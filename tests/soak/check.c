@@ -491,9 +491,9 @@ judge_one(const struct cfg *g, struct tally *t, const cJSON *rec,
 	    c->shape == JSON_SID ? is_str(rec, "id", id) :
 	    cJSON_IsNull(field(rec, "id"))) ||
 	    !is_int(rec, "page", 1) || !cJSON_IsTrue(field(rec, "last")) ||
-	    !cJSON_IsNumber(att)) {
+	    !cJSON_IsBool(field(rec, "ok")) || !cJSON_IsNumber(att)) {
 		problem(t, line, "record %" PRIu64 " (%s): wrong url, method, "
-		    "id, page, last or attempts", i, c->name);
+		    "id, page, last, ok or attempts", i, c->name);
 		return;
 	}
 	if (c->origin == O_BASE || c->origin == O_LOCAL)
@@ -518,7 +518,12 @@ judge_one(const struct cfg *g, struct tally *t, const cJSON *rec,
 	}
 	if (att->valuedouble == want_att)
 		return;
-	/* More attempts than the class needs: a retried timeout. */
+	/*
+	 * More attempts than the class needs: a retried timeout (the only
+	 * retryable failure these classes can meet).  A volley that retried
+	 * what it must not would do it to the whole class, far above the
+	 * bound run.sh sets.
+	 */
 	if (att->valuedouble > want_att && att->valuedouble <= g->retries + 1 &&
 	    c->shape != JSON_POST && c->attempts != ALL) {
 		t->extra++;

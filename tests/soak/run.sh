@@ -8,8 +8,9 @@
 # must give: exactly one strict-JSON record per input line, each saying
 # what its line's class must get; as many requests counted by the fixture
 # as the records' attempts say; exit status 1 (some records are errors)
-# and nothing on stderr; and no growth of volley's RSS or open
-# descriptors, sampled every SOAK_SAMPLE seconds (see growth() below).
+# and nothing on stderr; and no growth of volley's RSS, nor more open
+# descriptors than its connections can explain, sampled every SOAK_SAMPLE
+# seconds (see growth() and fds() below).
 # Prints a short report; exits 1 when a promise broke, 2 when it could not
 # run.
 #
@@ -36,8 +37,12 @@ fail=0
 fxpid=
 dir=$(mktemp -d "${TMPDIR:-/tmp}/soak.XXXXXX") || exit 2
 
+# The processes of a run in progress (each emptied once waited for).
+vpid= gpid=
 cleanup() {
-	[ -n "$fxpid" ] && kill "$fxpid" 2>/dev/null
+	for p in $vpid $gpid $fxpid; do
+		kill "$p" 2>/dev/null
+	done
 	if [ "${SOAK_KEEP:-0}" = 1 ]; then
 		echo "soak: records kept in $dir"
 	else
@@ -45,7 +50,9 @@ cleanup() {
 	fi
 }
 trap cleanup EXIT
+trap 'exit 129' HUP
 trap 'exit 130' INT
+trap 'exit 141' PIPE
 trap 'exit 143' TERM
 
 die() {
@@ -107,19 +114,25 @@ sample() {
 	done
 }
 
-# growth FILE COLUMN NAME MARGIN_KB PERCENT: the rule for RSS (column 1)
-# and descriptors (column 2).  The first 10% of the samples (at least 2)
-# are warm-up (connections opening, the allocator's arenas filling); of
-# the rest, the last quarter's maximum may exceed the first quarter's by
-# at most MARGIN + PERCENT% of it.  Maxima, not means: what is held
-# at a peak (records waiting behind a slow request in gather mode,
-# connections in flight) is bounded, so a bounded process has the same
-# peaks early and late, and a leak lifts every peak.  Prints
-# "min max q1max q4max verdict".
+# growth FILE MARGIN_KB PERCENT: the RSS rule (column 1 of the samples).
+# The first 10% of the samples (at least 2) are warm-up (connections
+# opening, the allocator's arenas filling); of the rest, the last
+# quarter's peak may exceed the first quarter's by at most MARGIN +
+# PERCENT% of it.  Peaks, not means: what is held at a peak (records
+# waiting behind a slow request in gather mode) is bounded, so a bounded
+# process has about the same peaks early and late, while a leak lifts
+# every peak.  Not exactly the same: in gather mode the RSS is a
+# high-water mark of records held behind the head, and the head's stalls
+# grow with the machine's load, so the peak creeps as the load rises
+# (by 0.2 MiB over a million requests at a load average of 7, 3.2 MiB at
+# 12).  4 MiB + 10% (5.5 MiB at 15 MiB, 7.5 MiB at 35 MiB) is above that;
+# as the two peaks are at least 45% of the run apart, a leak of 12 to 17
+# bytes per request in 1,000,000 (one 32-byte heap block every two
+# requests) still fails.  Prints "min max q1max q4max verdict".
 growth() {
-	awk -v col="$2" -v margin="$4" -v pct="$5" '
-	{ v[NR] = $col; if (NR == 1 || $col < min) min = $col
-	  if ($col > max) max = $col }
+	awk -v margin="$2" -v pct="$3" '
+	{ v[NR] = $1; if (NR == 1 || $1 < min) min = $1
+	  if ($1 > max) max = $1 }
 	END {
 		w = int(NR / 10); if (w < 2) w = 2
 		n = NR - w; q = int(n / 4)
@@ -131,35 +144,17 @@ growth() {
 	}' "$1"
 }
 
-# The judge must be able to fail: the first $1 records of a gather run
-# (indices 0..$1-1, in order) pass, and each of six damaged copies fails.
-judge_selftest() {
-	k=$1 src=$2 t=$dir/judge
-	head -n "$k" "$src" >"$t.ok"
-	sed '7d' "$t.ok" >"$t.missing"
-	sed '7p' "$t.ok" >"$t.duplicate"
-	awk 'NR == 7 { print substr($0, 1, 60); next } 1' "$t.ok" >"$t.torn"
-	# Two that cJSON alone would pass: a raw tab in a string the judge
-	# does not compare, and a number with a leading zero.
-	sed '0,/"application\/json"/s//"application\tjson"/' "$t.ok" \
-	    >"$t.control"
-	sed '0,/"time_ms":/s//"time_ms":0/' "$t.ok" >"$t.number"
-	sed '0,/"status":200,/s//"status":201,/' "$t.ok" >"$t.altered"
-	caught=
-	for m in ok missing duplicate torn control number altered; do
-		"$CHECK" verify "$k" "$RETRIES" gather $origins <"$t.$m" \
-		    >/dev/null 2>&1
-		r=$?
-		if [ "$m" = ok ]; then
-			[ "$r" = 0 ] || broken "judge: rejects good records"
-		elif [ "$r" = 1 ]; then
-			caught="$caught $m"
-		else
-			broken "judge: passes a $m record (exit $r)"
-		fi
-	done
-	echo "judge self-test: good records pass; fails on damaged:$caught"
-	rm -f "$t".*
+# fds FILE CEILING: the descriptor rule (column 2).  The count is volley's
+# own descriptors (10 idle: stdio, the event base, signal and wake-up
+# pipes) plus one per connection, in flight or cached, which libcurl
+# keeps to -c + 16 (CURLMOPT_MAXCONNECTS).  It swings with the load (57
+# to 91 at -c 64), so a comparison of quarters gives false alarms; a
+# ceiling of -c + 48 does not, and a leak passes it once it has leaked
+# 20 or so, however slowly.  Prints "min max verdict".
+fds() {
+	awk -v cap="$2" '
+	{ if (NR == 1 || $2 < min) min = $2; if ($2 > max) max = $2 }
+	END { print min, max, max > cap ? "above" : "within" }' "$1"
 }
 
 # The rest of a report line from growth's five words and a unit.
@@ -187,8 +182,10 @@ soak_mode() {
 	sample "$vpid" >"$dir/$mode.samples"
 	wait "$vpid"
 	rc=$?
+	vpid=
 	t1=$(now)
 	wait "$gpid"
+	gpid=
 	served=$(fixture_requests)
 	fixture_stop
 
@@ -206,17 +203,16 @@ soak_mode() {
 	    "not JSON $(get not_json), wrong $(get problems);" \
 	    "retried timeouts $(get extra_attempts)," \
 	    "spurious timeouts $(get spurious_timeouts)"
-	set -- $(growth "$dir/$mode.samples" 1 RSS 2048 5)
+	set -- $(growth "$dir/$mode.samples" 4096 10)
 	awk -v a="$1" -v b="$2" -v n="$(wc -l <"$dir/$mode.samples")" \
 	    'BEGIN { printf "RSS %.1f-%.1f MiB over %d samples", a / 1024,
 	    b / 1024, n }'
 	[ "$RSS_CHECK" = 1 ] || set -- "$1" "$2" "$3" "$4" "not judged"
 	verdict "$@" " kB"
 	rss_verdict=$5
-	set -- $(growth "$dir/$mode.samples" 2 fds 8 0)
-	printf 'fds %s-%s' "$1" "$2"
-	verdict "$@" ""
-	fd_verdict=$5
+	set -- $(fds "$dir/$mode.samples" $((C + 48)))
+	echo "fds $1-$2 (ceiling $((C + 48))): $3"
+	fd_verdict=$3
 	echo "fixture counted $served requests; records say $(get http_attempts)"
 
 	[ "$vrc" = 0 ] || { broken "$mode: records:"; cat "$dir/$mode.problems"; }
@@ -227,7 +223,8 @@ soak_mode() {
 	}
 	[ "$rss_verdict" = grew ] && [ "$RSS_CHECK" = 1 ] &&
 	    broken "$mode: RSS grew"
-	[ "$fd_verdict" = grew ] && broken "$mode: open descriptors grew"
+	[ "$fd_verdict" = above ] &&
+	    broken "$mode: more than $((C + 48)) open descriptors"
 	# Timeouts the mix did not ask for: an answer slower than -t, which
 	# on a loaded machine happens (with -t 200ms and a load average of 10
 	# on 2 cores, 1.6 in 10,000 fast requests).  A retried one that ends
