@@ -154,7 +154,38 @@ growth() {
 fds() {
 	awk -v cap="$2" '
 	{ if (NR == 1 || $2 < min) min = $2; if ($2 > max) max = $2 }
-	END { print min, max, max > cap ? "above" : "within" }' "$1"
+	END { print min, max, (max > cap ? "above" : "within") }' "$1"
+}
+
+# The judge must be able to fail: the first $1 records of a gather run
+# (indices 0..$1-1, in order) pass, and each of six damaged copies fails.
+judge_selftest() {
+	k=$1 src=$2 t=$dir/judge
+	head -n "$k" "$src" >"$t.ok"
+	sed '7d' "$t.ok" >"$t.missing"
+	sed '7p' "$t.ok" >"$t.duplicate"
+	awk 'NR == 7 { print substr($0, 1, 60); next } 1' "$t.ok" >"$t.torn"
+	# Two that cJSON alone would pass: a raw tab in a string the judge
+	# does not compare, and a number with a leading zero.
+	sed '0,/"application\/json"/s//"application\tjson"/' "$t.ok" \
+	    >"$t.control"
+	sed '0,/"time_ms":/s//"time_ms":0/' "$t.ok" >"$t.number"
+	sed '0,/"status":200,/s//"status":201,/' "$t.ok" >"$t.altered"
+	caught=
+	for m in ok missing duplicate torn control number altered; do
+		"$CHECK" verify "$k" "$RETRIES" gather $origins <"$t.$m" \
+		    >/dev/null 2>&1
+		r=$?
+		if [ "$m" = ok ]; then
+			[ "$r" = 0 ] || broken "judge: rejects good records"
+		elif [ "$r" = 1 ]; then
+			caught="$caught $m"
+		else
+			broken "judge: passes a $m record (exit $r)"
+		fi
+	done
+	echo "judge self-test: good records pass; fails on damaged:$caught"
+	rm -f "$t".*
 }
 
 # The rest of a report line from growth's five words and a unit.
