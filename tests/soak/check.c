@@ -123,7 +123,7 @@ slots_init(void)
 			slot[j * 379 % SLOTS] = (unsigned char)c;
 }
 
-/* The line for index i into buf; its URL (or NULL) into url. */
+/* The line for index i into buf; its URL ("" when it has none) into url. */
 static void
 line_make(const struct cfg *g, uint64_t i, char *buf, size_t size,
     char *url, size_t usize)
