@@ -54,11 +54,13 @@ record_kind_parse(const char *name)
 
 enum body_enc
 record_classify(int mode, const char *s, size_t n, int is_json,
-    bool *not_json)
+    bool *not_json, struct json_span *clean)
 {
 	bool text;
 
 	*not_json = false;
+	if (clean != NULL)
+		clean->off = clean->len = 0;
 	switch ((enum body_mode)mode) {
 	case BODY_NONE:
 		return BENC_NONE;
@@ -73,7 +75,8 @@ record_classify(int mode, const char *s, size_t n, int is_json,
 	if (n == 0)
 		return mode == BODY_JSON ? BENC_NULL : BENC_TEXT;
 	text = utf8_valid(s, n);
-	if (text && (is_json == 1 || (is_json == -1 && json_parses(s, n))))
+	if (text && (is_json == 1 || (is_json == -1 && json_check(s, n,
+	    clean))))
 		return BENC_JSON;
 	if (mode == BODY_JSON)
 		*not_json = true;
@@ -286,7 +289,9 @@ record_encode(struct buf *b, const struct record *r)
 			goto fail;
 		switch (r->body_enc) {
 		case BENC_JSON:
-			rc = json_minified(b, r->body, r->body_len);
+			rc = r->body_clean.len > 0 ? buf_add(b, r->body +
+			    r->body_clean.off, r->body_clean.len) :
+			    json_minified(b, r->body, r->body_len);
 			break;
 		case BENC_TEXT:
 			rc = json_string(b, r->body ? r->body : "",
