@@ -47,6 +47,7 @@ struct xfer {
 	int64_t		 content_length;	/* -1 until a header gives it */
 	bool		 renew;		/* an errno to forget: a new handle */
 	bool		 bad_status_line;
+	bool		 hdr_rx;	/* a header line starts with R or X */
 	int		(*sink)(void *, const char *, size_t);
 	void		*sink_arg;
 	char		 err[CURL_ERROR_SIZE];
@@ -104,7 +105,10 @@ header_cb(char *p, size_t size, size_t nmemb, void *userp)
 		buf_reset(&x->hdr);
 		x->hdr_lines = 0;
 		x->content_length = -1;
+		x->hdr_rx = false;
 	}
+	if (n > 0 && ((p[0] | 0x20) == 'r' || (p[0] | 0x20) == 'x'))
+		x->hdr_rx = true;
 	if (++x->hdr_lines > MAX_HEADER_LINES ||
 	    x->hdr.len + n > MAX_HEADER_BYTES) {
 		x->headers_too_large = true;
@@ -450,6 +454,7 @@ xfer_prepare(struct xfer *x, const struct xfer_req *r, void *owner,
 	x->too_large = x->headers_too_large = x->sink_failed = false;
 	x->conflicting_length = false;
 	x->bad_status_line = false;
+	x->hdr_rx = false;
 	x->content_length = -1;
 	x->sink = r->sink;
 	x->sink_arg = r->sink_arg;
@@ -548,6 +553,7 @@ xfer_result(struct xfer *x, int curl_code, struct xfer_res *res)
 	res->redirect_url = loc;
 	res->headers = x->hdr.data;
 	res->headers_len = x->hdr.len;
+	res->headers_rx = x->hdr_rx;
 	res->body = x->body.data;
 	res->body_len = x->body.len;
 	res->size = x->received;
