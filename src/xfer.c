@@ -51,6 +51,14 @@ struct xfer {
 	int		(*sink)(void *, const char *, size_t);
 	void		*sink_arg;
 	char		 err[CURL_ERROR_SIZE];
+	/* The per-transfer options as the handle has them, so that one
+	 * that does not change is not set again: an option costs libcurl
+	 * a few hundred instructions however often it is the same. */
+	bool		 set_known;	/* false: set them all */
+	const struct curl_slist *set_hl;
+	int64_t		 set_timeout_ms;
+	bool		 set_pipewait;
+	bool		 set_plain_get;	/* GET, no body, no custom method */
 };
 
 static size_t
@@ -375,6 +383,7 @@ xfer_renew(struct xfer *x)
 	}
 	curl_easy_cleanup(x->easy);
 	x->easy = dup;
+	x->set_known = false;
 }
 
 void
@@ -441,6 +450,8 @@ xfer_prepare(struct xfer *x, const struct xfer_req *r, void *owner,
 	CURL *h = x->easy;
 	const struct curl_slist *hl;
 	bool failed = false, head = strcmp(r->method, "HEAD") == 0;
+	bool plain_get = !r->has_body && strcmp(r->method, "GET") == 0;
+	bool pw = pipewait(x->xc, r->url), known = x->set_known;
 	CURLcode rc = CURLE_OK;
 
 	x->owner = owner;
@@ -465,20 +476,32 @@ xfer_prepare(struct xfer *x, const struct xfer_req *r, void *owner,
 	 * whole URL back out for every transfer (and, on a reused handle,
 	 * keeps the previous one unless CURLOPT_URL is cleared first). */
 	SET(CURLOPT_URL, r->url);
-	SET(CURLOPT_HTTPHEADER, hl);
-	SET(CURLOPT_TIMEOUT_MS, (long)r->timeout_ms);
-	if (r->has_body) {
-		SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->body_len);
-		SET(CURLOPT_POSTFIELDS, r->body);
-	} else
-		SET(CURLOPT_HTTPGET, 1L);
-	SET(CURLOPT_NOBODY, head ? 1L : 0L);
-	SET(CURLOPT_PIPEWAIT, pipewait(x->xc, r->url) ? 1L : 0L);
-	/* What libcurl sends by itself (GET, POST with a body, HEAD with
-	 * NOBODY) needs no custom request line. */
-	SET(CURLOPT_CUSTOMREQUEST, !head && strcmp(r->method,
-	    r->has_body ? "POST" : "GET") != 0 ? r->method : NULL);
+	if (!known || hl != x->set_hl)
+		SET(CURLOPT_HTTPHEADER, hl);
+	if (!known || r->timeout_ms != x->set_timeout_ms)
+		SET(CURLOPT_TIMEOUT_MS, (long)r->timeout_ms);
+	if (!known || !plain_get || !x->set_plain_get) {
+		if (r->has_body) {
+			SET(CURLOPT_POSTFIELDSIZE_LARGE,
+			    (curl_off_t)r->body_len);
+			SET(CURLOPT_POSTFIELDS, r->body);
+		} else
+			SET(CURLOPT_HTTPGET, 1L);
+		SET(CURLOPT_NOBODY, head ? 1L : 0L);
+		/* What libcurl sends by itself (GET, POST with a body,
+		 * HEAD with NOBODY) needs no custom request line. */
+		SET(CURLOPT_CUSTOMREQUEST, !head && strcmp(r->method,
+		    r->has_body ? "POST" : "GET") != 0 ? r->method : NULL);
+	}
+	if (!known || pw != x->set_pipewait)
+		SET(CURLOPT_PIPEWAIT, pw ? 1L : 0L);
 #undef SET
+	/* After a failure which of them took is not known: all again. */
+	x->set_known = rc == CURLE_OK;
+	x->set_hl = hl;
+	x->set_timeout_ms = r->timeout_ms;
+	x->set_plain_get = plain_get;
+	x->set_pipewait = pw;
 	if (rc != CURLE_OK || failed) {
 		snprintf(err, errlen, "cannot set up the transfer: %s",
 		    failed ? "out of memory" : curl_easy_strerror(rc));
