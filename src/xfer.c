@@ -124,7 +124,8 @@ header_cb(char *p, size_t size, size_t nmemb, void *userp)
 	}
 	/* libcurl 7.88 takes the last of several Content-Length headers;
 	 * RFC 9112 says differing ones make the response invalid. */
-	if (n > 15 && strncasecmp(p, "content-length:", 15) == 0) {
+	if (n > 15 && (p[0] | 0x20) == 'c' && (p[8] | 0x20) == 'l' &&
+	    strncasecmp(p, "content-length:", 15) == 0) {
 		char tmp[32];
 		size_t k = 0, i = 15;
 		long long v;
