@@ -229,22 +229,41 @@ record_describe(const struct record *r, char *buf, size_t len)
 	    r->errmsg && *r->errmsg ? r->errmsg : kind);
 }
 
+/* "final_url": mostly the URL itself, whose JSON (redacted) is already
+ * at b->data[off, off + len): copied rather than escaped again. */
+static int
+put_final_url(struct buf *b, const struct record *r, size_t off, size_t len)
+{
+	size_t n = r->final_url != NULL ? strlen(r->final_url) : 0;
+
+	if (r->final_url != NULL && r->url != NULL && n == r->url_len &&
+	    memcmp(r->final_url, r->url, n) == 0) {
+		if (buf_reserve(b, len) == -1)
+			return -1;
+		return buf_add(b, b->data + off, len);
+	}
+	return redact_url_json(b, r->final_url, n);
+}
+
 int
 record_encode(struct buf *b, const struct record *r)
 {
 	bool ok = r->err == ERR_NONE;
-	size_t start = b->len;
+	size_t start = b->len, url_off, url_len;
 
 	if (KEY(b, "{\"index\":") == -1 || put_i64(b, r->index) == -1 ||
 	    KEY(b, ",\"id\":") == -1 ||
 	    buf_addstr(b, r->id_json ? r->id_json : "null") == -1 ||
-	    KEY(b, ",\"url\":") == -1 ||
-	    redact_url_json(b, r->url, r->url ? r->url_len : 0) == -1 ||
-	    (r->input != NULL && (KEY(b, ",\"input\":") == -1 ||
+	    KEY(b, ",\"url\":") == -1)
+		goto fail;
+	url_off = b->len;
+	if (redact_url_json(b, r->url, r->url ? r->url_len : 0) == -1)
+		goto fail;
+	url_len = b->len - url_off;
+	if ((r->input != NULL && (KEY(b, ",\"input\":") == -1 ||
 	    json_string(b, r->input, r->input_len) == -1)) ||
 	    KEY(b, ",\"final_url\":") == -1 ||
-	    redact_url_json(b, r->final_url, r->final_url ?
-	    strlen(r->final_url) : 0) == -1 ||
+	    put_final_url(b, r, url_off, url_len) == -1 ||
 	    KEY(b, ",\"method\":") == -1 ||
 	    json_cstr(b, r->method) == -1 ||
 	    KEY(b, ",\"status\":") == -1 ||
