@@ -521,11 +521,15 @@ xfer_timing(struct xfer *x, curl_off_t total, struct record_timing *t)
 	curl_off_t dns = 0, conn = 0, tls = 0, ttfb = 0;
 	long nconn = 0;
 
-	curl_easy_getinfo(x->easy, CURLINFO_NAMELOOKUP_TIME_T, &dns);
-	curl_easy_getinfo(x->easy, CURLINFO_CONNECT_TIME_T, &conn);
-	curl_easy_getinfo(x->easy, CURLINFO_APPCONNECT_TIME_T, &tls);
-	curl_easy_getinfo(x->easy, CURLINFO_STARTTRANSFER_TIME_T, &ttfb);
+	/* The connection phases only for a new connection (on a reused one
+	 * they are not this transfer's): three infos fewer mostly. */
 	curl_easy_getinfo(x->easy, CURLINFO_NUM_CONNECTS, &nconn);
+	if (nconn > 0) {
+		curl_easy_getinfo(x->easy, CURLINFO_NAMELOOKUP_TIME_T, &dns);
+		curl_easy_getinfo(x->easy, CURLINFO_CONNECT_TIME_T, &conn);
+		curl_easy_getinfo(x->easy, CURLINFO_APPCONNECT_TIME_T, &tls);
+	}
+	curl_easy_getinfo(x->easy, CURLINFO_STARTTRANSFER_TIME_T, &ttfb);
 	t->set = true;
 	t->dns_ms = t->connect_ms = t->tls_ms = t->ttfb_ms = -1;
 	if (nconn > 0 && dns > 0)
@@ -560,7 +564,9 @@ xfer_result(struct xfer *x, int curl_code, struct xfer_res *res)
 	curl_easy_getinfo(x->easy, CURLINFO_HTTP_VERSION, &ver);
 	curl_easy_getinfo(x->easy, CURLINFO_CONTENT_TYPE, &ct);
 	curl_easy_getinfo(x->easy, CURLINFO_EFFECTIVE_URL, &eff);
-	curl_easy_getinfo(x->easy, CURLINFO_REDIRECT_URL, &loc);
+	/* Read only where it is used: a 3xx that -L may follow. */
+	if (res->status >= 300 && res->status < 400)
+		curl_easy_getinfo(x->easy, CURLINFO_REDIRECT_URL, &loc);
 	curl_easy_getinfo(x->easy, CURLINFO_TOTAL_TIME_T, &total);
 	/* A transfer that succeeds can leave an errno too (a refused IPv6
 	 * attempt before the IPv4 one that worked). */
