@@ -80,10 +80,16 @@ input_check_url(struct request *r, const char *url, size_t len)
 			return;
 		}
 	}
-	sep = strstr(url, "://");
-	slen = sep ? (size_t)(sep - url) : 0;
-	if (sep == NULL || slen == 0 || strspn(url, "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.") != slen) {
+	/* The scheme: letters, digits, + - . up to the first "://" (one
+	 * pass, no strspn: this runs for every line). */
+	for (slen = 0; slen < len && ((url[slen] >= 'a' && url[slen] <= 'z') ||
+	    (url[slen] >= 'A' && url[slen] <= 'Z') ||
+	    (url[slen] >= '0' && url[slen] <= '9') || url[slen] == '+' ||
+	    url[slen] == '-' || url[slen] == '.'); slen++)
+		;
+	sep = len - slen >= 3 && memcmp(url + slen, "://", 3) == 0 ?
+	    url + slen : NULL;
+	if (sep == NULL || slen == 0) {
 		req_error(r, ERR_INVALID_URL,
 		    "URL has no scheme (write http:// or https://)");
 		return;

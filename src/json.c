@@ -247,16 +247,37 @@ json_arena_install(void)
 struct jscan {
 	const unsigned char *p, *end;
 	int depth;
+	bool dirty;	/* json_minified would not copy it as it stands */
+};
+
+/* Bytes that end a run of plain string characters: the quote, the
+ * backslash, control characters, and the lead bytes of what
+ * json_minified escapes (DEL, U+0085, U+2028, U+2029). */
+static const unsigned char str_stop[256] = {
+	[0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1,
+	[0x05] = 1, [0x06] = 1, [0x07] = 1, [0x08] = 1, [0x09] = 1,
+	[0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1, [0x0e] = 1,
+	[0x0f] = 1, [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1,
+	[0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1,
+	[0x19] = 1, [0x1a] = 1, [0x1b] = 1, [0x1c] = 1, [0x1d] = 1,
+	[0x1e] = 1, [0x1f] = 1, ['"'] = 1, ['\\'] = 1, [0x7f] = 1,
+	[0xc2] = 1, [0xe2] = 1,
 };
 
 #define JSON_MAX_DEPTH	1000
 
-static void
+static inline void
 js_ws(struct jscan *j)
 {
+	const unsigned char *start = j->p;
+
+	if (j->p < j->end && *j->p > ' ')	/* mostly: no whitespace */
+		return;
 	while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' ||
 	    *j->p == '\n' || *j->p == '\r'))
 		j->p++;
+	if (j->p != start && j->depth > 0)	/* inside the value */
+		j->dirty = true;
 }
 
 static bool
@@ -311,10 +332,16 @@ js_string(struct jscan *j)
 	while (j->p < j->end) {
 		unsigned char c = *j->p++;
 
+		if (!str_stop[c])
+			continue;
 		if (c == '"')
 			return true;
 		if (c < 0x20)
 			return false;
+		if (c == 0x7f || (c == 0xc2 && j->p < j->end &&
+		    *j->p == 0x85) || (c == 0xe2 && j->end - j->p >= 2 &&
+		    j->p[0] == 0x80 && (j->p[1] == 0xa8 || j->p[1] == 0xa9)))
+			j->dirty = true;
 		if (c != '\\')
 			continue;
 		if (j->p >= j->end)
@@ -392,15 +419,35 @@ js_value(struct jscan *j)
 }
 
 bool
-json_parses(const char *s, size_t n)
+json_check(const char *s, size_t n, struct json_span *clean)
 {
 	struct jscan j = {(const unsigned char *)s,
-	    (const unsigned char *)s + n, 0};
+	    (const unsigned char *)s + n, 0, false};
+	const unsigned char *start, *stop;
 
-	if (n == 0 || !js_value(&j))
+	if (clean != NULL)
+		clean->off = clean->len = 0;
+	if (n == 0)
 		return false;
 	js_ws(&j);
-	return j.p == j.end;
+	start = j.p;
+	if (!js_value(&j))
+		return false;
+	stop = j.p;
+	js_ws(&j);
+	if (j.p != j.end)
+		return false;
+	if (clean != NULL && !j.dirty) {
+		clean->off = (size_t)(start - (const unsigned char *)s);
+		clean->len = (size_t)(stop - start);
+	}
+	return true;
+}
+
+bool
+json_parses(const char *s, size_t n)
+{
+	return json_check(s, n, NULL);
 }
 
 /* --- values inside raw JSON text, found with the scanner's grammar --- */
@@ -589,7 +636,7 @@ json_pointer_span(const char *s, size_t n, const char *ptr, size_t *off,
     size_t *len)
 {
 	struct jscan j = {(const unsigned char *)s,
-	    (const unsigned char *)s + n, 0};
+	    (const unsigned char *)s + n, 0, false};
 	struct buf tok = {0}, key = {0};
 	const unsigned char *start;
 	int rc = 1;
@@ -621,7 +668,7 @@ json_array_next(const char *s, size_t n, size_t *pos, size_t *off,
     size_t *len)
 {
 	struct jscan j = {(const unsigned char *)s + *pos,
-	    (const unsigned char *)s + n, 0};
+	    (const unsigned char *)s + n, 0, false};
 	const unsigned char *start;
 
 	js_ws(&j);

@@ -19,6 +19,15 @@ int	 json_cstr(struct buf *, const char *);
 int	 json_minified(struct buf *, const char *, size_t);
 /* A strict RFC 8259 check of s[0..n): no tree, no allocation. */
 bool	 json_parses(const char *, size_t);
+/* json_parses, in the same pass finding whether json_minified would
+ * copy the value as it stands (no whitespace inside it, nothing to
+ * escape in its strings): then *clean is its span, else {0, 0}.  The
+ * record then takes the body with one copy instead of a second pass. */
+struct json_span {
+	size_t	 off;
+	size_t	 len;
+};
+bool	 json_check(const char *, size_t, struct json_span *clean);
 
 /* Values inside raw JSON text s[0..n) (text json_parses accepted; other
  * text gives -1 or false where it stops being JSON), for copying them

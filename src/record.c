@@ -54,11 +54,13 @@ record_kind_parse(const char *name)
 
 enum body_enc
 record_classify(int mode, const char *s, size_t n, int is_json,
-    bool *not_json)
+    bool *not_json, struct json_span *clean)
 {
 	bool text;
 
 	*not_json = false;
+	if (clean != NULL)
+		clean->off = clean->len = 0;
 	switch ((enum body_mode)mode) {
 	case BODY_NONE:
 		return BENC_NONE;
@@ -73,7 +75,8 @@ record_classify(int mode, const char *s, size_t n, int is_json,
 	if (n == 0)
 		return mode == BODY_JSON ? BENC_NULL : BENC_TEXT;
 	text = utf8_valid(s, n);
-	if (text && (is_json == 1 || (is_json == -1 && json_parses(s, n))))
+	if (text && (is_json == 1 || (is_json == -1 && json_check(s, n,
+	    clean))))
 		return BENC_JSON;
 	if (mode == BODY_JSON)
 		*not_json = true;
@@ -150,17 +153,29 @@ out:
 	return rc;
 }
 
-/* Decimal digits of v, without printf: this runs for every record. */
+/* Decimal digits of v, without printf, two at a time: this runs a dozen
+ * times for every record. */
 static int
 put_i64(struct buf *b, int64_t v)
 {
+	static const char pairs[] =
+	    "00010203040506070809101112131415161718192021222324252627282930"
+	    "31323334353637383940414243444546474849505152535455565758596061"
+	    "6263646566676869707172737475767778798081828384858687888990919293"
+	    "949596979899";
 	char tmp[24], *p = tmp + sizeof tmp;
 	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
 
-	do {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u > 0);
+	while (u >= 100) {
+		p -= 2;
+		memcpy(p, pairs + 2 * (u % 100), 2);
+		u /= 100;
+	}
+	if (u >= 10) {
+		p -= 2;
+		memcpy(p, pairs + 2 * u, 2);
+	} else
+		*--p = (char)('0' + u);
 	if (v < 0)
 		*--p = '-';
 	return buf_add(b, p, (size_t)(tmp + sizeof tmp - p));
@@ -226,22 +241,41 @@ record_describe(const struct record *r, char *buf, size_t len)
 	    r->errmsg && *r->errmsg ? r->errmsg : kind);
 }
 
+/* "final_url": mostly the URL itself, whose JSON (redacted) is already
+ * at b->data[off, off + len): copied rather than escaped again. */
+static int
+put_final_url(struct buf *b, const struct record *r, size_t off, size_t len)
+{
+	size_t n = r->final_url != NULL ? strlen(r->final_url) : 0;
+
+	if (r->final_url != NULL && r->url != NULL && n == r->url_len &&
+	    memcmp(r->final_url, r->url, n) == 0) {
+		if (buf_reserve(b, len) == -1)
+			return -1;
+		return buf_add(b, b->data + off, len);
+	}
+	return redact_url_json(b, r->final_url, n);
+}
+
 int
 record_encode(struct buf *b, const struct record *r)
 {
 	bool ok = r->err == ERR_NONE;
-	size_t start = b->len;
+	size_t start = b->len, url_off, url_len;
 
 	if (KEY(b, "{\"index\":") == -1 || put_i64(b, r->index) == -1 ||
 	    KEY(b, ",\"id\":") == -1 ||
 	    buf_addstr(b, r->id_json ? r->id_json : "null") == -1 ||
-	    KEY(b, ",\"url\":") == -1 ||
-	    redact_url_json(b, r->url, r->url ? r->url_len : 0) == -1 ||
-	    (r->input != NULL && (KEY(b, ",\"input\":") == -1 ||
+	    KEY(b, ",\"url\":") == -1)
+		goto fail;
+	url_off = b->len;
+	if (redact_url_json(b, r->url, r->url ? r->url_len : 0) == -1)
+		goto fail;
+	url_len = b->len - url_off;
+	if ((r->input != NULL && (KEY(b, ",\"input\":") == -1 ||
 	    json_string(b, r->input, r->input_len) == -1)) ||
 	    KEY(b, ",\"final_url\":") == -1 ||
-	    redact_url_json(b, r->final_url, r->final_url ?
-	    strlen(r->final_url) : 0) == -1 ||
+	    put_final_url(b, r, url_off, url_len) == -1 ||
 	    KEY(b, ",\"method\":") == -1 ||
 	    json_cstr(b, r->method) == -1 ||
 	    KEY(b, ",\"status\":") == -1 ||
@@ -286,7 +320,9 @@ record_encode(struct buf *b, const struct record *r)
 			goto fail;
 		switch (r->body_enc) {
 		case BENC_JSON:
-			rc = json_minified(b, r->body, r->body_len);
+			rc = r->body_clean.len > 0 ? buf_add(b, r->body +
+			    r->body_clean.off, r->body_clean.len) :
+			    json_minified(b, r->body, r->body_len);
 			break;
 		case BENC_TEXT:
 			rc = json_string(b, r->body ? r->body : "",

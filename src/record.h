@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "json.h"
 
 enum err_kind {
 	ERR_NONE,
@@ -80,6 +81,7 @@ struct record {
 	enum body_enc	 body_enc;
 	const char	*body;
 	size_t		 body_len;
+	struct json_span body_clean;	/* BENC_JSON already minified, or {0, 0} */
 	const char	*item;		/* JSON text of the item, --flatten */
 	long		 item_index;	/* < 0 = null */
 	const char	*saved;		/* --save */
@@ -99,8 +101,9 @@ int	 record_encode(struct buf *, const struct record *);
 /* Decide how to show a body: mode is the cli's enum body_mode.  For
  * BODY_JSON a body that is not JSON gets BENC_TEXT/BASE64 and *not_json
  * is set.  is_json says whether the body is known to parse as JSON (the
- * caller parsed it already), or -1 to let this function find out. */
+ * caller parsed it already), or -1 to let this function find out; then
+ * clean (if not NULL) gets json_check's span. */
 enum body_enc record_classify(int mode, const char *, size_t, int is_json,
-		    bool *not_json);
+		    bool *not_json, struct json_span *clean);
 
 #endif

@@ -40,7 +40,7 @@ char *
 redirect_origin_str(const char *url)
 {
 	const char *h, *e, *port = NULL, *def;
-	size_t hlen, plen, i;
+	size_t hlen, plen, i, k;
 	char *o;
 
 	if (strncasecmp(url, "http://", 7) == 0)
@@ -49,8 +49,8 @@ redirect_origin_str(const char *url)
 		h = url + 8, def = "443";
 	else
 		return NULL;
-	for (e = h; (*e >= 'a' && *e <= 'z') || (*e >= 'A' && *e <= 'Z') ||
-	    (*e >= '0' && *e <= '9') || *e == '.' || *e == '-'; e++)
+	for (e = h; (unsigned)((*e | 0x20) - 'a') < 26 ||
+	    (unsigned)(*e - '0') < 10 || *e == '.' || *e == '-'; e++)
 		;
 	hlen = (size_t)(e - h);
 	if (*e == ':') {
@@ -70,14 +70,14 @@ redirect_origin_str(const char *url)
 	i = (size_t)(h - url);		/* "http://" or "https://" */
 	if ((o = malloc(i + hlen + 1 + plen + 1)) == NULL)
 		return NULL;
-	memcpy(o, url, i);
-	memcpy(o + i, h, hlen);
+	/* In lower case: the scheme (http or https) and the host. */
+	memcpy(o, i == 7 ? "http://" : "https://", i);
+	for (k = 0; k < hlen; k++)
+		o[i + k] = (char)(h[k] >= 'A' && h[k] <= 'Z' ? h[k] - 'A' + 'a' :
+		    h[k]);
 	o[i + hlen] = ':';
 	memcpy(o + i + hlen + 1, port, plen);
 	o[i + hlen + 1 + plen] = '\0';
-	for (i = 0; o[i] != '\0'; i++)
-		if (o[i] >= 'A' && o[i] <= 'Z')
-			o[i] = (char)(o[i] - 'A' + 'a');
 	return o;
 }
 

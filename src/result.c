@@ -234,7 +234,7 @@ result_body(const struct config *c, struct record *r,
 	r->body = res->body;
 	r->body_len = res->body_len;
 	r->body_enc = record_classify(c->body, res->body, res->body_len,
-	    is_json, &not_json);
+	    is_json, &not_json, &r->body_clean);
 	if (not_json && r->err == ERR_NONE) {
 		r->err = ERR_DECODE;
 		snprintf(msg, len, "body is not JSON (--body json)");

@@ -684,7 +684,11 @@ host_feedback(struct sched *s, struct job *j, const struct xfer_res *res)
 	if (s->cfg->no_adapt || j->hostkey == NULL || res->status <= 0)
 		return;
 	now = util_now_us();
-	ratelimit_parse(res->headers, res->headers_len, time(NULL), &rl);
+	if (res->headers_rx)
+		ratelimit_parse(res->headers, res->headers_len, time(NULL),
+		    &rl);
+	else
+		rl.remaining = rl.reset_ms = -1;	/* nothing to read */
 	a.status = res->status;
 	a.retry_after_ms = res->status == 429 || res->status == 503 ?
 	    retry_after_ms(res->headers, res->headers_len, time(NULL)) : -1;

@@ -47,9 +47,18 @@ struct xfer {
 	int64_t		 content_length;	/* -1 until a header gives it */
 	bool		 renew;		/* an errno to forget: a new handle */
 	bool		 bad_status_line;
+	bool		 hdr_rx;	/* a header line starts with R or X */
 	int		(*sink)(void *, const char *, size_t);
 	void		*sink_arg;
 	char		 err[CURL_ERROR_SIZE];
+	/* The per-transfer options as the handle has them, so that one
+	 * that does not change is not set again: an option costs libcurl
+	 * a few hundred instructions however often it is the same. */
+	bool		 set_known;	/* false: set them all */
+	const struct curl_slist *set_hl;
+	int64_t		 set_timeout_ms;
+	bool		 set_pipewait;
+	bool		 set_plain_get;	/* GET, no body, no custom method */
 };
 
 static size_t
@@ -104,7 +113,10 @@ header_cb(char *p, size_t size, size_t nmemb, void *userp)
 		buf_reset(&x->hdr);
 		x->hdr_lines = 0;
 		x->content_length = -1;
+		x->hdr_rx = false;
 	}
+	if (n > 0 && ((p[0] | 0x20) == 'r' || (p[0] | 0x20) == 'x'))
+		x->hdr_rx = true;
 	if (++x->hdr_lines > MAX_HEADER_LINES ||
 	    x->hdr.len + n > MAX_HEADER_BYTES) {
 		x->headers_too_large = true;
@@ -112,7 +124,8 @@ header_cb(char *p, size_t size, size_t nmemb, void *userp)
 	}
 	/* libcurl 7.88 takes the last of several Content-Length headers;
 	 * RFC 9112 says differing ones make the response invalid. */
-	if (n > 15 && strncasecmp(p, "content-length:", 15) == 0) {
+	if (n > 15 && (p[0] | 0x20) == 'c' && (p[8] | 0x20) == 'l' &&
+	    strncasecmp(p, "content-length:", 15) == 0) {
 		char tmp[32];
 		size_t k = 0, i = 15;
 		long long v;
@@ -371,6 +384,7 @@ xfer_renew(struct xfer *x)
 	}
 	curl_easy_cleanup(x->easy);
 	x->easy = dup;
+	x->set_known = false;
 }
 
 void
@@ -437,6 +451,8 @@ xfer_prepare(struct xfer *x, const struct xfer_req *r, void *owner,
 	CURL *h = x->easy;
 	const struct curl_slist *hl;
 	bool failed = false, head = strcmp(r->method, "HEAD") == 0;
+	bool plain_get = !r->has_body && strcmp(r->method, "GET") == 0;
+	bool pw = pipewait(x->xc, r->url), known = x->set_known;
 	CURLcode rc = CURLE_OK;
 
 	x->owner = owner;
@@ -450,6 +466,7 @@ xfer_prepare(struct xfer *x, const struct xfer_req *r, void *owner,
 	x->too_large = x->headers_too_large = x->sink_failed = false;
 	x->conflicting_length = false;
 	x->bad_status_line = false;
+	x->hdr_rx = false;
 	x->content_length = -1;
 	x->sink = r->sink;
 	x->sink_arg = r->sink_arg;
@@ -460,20 +477,32 @@ xfer_prepare(struct xfer *x, const struct xfer_req *r, void *owner,
 	 * whole URL back out for every transfer (and, on a reused handle,
 	 * keeps the previous one unless CURLOPT_URL is cleared first). */
 	SET(CURLOPT_URL, r->url);
-	SET(CURLOPT_HTTPHEADER, hl);
-	SET(CURLOPT_TIMEOUT_MS, (long)r->timeout_ms);
-	if (r->has_body) {
-		SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->body_len);
-		SET(CURLOPT_POSTFIELDS, r->body);
-	} else
-		SET(CURLOPT_HTTPGET, 1L);
-	SET(CURLOPT_NOBODY, head ? 1L : 0L);
-	SET(CURLOPT_PIPEWAIT, pipewait(x->xc, r->url) ? 1L : 0L);
-	/* What libcurl sends by itself (GET, POST with a body, HEAD with
-	 * NOBODY) needs no custom request line. */
-	SET(CURLOPT_CUSTOMREQUEST, !head && strcmp(r->method,
-	    r->has_body ? "POST" : "GET") != 0 ? r->method : NULL);
+	if (!known || hl != x->set_hl)
+		SET(CURLOPT_HTTPHEADER, hl);
+	if (!known || r->timeout_ms != x->set_timeout_ms)
+		SET(CURLOPT_TIMEOUT_MS, (long)r->timeout_ms);
+	if (!known || !plain_get || !x->set_plain_get) {
+		if (r->has_body) {
+			SET(CURLOPT_POSTFIELDSIZE_LARGE,
+			    (curl_off_t)r->body_len);
+			SET(CURLOPT_POSTFIELDS, r->body);
+		} else
+			SET(CURLOPT_HTTPGET, 1L);
+		SET(CURLOPT_NOBODY, head ? 1L : 0L);
+		/* What libcurl sends by itself (GET, POST with a body,
+		 * HEAD with NOBODY) needs no custom request line. */
+		SET(CURLOPT_CUSTOMREQUEST, !head && strcmp(r->method,
+		    r->has_body ? "POST" : "GET") != 0 ? r->method : NULL);
+	}
+	if (!known || pw != x->set_pipewait)
+		SET(CURLOPT_PIPEWAIT, pw ? 1L : 0L);
 #undef SET
+	/* After a failure which of them took is not known: all again. */
+	x->set_known = rc == CURLE_OK;
+	x->set_hl = hl;
+	x->set_timeout_ms = r->timeout_ms;
+	x->set_plain_get = plain_get;
+	x->set_pipewait = pw;
 	if (rc != CURLE_OK || failed) {
 		snprintf(err, errlen, "cannot set up the transfer: %s",
 		    failed ? "out of memory" : curl_easy_strerror(rc));
@@ -492,11 +521,15 @@ xfer_timing(struct xfer *x, curl_off_t total, struct record_timing *t)
 	curl_off_t dns = 0, conn = 0, tls = 0, ttfb = 0;
 	long nconn = 0;
 
-	curl_easy_getinfo(x->easy, CURLINFO_NAMELOOKUP_TIME_T, &dns);
-	curl_easy_getinfo(x->easy, CURLINFO_CONNECT_TIME_T, &conn);
-	curl_easy_getinfo(x->easy, CURLINFO_APPCONNECT_TIME_T, &tls);
-	curl_easy_getinfo(x->easy, CURLINFO_STARTTRANSFER_TIME_T, &ttfb);
+	/* The connection phases only for a new connection (on a reused one
+	 * they are not this transfer's): three infos fewer mostly. */
 	curl_easy_getinfo(x->easy, CURLINFO_NUM_CONNECTS, &nconn);
+	if (nconn > 0) {
+		curl_easy_getinfo(x->easy, CURLINFO_NAMELOOKUP_TIME_T, &dns);
+		curl_easy_getinfo(x->easy, CURLINFO_CONNECT_TIME_T, &conn);
+		curl_easy_getinfo(x->easy, CURLINFO_APPCONNECT_TIME_T, &tls);
+	}
+	curl_easy_getinfo(x->easy, CURLINFO_STARTTRANSFER_TIME_T, &ttfb);
 	t->set = true;
 	t->dns_ms = t->connect_ms = t->tls_ms = t->ttfb_ms = -1;
 	if (nconn > 0 && dns > 0)
@@ -531,7 +564,9 @@ xfer_result(struct xfer *x, int curl_code, struct xfer_res *res)
 	curl_easy_getinfo(x->easy, CURLINFO_HTTP_VERSION, &ver);
 	curl_easy_getinfo(x->easy, CURLINFO_CONTENT_TYPE, &ct);
 	curl_easy_getinfo(x->easy, CURLINFO_EFFECTIVE_URL, &eff);
-	curl_easy_getinfo(x->easy, CURLINFO_REDIRECT_URL, &loc);
+	/* Read only where it is used: a 3xx that -L may follow. */
+	if (res->status >= 300 && res->status < 400)
+		curl_easy_getinfo(x->easy, CURLINFO_REDIRECT_URL, &loc);
 	curl_easy_getinfo(x->easy, CURLINFO_TOTAL_TIME_T, &total);
 	/* A transfer that succeeds can leave an errno too (a refused IPv6
 	 * attempt before the IPv4 one that worked). */
@@ -548,6 +583,7 @@ xfer_result(struct xfer *x, int curl_code, struct xfer_res *res)
 	res->redirect_url = loc;
 	res->headers = x->hdr.data;
 	res->headers_len = x->hdr.len;
+	res->headers_rx = x->hdr_rx;
 	res->body = x->body.data;
 	res->body_len = x->body.len;
 	res->size = x->received;

@@ -52,6 +52,9 @@ struct xfer_res {
 	const char	*redirect_url;	/* Location, resolved, or NULL */
 	const char	*headers;	/* last response's header block */
 	size_t		 headers_len;
+	/* A line of it starts with R or X (RateLimit*, X-RateLimit*,
+	 * Retry-After): without one there is no rate limit to read. */
+	bool		 headers_rx;
 	const char	*body;
 	size_t		 body_len;
 	int64_t		 size;		/* body bytes received */

@@ -170,3 +170,26 @@ teardown_file() {
 	run --separate-stderr "$VOLLEY" --cacert "$TLS_DIR/cert.pem" "$url"
 	assert_success
 }
+
+@test "request: on one reused handle (-c 1) each request has its own method, body and headers" {
+	# The handle keeps what it was last given and volley sets only what
+	# changes: a GET after a HEAD, a POST or a DELETE must be a GET again.
+	cat >"$BATS_TEST_TMPDIR/in" <<IN
+{"url":"$BASE/echo?n=1","method":"HEAD"}
+{"url":"$BASE/echo?n=2"}
+{"url":"$BASE/echo?n=3","method":"POST","body":{"a":1}}
+{"url":"$BASE/echo?n=4"}
+{"url":"$BASE/echo?n=5","method":"DELETE","headers":{"X-Once":"yes"}}
+{"url":"$BASE/echo?n=6"}
+{"url":"$BASE/echo?n=7","method":"PUT","body":"text"}
+{"url":"$BASE/echo?n=8","method":"GET"}
+IN
+	run --separate-stderr "$VOLLEY" -c 1 -i "$BATS_TEST_TMPDIR/in"
+	assert_success
+	got=$(echo "$output" | jq -s -c '[.[] | ((.body | objects) // {}) as $b |
+		[.method, .status, ($b.method // null), ($b.body // null),
+		($b.headers["X-Once"] // null),
+		($b.headers["Content-Length"] // null)]]')
+	[ "$got" = \
+	'[["HEAD",200,null,null,null,null],["GET",200,"GET","",null,null],["POST",200,"POST","{\"a\":1}",null,"7"],["GET",200,"GET","",null,null],["DELETE",200,"DELETE","","yes",null],["GET",200,"GET","",null,null],["PUT",200,"PUT","text",null,"4"],["GET",200,"GET","",null,null]]' ]
+}

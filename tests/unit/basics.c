@@ -205,17 +205,23 @@ UNIT_TEST(classify)
 {
 	bool nj;
 
-	CHECK(record_classify(BODY_AUTO, "{\"a\":1}", 7, -1, &nj) == BENC_JSON);
-	CHECK(record_classify(BODY_AUTO, "hello", 5, -1, &nj) == BENC_TEXT);
-	CHECK(record_classify(BODY_AUTO, "\xff\x00", 2, -1, &nj) ==
+	CHECK(record_classify(BODY_AUTO, "{\"a\":1}", 7, -1, &nj, NULL) ==
+	    BENC_JSON);
+	CHECK(record_classify(BODY_AUTO, "hello", 5, -1, &nj, NULL) ==
+	    BENC_TEXT);
+	CHECK(record_classify(BODY_AUTO, "\xff\x00", 2, -1, &nj, NULL) ==
 	    BENC_BASE64);
-	CHECK(record_classify(BODY_AUTO, "", 0, -1, &nj) == BENC_TEXT);
-	CHECK(record_classify(BODY_JSON, "hello", 5, -1, &nj) == BENC_TEXT &&
-	    nj);
-	CHECK(record_classify(BODY_JSON, "", 0, -1, &nj) == BENC_NULL && !nj);
-	CHECK(record_classify(BODY_TEXT, "{}", 2, -1, &nj) == BENC_TEXT);
-	CHECK(record_classify(BODY_BASE64, "{}", 2, -1, &nj) == BENC_BASE64);
-	CHECK(record_classify(BODY_NONE, "{}", 2, -1, &nj) == BENC_NONE);
+	CHECK(record_classify(BODY_AUTO, "", 0, -1, &nj, NULL) == BENC_TEXT);
+	CHECK(record_classify(BODY_JSON, "hello", 5, -1, &nj, NULL) ==
+	    BENC_TEXT && nj);
+	CHECK(record_classify(BODY_JSON, "", 0, -1, &nj, NULL) == BENC_NULL &&
+	    !nj);
+	CHECK(record_classify(BODY_TEXT, "{}", 2, -1, &nj, NULL) ==
+	    BENC_TEXT);
+	CHECK(record_classify(BODY_BASE64, "{}", 2, -1, &nj, NULL) ==
+	    BENC_BASE64);
+	CHECK(record_classify(BODY_NONE, "{}", 2, -1, &nj, NULL) ==
+	    BENC_NONE);
 }
 
 UNIT_TEST(record)

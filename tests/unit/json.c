@@ -117,3 +117,45 @@ UNIT_TEST(json_minified_line_breaks)
 	CHECK(strcmp(b.data, "\"\\u0085\"") == 0);
 	buf_free(&b);
 }
+
+/* json_check's clean span is exactly what json_minified writes, and there
+ * is none where json_minified has something to drop or escape. */
+UNIT_TEST(json_check_clean_span)
+{
+	static const char *const clean[] = {
+		"{\"id\":1,\"tags\":[\"a\",\"b\"],\"ok\":true}\n",
+		"  [1,-0.5e+10,null,\"\\u2028\\n\\\"\",{}]\r\n\t",
+		"\"\xc3\xa9\xe2\x82\xac\"",
+		"12",
+	};
+	static const char *const dirty[] = {
+		"{\"a\": 1}",
+		"[1 ,2]",
+		"{ \"a\":1}",
+		"[\"\x7f\"]",
+		"[\"\xc2\x85\"]",
+		"[\"\xe2\x80\xa8\"]",
+		"[\"\xe2\x80\xa9\"]",
+	};
+	struct json_span sp;
+	struct buf b = {0};
+	size_t i;
+
+	for (i = 0; i < sizeof clean / sizeof clean[0]; i++) {
+		buf_reset(&b);
+		CHECK(json_check(clean[i], strlen(clean[i]), &sp));
+		CHECK(json_minified(&b, clean[i], strlen(clean[i])) == 0);
+		CHECK(sp.len == b.len && sp.len > 0 &&
+		    memcmp(clean[i] + sp.off, b.data, b.len) == 0);
+	}
+	for (i = 0; i < sizeof dirty / sizeof dirty[0]; i++) {
+		buf_reset(&b);
+		CHECK(json_check(dirty[i], strlen(dirty[i]), &sp));
+		CHECK(sp.len == 0 && sp.off == 0);
+		CHECK(json_minified(&b, dirty[i], strlen(dirty[i])) == 0);
+		CHECK(b.len != strlen(dirty[i]));
+	}
+	CHECK(!json_check("[1", 2, &sp) && sp.len == 0);
+	CHECK(!json_check("", 0, &sp) && sp.len == 0);
+	buf_free(&b);
+}
