@@ -331,6 +331,13 @@ tests/bench/floor-curl8: tests/bench/floor.c build-curl8/flags $(CURL8)/.done
 	@echo "  CC      $< (curl8)"
 	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) $(C8LINK) -o $@ tests/bench/floor.c $(LIBS)
 
+# A prototype of one event loop per core (docs/multicore.md), run by
+# tests/bench/mcore.sh; not part of volley.
+tests/bench/mcore: tests/bench/mcore.c build/flags
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CPPFLAGS) $$($(PKG_CONFIG) --cflags libevent_pthreads) $(ALL_CFLAGS) $(LDFLAGS) \
+	    -pthread -o $@ tests/bench/mcore.c $(LIBS) $$($(PKG_CONFIG) --libs libevent_pthreads) -lpthread
+
 # Debian packages to build, test and benchmark; idempotent, sudo only if not
 # root.  The list is tests/deps.txt, which `sh tests/deps.sh` reads too (the
 # README's first command, before make is installed).
@@ -367,6 +374,7 @@ uninstall:
 clean:
 	rm -rf build build-san build-fa build-valgrind build-fuzz volley volley-san volley-fa \
 	  tests/server/fixture tests/bench/floor tests/bench/floor-curl8 tests/soak/check \
+	  tests/bench/mcore \
 	  tests/unit/unit tests/unit/unit-san \
 	  build-curl8 build-curl8-fa volley-curl8 volley-fa-curl8 tests/unit/unit-curl8
 
