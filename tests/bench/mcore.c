@@ -96,6 +96,20 @@ static struct {
 	struct curl_slist *headers;
 } g;
 
+/* Lock acquisitions, and those that found the lock taken (MCORE_VERBOSE
+ * prints them): how contended the shared stages are. */
+static atomic_ulong locks, waits;
+
+static void
+lock(pthread_mutex_t *mu)
+{
+	atomic_fetch_add_explicit(&locks, 1, memory_order_relaxed);
+	if (pthread_mutex_trylock(mu) == 0)
+		return;
+	atomic_fetch_add_explicit(&waits, 1, memory_order_relaxed);
+	pthread_mutex_lock(mu);
+}
+
 static size_t
 discard(char *p, size_t s, size_t n, void *u)
 {
@@ -128,7 +142,7 @@ reorder_put(int64_t seq, long status)
 	int64_t head;
 	int i;
 
-	pthread_mutex_lock(&g.out_mu);
+	lock(&g.out_mu);
 	s->len = (unsigned char)snprintf(s->line, sizeof s->line, "%lld %ld\n",
 	    (long long)seq, status);
 	s->done = true;
@@ -165,7 +179,7 @@ start_more(struct loop *l)
 
 	if (l->eof || l->nidle == 0)
 		return;
-	pthread_mutex_lock(&g.in_mu);
+	lock(&g.in_mu);
 	while (n < l->nidle && n < 256 && !g.eof) {
 		struct hd *d = l->idle[l->nidle - 1 - n];
 		ssize_t len;
@@ -443,10 +457,13 @@ main(int argc, char **argv)
 		    (long long)g.next_seq, (long long)atomic_load(&g.head));
 		return 1;
 	}
-	if (getenv("MCORE_VERBOSE") != NULL)
+	if (getenv("MCORE_VERBOSE") != NULL) {
 		for (k = 0; k < t; k++)
 			fprintf(stderr, "mcore: loop %d did %lu\n", k,
 			    g.loops[k].done);
+		fprintf(stderr, "mcore: %lu lock acquisitions, %lu found the "
+		    "lock taken\n", atomic_load(&locks), atomic_load(&waits));
+	}
 	for (k = 0; k < t; k++)
 		loop_free(&g.loops[k]);
 	free(g.ring);

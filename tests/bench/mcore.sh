@@ -158,8 +158,8 @@ cmd() {
 	case $2 in
 	mcore-t*) echo "$MCORE -t ${2#mcore-t} -c $C${ca:+ -cacert $TMP/cert.pem} < $TMP/$1.urls";;
 	floor)    echo "$FLOOR -c $C < $TMP/$1.urls";;
-	volley)   echo "$VOLLEY -c $C $ca -i $TMP/$1.urls";;
-	curl)     echo "curl -sZ --parallel-max $C $ca -w '%{json}\n' -K $TMP/$1.cfg";;
+	volley)   echo "$VOLLEY -c $C ${ca:+$ca }-i $TMP/$1.urls";;
+	curl)     echo "curl -sZ --parallel-max $C ${ca:+$ca }-w '%{json}\n' -K $TMP/$1.cfg";;
 	esac
 }
 tools_for() {
