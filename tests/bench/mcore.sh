@@ -221,7 +221,7 @@ LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
 	echo "- $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')), $(curl -V | head -n 1 | cut -d' ' -f1-5), $(nginx -v 2>&1 | sed 's/.*: //') (worker_processes auto) on the same machine"
 	echo "- commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'); C=$C in all (mcore: split over its threads); RUNS=$RUNS interleaved rounds; http: N=$N keep-alive; tls: TLS_N=$TLS_N, $KEYDESC, a full handshake per request"
 	echo "- load average before: $LOAD0; after: $LOAD1"
-	echo "- CPU columns are medians, in seconds per 10,000 requests; machine: all of the machine's busy CPU during the run, other: machine − client − nginx (other people's work, the kernel's softirq time not charged to a process)"
+	echo "- CPU columns are medians, in seconds per 10,000 requests: client (user + system), nginx (master and workers), other (the machine's busy CPU − client − nginx: other people's work, and kernel time charged to no process); client cores: the client's CPU / wall time; machine busy cores: the whole machine's busy CPU / wall time ($(nproc) at most)"
 	echo
 	python3 - "$TMP/runs" "$HZ" <<'EOF'
 import sys, statistics as st
@@ -241,8 +241,8 @@ for case in cases:
             base[r[2]] = float(r[4]) - float(r[3])
     n = int(rs[0][10])
     print(f"## {case}: {n} URLs\n")
-    print(f"| tool | median req/s | min–max req/s | × {tools[0]} (median of per-round ratios) | client CPU s | nginx CPU s | machine CPU s | other s |")
-    print("|---|--:|--:|--:|--:|--:|--:|--:|")
+    print(f"| tool | median req/s | min–max req/s | × {tools[0]} (median of per-round ratios) | client CPU s | nginx CPU s | other CPU s | client cores | machine busy cores |")
+    print("|---|--:|--:|--:|--:|--:|--:|--:|--:|")
     for t in tools:
         ok = [r for r in rs if r[1] == t and r[5] == '0']
         bad = len([r for r in rs if r[1] == t]) - len(ok)
@@ -254,10 +254,11 @@ for case in cases:
         per = 10000.0 / n
         cli = st.median([(float(r[6]) + float(r[7])) * per for r in ok])
         ngx = st.median([int(r[8]) / hz * per for r in ok])
-        mach = st.median([int(r[9]) / hz * per for r in ok])
         oth = st.median([(int(r[9]) / hz - float(r[6]) - float(r[7]) - int(r[8]) / hz) * per for r in ok])
+        cores = st.median([(float(r[6]) + float(r[7])) / (float(r[4]) - float(r[3])) for r in ok])
+        busy = st.median([int(r[9]) / hz / (float(r[4]) - float(r[3])) for r in ok])
         note = f" ({bad} runs failed)" if bad else ""
-        print(f"| {t}{note} | {st.median(rates):,.0f} | {min(rates):,.0f}–{max(rates):,.0f} | {st.median(ratios):.2f} ({min(ratios):.2f}–{max(ratios):.2f}) | {cli:.2f} | {ngx:.2f} | {mach:.2f} | {oth:.2f} |")
+        print(f"| {t}{note} | {st.median(rates):,.0f} | {min(rates):,.0f}–{max(rates):,.0f} | {st.median(ratios):.2f} ({min(ratios):.2f}–{max(ratios):.2f}) | {cli:.2f} | {ngx:.2f} | {oth:.2f} | {cores:.2f} | {busy:.2f} |")
     print()
 EOF
 	echo "Commands (C=$C; \$T is the temp dir):"
