@@ -20,6 +20,9 @@
  *     window full asks to be woken (event_active from the thread that
  *     moves the head: hence evthread_use_pthreads).
  *
+ * MCORE_VERBOSE=1 in the environment: per loop, the requests it did, and
+ * how often and how long the shared locks were held, on stderr.
+ *
  * Output: one line per URL in input order, "<seq> <status>\n" (status -1
  * for a failed transfer), so order and completeness can be checked.
  *
@@ -43,6 +46,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define OUT_FLUSH	(64u << 10)
@@ -96,18 +100,49 @@ static struct {
 	struct curl_slist *headers;
 } g;
 
-/* Lock acquisitions, and those that found the lock taken (MCORE_VERBOSE
- * prints them): how contended the shared stages are. */
-static atomic_ulong locks, waits;
+/* With MCORE_VERBOSE: lock acquisitions, those that found the lock taken,
+ * and the time the locks were held (the serial part of the run).  A hold
+ * of more than LONG_HOLD_NS is counted apart: on a busy machine that is a
+ * thread preempted while it held the lock, not work done under it. */
+#define LONG_HOLD_NS	20000L
+static bool verbose;
+static atomic_ulong locks, waits, held_ns, long_holds;
+static _Thread_local struct timespec locked_at;
 
 static void
 lock(pthread_mutex_t *mu)
 {
-	atomic_fetch_add_explicit(&locks, 1, memory_order_relaxed);
-	if (pthread_mutex_trylock(mu) == 0)
+	if (!verbose) {
+		pthread_mutex_lock(mu);
 		return;
-	atomic_fetch_add_explicit(&waits, 1, memory_order_relaxed);
-	pthread_mutex_lock(mu);
+	}
+	atomic_fetch_add_explicit(&locks, 1, memory_order_relaxed);
+	if (pthread_mutex_trylock(mu) != 0) {
+		atomic_fetch_add_explicit(&waits, 1, memory_order_relaxed);
+		pthread_mutex_lock(mu);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &locked_at);
+}
+
+static void
+unlock(pthread_mutex_t *mu)
+{
+	struct timespec now;
+
+	long ns;
+
+	if (verbose) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		ns = (now.tv_sec - locked_at.tv_sec) * 1000000000L +
+		    now.tv_nsec - locked_at.tv_nsec;
+		if (ns > LONG_HOLD_NS)
+			atomic_fetch_add_explicit(&long_holds, 1,
+			    memory_order_relaxed);
+		else
+			atomic_fetch_add_explicit(&held_ns, (unsigned long)ns,
+			    memory_order_relaxed);
+	}
+	pthread_mutex_unlock(mu);
 }
 
 static size_t
@@ -148,7 +183,7 @@ reorder_put(int64_t seq, long status)
 	s->done = true;
 	head = atomic_load(&g.head);
 	if (seq != head) {
-		pthread_mutex_unlock(&g.out_mu);
+		unlock(&g.out_mu);
 		return;
 	}
 	for (;;) {
@@ -163,7 +198,7 @@ reorder_put(int64_t seq, long status)
 			out_write();
 	}
 	atomic_store(&g.head, head);
-	pthread_mutex_unlock(&g.out_mu);
+	unlock(&g.out_mu);
 	/* Loops that found the window full: it moved. */
 	for (i = 0; i < g.nloops; i++)
 		if (atomic_exchange(&g.loops[i].want_wake, 0))
@@ -207,7 +242,7 @@ start_more(struct loop *l)
 	}
 	if (g.eof)
 		l->eof = true;
-	pthread_mutex_unlock(&g.in_mu);
+	unlock(&g.in_mu);
 	l->nidle -= n;
 	for (i = 0; i < n; i++) {
 		curl_easy_setopt(batch[i]->h, CURLOPT_URL, batch[i]->url);
@@ -419,6 +454,7 @@ main(int argc, char **argv)
 		    "-w >= -c\n");
 		return 2;
 	}
+	verbose = getenv("MCORE_VERBOSE") != NULL;
 	signal(SIGPIPE, SIG_IGN);
 	/* Once, before any thread: libcurl's global state and libevent's
 	 * locks (event_active from another thread needs them). */
@@ -457,12 +493,18 @@ main(int argc, char **argv)
 		    (long long)g.next_seq, (long long)atomic_load(&g.head));
 		return 1;
 	}
-	if (getenv("MCORE_VERBOSE") != NULL) {
+	if (verbose) {
 		for (k = 0; k < t; k++)
 			fprintf(stderr, "mcore: loop %d did %lu\n", k,
 			    g.loops[k].done);
 		fprintf(stderr, "mcore: %lu lock acquisitions, %lu found the "
-		    "lock taken\n", atomic_load(&locks), atomic_load(&waits));
+		    "lock taken, %lu held over %ld us; the others held "
+		    "%.3f ms in all (%.0f ns per request)\n",
+		    atomic_load(&locks), atomic_load(&waits),
+		    atomic_load(&long_holds), LONG_HOLD_NS / 1000,
+		    (double)atomic_load(&held_ns) / 1e6,
+		    (double)atomic_load(&held_ns) / (double)(g.next_seq ?
+		    g.next_seq : 1));
 	}
 	for (k = 0; k < t; k++)
 		loop_free(&g.loops[k]);
