@@ -140,8 +140,8 @@ nginx_ticks() {
 }
 # The machine's busy ticks (all CPUs): user nice system irq softirq steal.
 machine_ticks() {
-	local c u n s i io irq sirq st rest
-	read -r c u n s i io irq sirq st rest < /proc/stat
+	local u n s irq sirq st
+	read -r _ u n s _ _ irq sirq st _ < /proc/stat
 	echo $((u + n + s + irq + sirq + st))
 }
 HZ=$(getconf CLK_TCK)
@@ -159,7 +159,7 @@ cmd() {
 	mcore-t*) echo "$MCORE -t ${2#mcore-t} -c $C${ca:+ -cacert $TMP/cert.pem} < $TMP/$1.urls";;
 	floor)    echo "$FLOOR -c $C < $TMP/$1.urls";;
 	volley)   echo "$VOLLEY -c $C ${ca:+$ca }-i $TMP/$1.urls";;
-	curl)     echo "curl -sZ --parallel-max $C ${ca:+$ca }-w '%{json}\n' -K $TMP/$1.cfg";;
+	curl)     printf '%s\n' "curl -sZ --parallel-max $C ${ca:+$ca }-w '%{json}\n' -K $TMP/$1.cfg";;
 	esac
 }
 tools_for() {
