@@ -94,11 +94,12 @@ openssl req -x509 $NEWKEY -nodes -days 1 -subj /CN=127.0.0.1 \
 	-addext subjectAltName=IP:127.0.0.1 -keyout "$TMP/key.pem" -out "$TMP/cert.pem" \
 	>/dev/null 2>&1 || { echo "mcore.sh: openssl could not make a certificate" >&2; exit 1; }
 
-# nginx.conf.in's servers (its h2c one on a third port, unused here), plus the
-# TLS server, inside the same http block (the template's last line closes it).
+# nginx.conf.in's servers (its h2c one on a third port, unused here; its h2 over
+# TLS block left out), plus the TLS server, inside the same http block (the
+# template's last line closes it).
 {
-	sed -e "s|@DIR@|$TMP|g" -e "s|@PORT@|$PORT|g" -e "s|@H2PORT@|$H2PORT|g" \
-		"$BENCH/nginx.conf.in" | sed '$d'
+	sed -e '/# BEGIN TLS/,/# END TLS/d' -e "s|@DIR@|$TMP|g" -e "s|@PORT@|$PORT|g" \
+		-e "s|@H2PORT@|$H2PORT|g" "$BENCH/nginx.conf.in" | sed '$d'
 	cat <<EOF
     server {
         listen 127.0.0.1:$TLSPORT ssl backlog=4096;
