@@ -397,6 +397,8 @@ static const struct opt opts[] = {
 	    "do not verify TLS certificates")},
 	{O("cacert", 0, OPT_STRING, F(cacert), "FILE",
 	    "verify TLS peers with the CA certificates in FILE")},
+	{O("capath", 0, OPT_STRING, F(capath), "DIR",
+	    "also trust the hashed CA certificates in DIR (c_rehash)")},
 	{O("proxy", 'x', OPT_STRING, F(proxy), "URL", "use this proxy"),
 	    .fn = check_url_text},
 	{O("compressed", 0, OPT_FLAG, F(compressed), NULL,
@@ -558,6 +560,15 @@ check_config(struct config *c, char *err, size_t errlen)
 	if (c->cacert != NULL && S_ISDIR(st.st_mode))
 		return opt_error(err, errlen, "--cacert: %s: is a directory",
 		    c->cacert);
+	if (c->capath != NULL && stat(c->capath, &st) == -1)
+		return opt_error(err, errlen, "--capath: %s: %s", c->capath,
+		    strerror(errno));
+	if (c->capath != NULL && !S_ISDIR(st.st_mode))
+		return opt_error(err, errlen, "--capath: %s: not a directory",
+		    c->capath);
+	if (c->capath != NULL && access(c->capath, X_OK) == -1)
+		return opt_error(err, errlen, "--capath: %s: %s", c->capath,
+		    strerror(errno));
 	return check_inputs(c, err, errlen);
 }
 

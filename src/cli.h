@@ -60,6 +60,7 @@ struct config {
 	bool		  location_trusted;
 	bool		  insecure;
 	const char	 *cacert;
+	const char	 *capath;
 	const char	 *proxy;
 	bool		  compressed;
 	enum http_version http;

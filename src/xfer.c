@@ -25,6 +25,7 @@ struct xfer_conf {
 	bool		 forbid_reuse;	/* curl#10634 workaround */
 	bool		 ua_header;	/* User-Agent goes in the lists */
 	bool		 sticky_errno;	/* libcurl < 8.8.0: OS_ERRNO is kept */
+	bool		 no_capath;	/* CURLOPT_CAPATH NULL: see ca_file */
 	struct curl_slist *run_headers;	/* owned: -H, --json's, User-Agent */
 	struct curl_slist *safe_headers; /* owned: --json's, User-Agent */
 };
@@ -205,6 +206,10 @@ setup_easy(const struct xfer_conf *xc, CURL *h)
 	SET(CURLOPT_SSL_VERIFYHOST, c->insecure ? 0L : 2L);
 	if (c->cacert != NULL)
 		SET(CURLOPT_CAINFO, c->cacert);
+	if (c->capath != NULL)
+		SET(CURLOPT_CAPATH, c->capath);
+	else if (xc->no_capath)
+		SET(CURLOPT_CAPATH, (char *)NULL);
 	if (c->proxy != NULL)
 		SET(CURLOPT_PROXY, c->proxy);
 	else if (!xc->env_proxy) {
@@ -240,6 +245,32 @@ setup_easy(const struct xfer_conf *xc, CURL *h)
 	return rc == CURLE_OK ? 0 : -1;
 }
 
+/* Whether the peers are verified against a CA file: --cacert, or the one
+ * libcurl was built with (CURLINFO_CAINFO, 7.84.0).  libcurl's OpenSSL
+ * backend keeps the store it builds from that file for the next
+ * connections (CURLOPT_CA_CACHE_TIMEOUT, 7.87.0) only when no CA path is
+ * set, and Debian's libcurl has a default one (/etc/ssl/certs) beside
+ * the file: with it, every new connection parses the whole bundle again,
+ * about 40 ms of CPU for Debian's.  So without --capath volley clears the
+ * CA path where there is a file to trust; with no file, the path is all
+ * libcurl has and stays. */
+static int
+ca_file(const struct config *c, bool *found)
+{
+	CURL *h;
+	char *def = NULL;
+
+	*found = c->cacert != NULL;
+	if (*found || c->capath != NULL)
+		return 0;
+	if ((h = curl_easy_init()) == NULL)
+		return -1;
+	if (curl_easy_getinfo(h, CURLINFO_CAINFO, &def) == CURLE_OK)
+		*found = def != NULL && def[0] != '\0';
+	curl_easy_cleanup(h);
+	return 0;
+}
+
 static const char *
 version_name(long v)
 {
@@ -271,6 +302,8 @@ xfer_conf_new(const struct config *c, void *share, bool env_proxy,
 	 * after one would belong to an earlier one. */
 	xc->sticky_errno = curl_version_info(CURLVERSION_NOW)->version_num <
 	    0x080800;
+	if (ca_file(c, &xc->no_capath) == -1)
+		goto oom;
 	for (i = 0; i < c->nheaders; i++)
 		xc->run_headers = slist_add(xc->run_headers, c->headers[i],
 		    &failed);
