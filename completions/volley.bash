@@ -27,7 +27,7 @@ _volley()
         --deadline --retries --retry-delay --retry-max-wait --retry-on
         --no-adapt --fail-fast --accept
         --request --header --data --json --user-agent --location
-        --max-redirs --location-trusted --insecure --cacert --proxy
+        --max-redirs --location-trusted --insecure --cacert --capath --proxy
         --compressed --http1.1 --http2 --http2-prior-knowledge
         --next-link --next-field --page-param --page-start --cursor-param
         --cursor-field --items --flatten --max-pages
@@ -42,7 +42,7 @@ _volley()
             _volley_files
             return
             ;;
-        --save)
+        --save | --capath)
             _volley_dirs
             return
             ;;

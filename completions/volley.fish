@@ -54,6 +54,7 @@ complete -c volley -l max-redirs -x -d 'At most N redirects per request (default
 complete -c volley -l location-trusted -d 'Send -H headers to other origins on redirects and next links'
 complete -c volley -s k -l insecure -d 'Do not verify TLS certificates'
 complete -c volley -l cacert -r -F -d 'Verify TLS peers with the CA certificates in FILE'
+complete -c volley -l capath -x -a '(__fish_complete_directories (commandline -ct))' -d 'Also trust the hashed CA certificates in DIR'
 complete -c volley -s x -l proxy -x -d 'Use this proxy'
 complete -c volley -l compressed -d 'Ask for a compressed response and decompress it'
 complete -c volley -l http1.1 -d 'Use HTTP/1.1'
