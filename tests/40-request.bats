@@ -6,12 +6,14 @@ load helper
 
 setup_file() {
 	fixture_start
-	# A TLS server with a self-signed certificate, for -k and --cacert.
+	# A TLS server with a self-signed certificate, for -k, --cacert and
+	# --capath.  No session resumption: every connection verifies the
+	# certificate (a resumed session would skip that).
 	TLS_DIR=$BATS_FILE_TMPDIR/tls
 	tls_cert "$TLS_DIR"
 	TLS_PORT=$(free_port)
 	(cd "$TLS_DIR" && exec timeout 600 openssl s_server -quiet -accept "127.0.0.1:$TLS_PORT" \
-		-cert cert.pem -key key.pem -WWW </dev/null >/dev/null 2>&1) &
+		-cert cert.pem -key key.pem -no_ticket -no_cache -WWW </dev/null >/dev/null 2>&1) &
 	TLS_PID=$!
 	echo '{"tls":true}' >"$TLS_DIR/hello.json"
 	# ready when it accepts a TLS handshake
@@ -169,6 +171,65 @@ teardown_file() {
 	echo "$output" | jq -e '.body == {"tls": true}'
 	run --separate-stderr "$VOLLEY" --cacert "$TLS_DIR/cert.pem" "$url"
 	assert_success
+}
+
+@test "request: --cacert's CA store is read once, not for each new connection" {
+	# volley leaves libcurl no CA path beside the file, so libcurl keeps
+	# the store it read for the connections after.  s_server -WWW closes
+	# after each response: every request is a new connection.  Once the
+	# first is done the file is made to trust another certificate; read
+	# again, it would fail the next handshakes.
+	url="https://127.0.0.1:$TLS_PORT/hello.json"
+	ca=$BATS_TEST_TMPDIR/ca.pem
+	cp "$TLS_DIR/cert.pem" "$ca"
+	tls_cert "$BATS_TEST_TMPDIR/other"
+	fifo_in=$BATS_TEST_TMPDIR/in fifo_out=$BATS_TEST_TMPDIR/out
+	mkfifo "$fifo_in" "$fifo_out"
+	"$VOLLEY" -c 1 --cacert "$ca" <"$fifo_in" >"$fifo_out" &
+	vpid=$!
+	exec 7>"$fifo_in" 8<"$fifo_out"
+	echo "$url" >&7
+	read -t 60 -r first <&8
+	cp "$BATS_TEST_TMPDIR/other/cert.pem" "$ca"
+	for _ in 1 2 3 4; do echo "$url" >&7; done
+	exec 7>&-
+	rest=$(timeout 120 cat <&8)
+	exec 8<&-
+	status=0
+	wait "$vpid" || status=$?
+	echo "$first" "$rest" | jq -s -c '[.[] | [.ok, .error.kind]]'
+	[ "$status" -eq 0 ]
+	echo "$first" "$rest" | jq -s -e 'length == 5 and
+		all(.[]; .ok and .timing.connect_ms != null and .timing.tls_ms != null)'
+}
+
+@test "request: --capath trusts a hashed certificate directory; an empty one trusts nothing" {
+	url="https://127.0.0.1:$TLS_PORT/hello.json"
+	dir=$BATS_TEST_TMPDIR/certs empty=$BATS_TEST_TMPDIR/empty
+	mkdir "$dir" "$empty"
+	cp "$TLS_DIR/cert.pem" "$dir/test-ca.pem"
+	ln -s test-ca.pem "$dir/$(openssl x509 -hash -noout -in "$TLS_DIR/cert.pem").0"
+	run --separate-stderr "$VOLLEY" -c 1 --capath "$dir" "$url" "$url" "$url"
+	assert_success
+	echo "$output" | jq -s -e 'length == 3 and all(.[]; .ok and .body == {"tls": true})'
+	run --separate-stderr "$VOLLEY" --capath "$empty" "$url"
+	assert_failure 1
+	echo "$output" | jq -e '.error.kind == "tls" and .status == null'
+	# with --cacert as well, both are trusted (as in curl)
+	run --separate-stderr "$VOLLEY" --capath "$empty" --cacert "$TLS_DIR/cert.pem" "$url"
+	assert_success
+}
+
+@test "request: --capath must be a directory (usage error, exit 2)" {
+	url="https://127.0.0.1:$TLS_PORT/hello.json"
+	run --separate-stderr "$VOLLEY" --capath "$TLS_DIR/cert.pem" "$url"
+	assert_failure 2
+	[ -z "$output" ]
+	[[ "$stderr" == *"--capath: $TLS_DIR/cert.pem: not a directory"* ]]
+	run --separate-stderr "$VOLLEY" --capath "$BATS_TEST_TMPDIR/nope" "$url"
+	assert_failure 2
+	[ -z "$output" ]
+	[[ "$stderr" == *"--capath: $BATS_TEST_TMPDIR/nope: No such file"* ]]
 }
 
 @test "request: on one reused handle (-c 1) each request has its own method, body and headers" {
