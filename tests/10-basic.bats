@@ -49,17 +49,18 @@ teardown_file() { fixture_stop; }
 	echo "${lines[2]}" | jq -e '.ok'
 }
 
-@test "basic: a request slower than -t 500ms gives a timeout record within a second, the rest succeed" {
+@test "basic: a request slower than -t 500ms gives a timeout record, not its late answer; the rest succeed" {
 	start=$(date +%s%N)
-	run --separate-stderr "$VOLLEY" -t 500ms "$BASE/json" "$BASE/delay/5000" "$BASE/delay/100"
+	run --separate-stderr "$VOLLEY" -t 500ms "$BASE/json" "$BASE/delay/30000" "$BASE/delay/100"
 	end=$(date +%s%N)
 	assert_failure 1
 	echo "${lines[1]}" | jq -e '.error.kind == "timeout" and .error.curl_code == 28 and .ok == false'
 	echo "${lines[0]}" | jq -e '.ok'
 	echo "${lines[2]}" | jq -e '.ok'
-	# generous bound: the timeout is 0.5 s, the whole run well under 5 s
-	[ $(( (end - start) / 1000000 )) -lt $((3000 + VG_SLACK_MS)) ]
-	echo "${lines[1]}" | jq -e --argjson s "$VG_SLACK_MS" '.time_ms >= 400 and .time_ms < 1500 + $s'
+	# generous bounds for a busy machine: the timeout is 0.5 s, the slow
+	# request 30 s
+	[ $(( (end - start) / 1000000 )) -lt $((10000 + VG_SLACK_MS)) ]
+	echo "${lines[1]}" | jq -e --argjson s "$VG_SLACK_MS" '.time_ms >= 400 and .time_ms < 5000 + $s'
 }
 
 @test "basic: -c 25 is a real limit: 100 requests of 300 ms, never more than 25 at once" {
