@@ -112,17 +112,18 @@ teardown_file() { fixture_stop; }
 
 @test "basic: a record reaches stdout before the input ends (streaming)" {
 	# The producer waits until volley has printed u1's record before it
-	# sends u2: if volley held records back, this would time out.
+	# sends u2: if volley held records back, this would time out (after
+	# a minute: valgrind on a busy machine took more than 10 s).
 	fifo_in=$BATS_TEST_TMPDIR/in fifo_out=$BATS_TEST_TMPDIR/out
 	mkfifo "$fifo_in" "$fifo_out"
 	"$VOLLEY" --body none <"$fifo_in" >"$fifo_out" &
 	vpid=$!
 	exec 7>"$fifo_in" 8<"$fifo_out"
 	echo "$BASE/json/u1" >&7
-	read -t 10 -r first <&8
+	read -t 60 -r first <&8
 	echo "$BASE/json/u2" >&7
 	exec 7>&-
-	read -t 10 -r second <&8
+	read -t 60 -r second <&8
 	exec 8<&-
 	wait "$vpid"
 	echo "$first" | jq -e '.url | endswith("/u1")'
