@@ -150,13 +150,13 @@ teardown_file() { fixture_stop; }
 	dns_pid=$!
 	for _ in $(seq 1 600); do grep -q ready "$BATS_TEST_TMPDIR/dns.out" && break; sleep 0.05; done
 	grep -q ready "$BATS_TEST_TMPDIR/dns.out"
-	printf 'nameserver %s\noptions timeout:30 attempts:1\n' "$dns_ip" >"$BATS_TEST_TMPDIR/resolv.conf"
-	# under valgrind a healthy request can take a second by itself: the
-	# stuck ones get a longer timeout there, and the run VG_SLACK_MS more,
-	# still far below the 30 s a resolver thread that held up the exit
-	# would take
-	t=1
-	[ -z "${VALGRIND:-}" ] || t=4
+	printf 'nameserver %s\noptions timeout:30 attempts:2\n' "$dns_ip" >"$BATS_TEST_TMPDIR/resolv.conf"
+	# on a busy machine a healthy request can take a second by itself,
+	# and under valgrind several: the stuck ones get -t 2s (8 s there),
+	# and the run VG_SLACK_MS more, still far below the 60 s a resolver
+	# thread that held up the exit would take (two tries of 30 s)
+	t=2
+	[ -z "${VALGRIND:-}" ] || t=8
 	start=$(date +%s%N)
 	run --separate-stderr unshare -m sh -c "mount --bind '$BATS_TEST_TMPDIR/resolv.conf' /etc/resolv.conf &&
 		exec '$VOLLEY' -m as-completed -t ${t}s --body none http://stuck-a.example/ '$BASE/json' http://stuck-b.example/ '$BASE/delay/100'"
