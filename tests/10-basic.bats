@@ -61,7 +61,9 @@ teardown_file() { fixture_stop; }
 	echo "${lines[1]}" | jq -e '.error.kind == "timeout" and .error.curl_code == 28 and .ok == false'
 	echo "${lines[0]}" | jq -e '.ok'
 	echo "${lines[2]}" | jq -e '.ok'
-	[ $(( (end - start) / 1000000 )) -lt $((t * 1000 + 10000 + VG_SLACK_MS)) ]
+	# the run does not wait for the slow answer (a minute); valgrind on a
+	# busy machine took 27 s for the whole run
+	[ $(( (end - start) / 1000000 )) -lt $((t * 1000 + 30000 + VG_SLACK_MS)) ]
 	echo "${lines[1]}" | jq -e --argjson t "$t" --argjson s "$VG_SLACK_MS" \
 		'.time_ms >= $t * 1000 - 100 and .time_ms < $t * 1000 + 5000 + $s'
 }
