@@ -152,13 +152,15 @@ test:
 	$(Q)$(TEST_BUILD) volley volley-fa tests/server/fixture tests/unit/unit
 	bats $(BATS_FLAGS) tests
 
+# The suite on the sanitizer build.  SAN_BATS: the files to run (all).
+SAN_BATS = tests
 test-san:
 	$(Q)$(TEST_BUILD) sanitize
 	VOLLEY=$(CURDIR)/volley-san UNIT=$(CURDIR)/tests/unit/unit-san \
 	VOLLEY_FA=$(CURDIR)/volley-fa \
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	bats $(BATS_FLAGS) tests
+	bats $(BATS_FLAGS) $(SAN_BATS)
 
 # The suite on libcurl 8.14 (see volley-curl8 above); the curl tool the
 # tests use is the 8.14 one too.  CURL8_BATS: the files to run (all).

@@ -173,6 +173,39 @@ pattern() {
 	assert_output 400
 }
 
+@test "/delay/MS?until=K&count=N answers once N requests carried key=K, else at MS" {
+	fixture_reset
+	curl -s "$BASE/delay/60000?until=ud&count=2" >"$BATS_TEST_TMPDIR/a" &
+	a=$!
+	curl -s "$BASE/delay/60000?until=ud&count=3" >"$BATS_TEST_TMPDIR/b" &
+	b=$!
+	# both held: the key has not been seen yet
+	for ((i = 0; i < 600; i++)); do
+		[ "$(fixture_stats | jq .inflight)" -ge 2 ] && break
+		sleep 0.05
+	done
+	fixture_stats | jq -e '.inflight == 2'
+	curl -s "$BASE/json?key=ud" >/dev/null
+	[ ! -s "$BATS_TEST_TMPDIR/a" ]
+	curl -s "$BASE/json?key=ud" >/dev/null
+	# the second key=ud releases the first, not the second
+	timeout 30 tail --pid="$a" -f /dev/null
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/a")" '{"delayed":60000}'
+	kill -0 "$b"
+	curl -s "$BASE/json?key=ud" >/dev/null
+	timeout 30 tail --pid="$b" -f /dev/null
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/b")" '{"delayed":60000}'
+	# a count already reached answers at once; without it, at MS
+	run curl -s -m 30 "$BASE/delay/60000?until=ud&count=3"
+	assert_output '{"delayed":60000}'
+	run curl -s -w ' %{time_total}' "$BASE/delay/300?until=none&count=1"
+	assert_equal "${output% *}" '{"delayed":300}'
+	run awk -v t="${output##* }" 'BEGIN { exit !(t >= 0.3) }'
+	assert_success
+	run http_w '%{http_code}' '/delay/10?until=ud'
+	assert_output 400
+}
+
 @test "/echo returns method, uri, headers (repeats joined) and a text body" {
 	run curl -s -X PUT -H 'X-Dup: 1' -H 'x-dup: 2' --data-binary 'héllo "x"' "$BASE/echo?x=1&y=%20"
 	assert_success
@@ -300,10 +333,11 @@ pattern() {
 	fixture_reset
 	run bash -c "curl -s '$BASE/bytes/200000000' | head -c 1000 | wc -c"
 	assert_output 1000
-	run curl -s --max-time 0.2 "$BASE/delay/400"
+	run curl -s --max-time 0.2 "$BASE/delay/60000?until=mid&count=1"
 	assert_failure 28
-	# the delayed reply is written (and fails) when its timer fires
-	run curl -s "$BASE/delay/500"
+	# the delayed reply is written (and fails) when it is released: by
+	# the next request, which comes while it is still held
+	run curl -s "$BASE/delay/500?key=mid"
 	run fixture_stats
 	assert_output '{"requests":3,"inflight":0,"max_inflight":2}'
 }

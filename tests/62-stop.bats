@@ -26,10 +26,11 @@ _wait_stat() {
 	return 1
 }
 
-@test "fail-fast: 1 failing + 20 slow ends well under a second with 20 cancelled records, exit 3" {
+@test "fail-fast: 1 failing + 20 slow ends at once, not with the slow ones, 20 cancelled records, exit 3" {
+	# the slow ones take 30 s; the bound is generous for a busy machine
 	{
-		echo "$BASE/delay/100/fail-soon?x" | sed 's|delay/100/fail-soon?x|status/500|'
-		for i in $(seq 1 20); do echo "$BASE/delay/5000/$i"; done
+		echo "$BASE/status/500"
+		for i in $(seq 1 20); do echo "$BASE/delay/30000/$i"; done
 	} >"$BATS_TEST_TMPDIR/in"
 	start=$(date +%s%N)
 	run --separate-stderr "$VOLLEY" --fail-fast -c 30 --body none -i "$BATS_TEST_TMPDIR/in"
@@ -37,7 +38,7 @@ _wait_stat() {
 	assert_failure 3
 	[ "${#lines[@]}" -eq 21 ]
 	echo "took $took ms"
-	[ "$took" -lt 1000 ]
+	[ "$took" -lt 8000 ]
 	run jq -s -e '.[0].error.kind == "http" and ([.[1:][] | .error.kind] | unique) == ["cancelled"]
 		and [.[].index] == [range(0;21)]' <<<"$output"
 	assert_success
@@ -65,7 +66,7 @@ _wait_stat() {
 @test "deadline: requests still running or queued at the deadline get deadline records, exit 3" {
 	{
 		echo "$BASE/json"
-		for i in $(seq 1 10); do echo "$BASE/delay/3000/$i"; done
+		for i in $(seq 1 10); do echo "$BASE/delay/30000/$i"; done
 		for i in $(seq 1 10); do echo "$BASE/json/q$i"; done
 	} >"$BATS_TEST_TMPDIR/in"
 	start=$(date +%s%N)
@@ -73,7 +74,8 @@ _wait_stat() {
 	took=$(ms_since "$start")
 	assert_failure 3
 	[ "${#lines[@]}" -eq 21 ]
-	[ "$took" -lt 2500 ]
+	echo "took $took ms"
+	[ "$took" -lt 10000 ]  # not the 30 s of the slow ones
 	echo "${lines[0]}" | jq -e '.ok'
 	run jq -s -e '[.[1:11][] | .error.kind] | unique == ["deadline"]' <<<"$output"
 	assert_success
@@ -91,8 +93,9 @@ _wait_stat() {
 	status=0
 	wait "$pid" || status=$?
 	took=$(ms_since "$start")
+	echo "exit $status after $took ms"
 	[ "$status" -eq 130 ]
-	[ "$took" -lt 2000 ]
+	[ "$took" -lt 10000 ]  # not the 20 s of the requests
 	[ "$(wc -l <"$BATS_TEST_TMPDIR/out")" -eq 100 ]
 	jq -s -e 'length == 100 and all(.[]; .error.kind == "cancelled" and (.error.message | test("SIGINT")))
 		and [.[].index] == [range(0;100)]' "$BATS_TEST_TMPDIR/out"
@@ -155,13 +158,16 @@ _wait_stat() {
 	[ "$(awk '{print $3}' "/proc/$pid/stat")" = S ]
 	start=$(date +%s%N)
 	kill -INT "$pid"
-	for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+	for _ in $(seq 1 600); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
 	took=$(ms_since "$start")
 	status=0
 	wait "$pid" || status=$?
 	exec 8<&-
+	echo "exit $status after $took ms"
 	[ "$status" -eq 130 ]
-	[ "$took" -lt $((4000 + VG_SLACK_MS)) ]  # the 2 s drain bound, and slack
+	# the 2 s drain bound, and slack for a busy machine; without the
+	# bound volley would wait on the reader for ever
+	[ "$took" -lt $((8000 + VG_SLACK_MS)) ]
 }
 
 @test "limits: requests waiting on a retry count against the window in as-completed mode too" {

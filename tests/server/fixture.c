@@ -76,6 +76,8 @@ struct delay {
 	struct event *timer;        /* owned */
 	int code;
 	int capped;                 /* a /capped request: leaves its count */
+	char *until;                /* owned: /delay ?until= key, or NULL */
+	uint64_t until_n;           /* answer once that key counts this many */
 	struct delay *prev, *next;
 };
 
@@ -547,6 +549,7 @@ delay_free(struct delay *d)
 		event_free(d->timer);
 	if (d->body != NULL)
 		evbuffer_free(d->body);
+	free(d->until);
 	free(d);
 }
 
@@ -562,8 +565,11 @@ delay_cb(evutil_socket_t fd, short what, void *arg)
 	delay_free(d);
 }
 
-/* Send code + body (consumed; JSON) after ms milliseconds. */
-static void
+/*
+ * Send code + body (consumed; JSON) after ms milliseconds.  The pending
+ * reply, or NULL if it could not be made (a 500 is sent then).
+ */
+static struct delay *
 reply_later(struct evhttp_request *req, int code, struct evbuffer *body,
     uint64_t ms)
 {
@@ -588,7 +594,7 @@ reply_later(struct evhttp_request *req, int code, struct evbuffer *body,
 	if (fx.delays != NULL)
 		fx.delays->prev = d;
 	fx.delays = d;
-	return;
+	return d;
 fail:
 	if (d != NULL)
 		d->body = NULL; /* freed below, once */
@@ -596,6 +602,22 @@ fail:
 	if (body != NULL)
 		evbuffer_free(body);
 	send_json(req, 500, NULL, 1);
+	return NULL;
+}
+
+/* Answer now the /delay replies waiting for key k to count n requests. */
+static void
+delays_release(const char *k, uint64_t n)
+{
+	struct delay *d;
+
+	for (d = fx.delays; d != NULL; d = d->next) {
+		if (d->until == NULL || n < d->until_n || strcmp(d->until, k) != 0)
+			continue;
+		free(d->until);
+		d->until = NULL;
+		event_active(d->timer, EV_TIMEOUT, 1);
+	}
 }
 
 /* ---- HTTP handlers ---- */
@@ -695,10 +717,18 @@ h_items(const struct call *c)
 	evbuffer_free(buf);
 }
 
+/*
+ * /delay/MS answers {"delayed":MS} after MS ms; with ?until=K&count=N, as
+ * soon as N requests have carried key=K (since the last /reset) if that
+ * comes first: a reply held until an event, with MS as its bound.
+ */
 static void
 h_delay(const struct call *c)
 {
-	uint64_t ms;
+	const char *until = evhttp_find_header(c->q, "until");
+	struct key_count *e;
+	struct delay *d;
+	uint64_t ms, n = 0;
 	cJSON *o;
 	const char *after;
 
@@ -706,9 +736,23 @@ h_delay(const struct call *c)
 		reply_error(c->req, 400, "bad delay", 1);
 		return;
 	}
+	if (until != NULL && (evhttp_find_header(c->q, "count") == NULL ||
+	    query_num(c->q, "count", 0, 1, UINT32_MAX, &n) != 0)) {
+		reply_error(c->req, 400, "want ?until=KEY&count=N", 1);
+		return;
+	}
 	o = cJSON_CreateObject();
 	cJSON_AddNumberToObject(o, "delayed", (double)ms);
-	reply_later(c->req, 200, json_buf(o), ms);
+	if ((d = reply_later(c->req, 200, json_buf(o), ms)) == NULL ||
+	    until == NULL)
+		return;
+	if ((e = key_find(until)) != NULL && e->count >= n) {
+		event_active(d->timer, EV_TIMEOUT, 1);
+		return;
+	}
+	if ((d->until = strdup(until)) == NULL)
+		return; /* answered at ms */
+	d->until_n = n;
 }
 
 /*
@@ -1617,7 +1661,7 @@ http_cb(struct evhttp_request *req, void *arg)
 	}
 	key = evhttp_find_header(&q, "key");
 	if (r->counted && key != NULL)
-		key_bump(key);
+		delays_release(key, key_bump(key));
 	c.req = req;
 	c.path = path;
 	c.q = &q;
