@@ -621,7 +621,9 @@ chain_advance(struct sched *s, struct job *j, struct page *pg)
 		free(j->page_url);
 		j->page_url = pg->next.url_str;
 		pg->next.url_str = NULL;
-	} else if (j->page == 1 && j->req.url != NULL) {
+	} else if (j->page == 1 && j->req.url != NULL &&
+	    (pg->next.err != ERR_NONE || pg->next.url != NULL)) {
+		/* (not when the chain ends here: no record will name it) */
 		free(j->page_url);
 		j->page_url = strdup(j->req.url);
 	}
