@@ -110,8 +110,26 @@ json_escape(struct buf *b, const char *p, size_t n)
 int
 json_string(struct buf *b, const char *s, size_t n)
 {
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i;
+	char *d;
+
 	if (s == NULL)
 		return buf_add(b, "null", 4);
+	/* Mostly nothing to escape: one capacity check and one copy. */
+	for (i = 0; i < n && plain[u[i]]; i++)
+		;
+	if (i == n) {
+		if (b->cap - b->len < n + 3 && buf_reserve(b, n + 2) == -1)
+			return -1;
+		d = b->data + b->len;
+		d[0] = '"';
+		memcpy(d + 1, s, n);
+		d[n + 1] = '"';
+		d[n + 2] = '\0';
+		b->len += n + 2;
+		return 0;
+	}
 	if (buf_addc(b, '"') == -1 || json_escape(b, s, n) == -1)
 		return -1;
 	return buf_addc(b, '"');
