@@ -410,8 +410,10 @@ take_request(struct sched *s, struct request *r)
 		emit_request_error(s, r, seq, s->stop_kind, s->stop_msg);
 	else if ((j = sched_job_new(s, r, seq)) == NULL)
 		emit_request_error(s, r, seq, ERR_INPUT, "out of memory");
-	else
+	else {
 		enqueue(s, j, false);
+		return;		/* the job took r's strings and emptied it */
+	}
 	input_request_clear(r);
 }
 
