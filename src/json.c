@@ -110,23 +110,18 @@ json_escape(struct buf *b, const char *p, size_t n)
 int
 json_string(struct buf *b, const char *s, size_t n)
 {
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i;
-	char *d;
+	size_t i = 0;
 
 	if (s == NULL)
 		return buf_add(b, "null", 4);
 	/* Mostly nothing to escape: one capacity check and one copy. */
-	for (i = 0; i < n && plain[u[i]]; i++)
-		;
-	if (i == n) {
-		if (b->cap - b->len < n + 3 && buf_reserve(b, n + 2) == -1)
-			return -1;
-		d = b->data + b->len;
-		d[0] = '"';
-		memcpy(d + 1, s, n);
-		d[n + 1] = '"';
-		d[n + 2] = '\0';
+	while (i < n && plain[(unsigned char)s[i]])
+		i++;
+	if (i == n && (b->cap - b->len >= n + 3 ||
+	    buf_reserve(b, n + 2) == 0)) {
+		b->data[b->len] = '"';
+		memcpy(b->data + b->len + 1, s, n);
+		memcpy(b->data + b->len + n + 1, "\"", 2);
 		b->len += n + 2;
 		return 0;
 	}

@@ -268,6 +268,59 @@ timing_at(char *p, const struct record_timing *t)
 	return p;
 }
 
+/* ,"status":..,"ok":..,"http_version": */
+static int
+put_status(struct buf *b, long status, bool ok)
+{
+	char *p;
+
+	if ((p = at(b, 64 + I64_MAX)) == NULL)
+		return -1;
+	LIT(p, ",\"status\":");
+	if (status > 0)
+		p = i64_at(p, status);
+	else
+		LIT(p, "null");
+	if (ok)
+		LIT(p, ",\"ok\":true,\"http_version\":");
+	else
+		LIT(p, ",\"ok\":false,\"http_version\":");
+	done(b, p);
+	return 0;
+}
+
+/* ,"size":.. to ,"last":.. */
+static int
+put_counts(struct buf *b, const struct record *r)
+{
+	char *p;
+
+	if ((p = at(b, 128 + 3 * I64_MAX + MS_MAX + TIMING_MAX)) == NULL)
+		return -1;
+	LIT(p, ",\"size\":");
+	if (r->size >= 0)
+		p = i64_at(p, r->size);
+	else
+		LIT(p, "null");
+	LIT(p, ",\"time_ms\":");
+	if (r->time_ms >= 0)
+		p = ms_at(p, r->time_ms);
+	else
+		LIT(p, "null");
+	LIT(p, ",\"timing\":");
+	p = timing_at(p, &r->timing);
+	LIT(p, ",\"attempts\":");
+	p = i64_at(p, r->attempts);
+	LIT(p, ",\"page\":");
+	p = i64_at(p, r->page);
+	if (r->more)
+		LIT(p, ",\"last\":false");
+	else
+		LIT(p, ",\"last\":true");
+	done(b, p);
+	return 0;
+}
+
 void
 record_describe(const struct record *r, char *buf, size_t len)
 {
@@ -328,45 +381,11 @@ record_encode(struct buf *b, const struct record *r)
 	    KEY(b, ",\"method\":") == -1 ||
 	    json_cstr(b, r->method) == -1)
 		goto fail;
-	if ((p = at(b, 64 + I64_MAX)) == NULL)
-		goto fail;
-	LIT(p, ",\"status\":");
-	if (r->status > 0)
-		p = i64_at(p, r->status);
-	else
-		LIT(p, "null");
-	if (ok)
-		LIT(p, ",\"ok\":true,\"http_version\":");
-	else
-		LIT(p, ",\"ok\":false,\"http_version\":");
-	done(b, p);
-	if (json_cstr(b, r->http_version) == -1 ||
+	if (put_status(b, r->status, ok) == -1 ||
+	    json_cstr(b, r->http_version) == -1 ||
 	    KEY(b, ",\"content_type\":") == -1 ||
-	    json_cstr(b, r->content_type) == -1)
+	    json_cstr(b, r->content_type) == -1 || put_counts(b, r) == -1)
 		goto fail;
-	if ((p = at(b, 128 + 3 * I64_MAX + MS_MAX + TIMING_MAX)) == NULL)
-		goto fail;
-	LIT(p, ",\"size\":");
-	if (r->size >= 0)
-		p = i64_at(p, r->size);
-	else
-		LIT(p, "null");
-	LIT(p, ",\"time_ms\":");
-	if (r->time_ms >= 0)
-		p = ms_at(p, r->time_ms);
-	else
-		LIT(p, "null");
-	LIT(p, ",\"timing\":");
-	p = timing_at(p, &r->timing);
-	LIT(p, ",\"attempts\":");
-	p = i64_at(p, r->attempts);
-	LIT(p, ",\"page\":");
-	p = i64_at(p, r->page);
-	if (r->more)
-		LIT(p, ",\"last\":false");
-	else
-		LIT(p, ",\"last\":true");
-	done(b, p);
 	if (r->with_headers) {
 		if (buf_addstr(b, ",\"headers\":") == -1 ||
 		    (r->headers ? headers_object(b, r->headers,
