@@ -110,8 +110,21 @@ json_escape(struct buf *b, const char *p, size_t n)
 int
 json_string(struct buf *b, const char *s, size_t n)
 {
+	size_t i = 0;
+
 	if (s == NULL)
 		return buf_add(b, "null", 4);
+	/* Mostly nothing to escape: one capacity check and one copy. */
+	while (i < n && plain[(unsigned char)s[i]])
+		i++;
+	if (i == n && (b->cap - b->len >= n + 3 ||
+	    buf_reserve(b, n + 2) == 0)) {
+		b->data[b->len] = '"';
+		memcpy(b->data + b->len + 1, s, n);
+		memcpy(b->data + b->len + n + 1, "\"", 2);
+		b->len += n + 2;
+		return 0;
+	}
 	if (buf_addc(b, '"') == -1 || json_escape(b, s, n) == -1)
 		return -1;
 	return buf_addc(b, '"');

@@ -153,75 +153,172 @@ out:
 	return rc;
 }
 
-/* Decimal digits of v, without printf, two at a time: this runs a dozen
- * times for every record. */
-static int
-put_i64(struct buf *b, int64_t v)
+/* Decimal digits of v, without printf, two at a time, written at p (room
+ * for I64_MAX bytes); returns the end.  This runs a dozen times for every
+ * record. */
+#define I64_MAX	20
+#define MS_MAX	(I64_MAX + 4)
+
+static char *
+i64_at(char *p, int64_t v)
 {
 	static const char pairs[] =
 	    "00010203040506070809101112131415161718192021222324252627282930"
 	    "31323334353637383940414243444546474849505152535455565758596061"
 	    "6263646566676869707172737475767778798081828384858687888990919293"
 	    "949596979899";
-	char tmp[24], *p = tmp + sizeof tmp;
+	char tmp[24], *t = tmp + sizeof tmp;
 	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	size_t n;
 
 	while (u >= 100) {
-		p -= 2;
-		memcpy(p, pairs + 2 * (u % 100), 2);
+		t -= 2;
+		memcpy(t, pairs + 2 * (u % 100), 2);
 		u /= 100;
 	}
 	if (u >= 10) {
-		p -= 2;
-		memcpy(p, pairs + 2 * u, 2);
+		t -= 2;
+		memcpy(t, pairs + 2 * u, 2);
 	} else
-		*--p = (char)('0' + u);
+		*--t = (char)('0' + u);
 	if (v < 0)
-		*--p = '-';
-	return buf_add(b, p, (size_t)(tmp + sizeof tmp - p));
+		*--t = '-';
+	n = (size_t)(tmp + sizeof tmp - t);
+	memcpy(p, t, n);
+	return p + n;
 }
 
-/* ms with three decimals, as "%.3f" would print it. */
-static int
-put_ms(struct buf *b, double ms)
+/* ms with three decimals, as "%.3f" would print it (MS_MAX bytes). */
+static char *
+ms_at(char *p, double ms)
 {
 	int64_t us = (int64_t)(ms * 1000.0 + 0.5);
-	char frac[4];
 
-	if (put_i64(b, us / 1000) == -1)
+	p = i64_at(p, us / 1000);
+	p[0] = '.';
+	p[1] = (char)('0' + (us % 1000) / 100);
+	p[2] = (char)('0' + (us % 100) / 10);
+	p[3] = (char)('0' + us % 10);
+	return p + 4;
+}
+
+/* The record's fixed-size parts (keys, numbers, literals) are written
+ * through a cursor into room reserved once per run of them (at), without
+ * a capacity check per field; done() gives the buffer its new length. */
+static char *
+at(struct buf *b, size_t room)
+{
+	return buf_reserve(b, room) == -1 ? NULL : b->data + b->len;
+}
+
+static void
+done(struct buf *b, char *p)
+{
+	b->len = (size_t)(p - b->data);
+	*p = '\0';
+}
+
+/* A literal at the cursor: LIT(p, ",\"name\":"). */
+#define LIT(p, lit)	(memcpy((p), lit, sizeof(lit) - 1), (p) += sizeof(lit) - 1)
+
+static int
+put_i64(struct buf *b, int64_t v)
+{
+	char *p;
+
+	if ((p = at(b, I64_MAX)) == NULL)
 		return -1;
-	frac[0] = '.';
-	frac[1] = (char)('0' + (us % 1000) / 100);
-	frac[2] = (char)('0' + (us % 100) / 10);
-	frac[3] = (char)('0' + us % 10);
-	return buf_add(b, frac, 4);
+	done(b, i64_at(p, v));
+	return 0;
 }
 
 /* A JSON key with its separators: ",\"name\":" */
 #define KEY(b, lit)	buf_add((b), lit, sizeof(lit) - 1)
 
-static int
-put_ms_or_null(struct buf *b, double ms)
+static char *
+ms_or_null_at(char *p, double ms)
 {
-	return ms >= 0 ? put_ms(b, ms) : KEY(b, "null");
+	if (ms >= 0)
+		return ms_at(p, ms);
+	LIT(p, "null");
+	return p;
 }
 
-/* "timing": the phases of the last transfer, or null. */
-static int
-put_timing(struct buf *b, const struct record_timing *t)
+/* "timing": the phases of the last transfer, or null (TIMING_MAX bytes). */
+#define TIMING_MAX	(64 + 5 * MS_MAX)
+
+static char *
+timing_at(char *p, const struct record_timing *t)
 {
-	if (!t->set)
-		return KEY(b, "null");
-	if (KEY(b, "{\"dns_ms\":") == -1 || put_ms_or_null(b, t->dns_ms) == -1 ||
-	    KEY(b, ",\"connect_ms\":") == -1 ||
-	    put_ms_or_null(b, t->connect_ms) == -1 ||
-	    KEY(b, ",\"tls_ms\":") == -1 || put_ms_or_null(b, t->tls_ms) == -1 ||
-	    KEY(b, ",\"ttfb_ms\":") == -1 ||
-	    put_ms_or_null(b, t->ttfb_ms) == -1 ||
-	    KEY(b, ",\"total_ms\":") == -1 ||
-	    put_ms_or_null(b, t->total_ms) == -1)
+	if (!t->set) {
+		LIT(p, "null");
+		return p;
+	}
+	LIT(p, "{\"dns_ms\":");
+	p = ms_or_null_at(p, t->dns_ms);
+	LIT(p, ",\"connect_ms\":");
+	p = ms_or_null_at(p, t->connect_ms);
+	LIT(p, ",\"tls_ms\":");
+	p = ms_or_null_at(p, t->tls_ms);
+	LIT(p, ",\"ttfb_ms\":");
+	p = ms_or_null_at(p, t->ttfb_ms);
+	LIT(p, ",\"total_ms\":");
+	p = ms_or_null_at(p, t->total_ms);
+	*p++ = '}';
+	return p;
+}
+
+/* ,"status":..,"ok":..,"http_version": */
+static int
+put_status(struct buf *b, long status, bool ok)
+{
+	char *p;
+
+	if ((p = at(b, 64 + I64_MAX)) == NULL)
 		return -1;
-	return buf_addc(b, '}');
+	LIT(p, ",\"status\":");
+	if (status > 0)
+		p = i64_at(p, status);
+	else
+		LIT(p, "null");
+	if (ok)
+		LIT(p, ",\"ok\":true,\"http_version\":");
+	else
+		LIT(p, ",\"ok\":false,\"http_version\":");
+	done(b, p);
+	return 0;
+}
+
+/* ,"size":.. to ,"last":.. */
+static int
+put_counts(struct buf *b, const struct record *r)
+{
+	char *p;
+
+	if ((p = at(b, 128 + 3 * I64_MAX + MS_MAX + TIMING_MAX)) == NULL)
+		return -1;
+	LIT(p, ",\"size\":");
+	if (r->size >= 0)
+		p = i64_at(p, r->size);
+	else
+		LIT(p, "null");
+	LIT(p, ",\"time_ms\":");
+	if (r->time_ms >= 0)
+		p = ms_at(p, r->time_ms);
+	else
+		LIT(p, "null");
+	LIT(p, ",\"timing\":");
+	p = timing_at(p, &r->timing);
+	LIT(p, ",\"attempts\":");
+	p = i64_at(p, r->attempts);
+	LIT(p, ",\"page\":");
+	p = i64_at(p, r->page);
+	if (r->more)
+		LIT(p, ",\"last\":false");
+	else
+		LIT(p, ",\"last\":true");
+	done(b, p);
+	return 0;
 }
 
 void
@@ -262,10 +359,15 @@ record_encode(struct buf *b, const struct record *r)
 {
 	bool ok = r->err == ERR_NONE;
 	size_t start = b->len, url_off, url_len;
+	char *p;
 
-	if (KEY(b, "{\"index\":") == -1 || put_i64(b, r->index) == -1 ||
-	    KEY(b, ",\"id\":") == -1 ||
-	    buf_addstr(b, r->id_json ? r->id_json : "null") == -1 ||
+	if ((p = at(b, 16 + I64_MAX)) == NULL)
+		goto fail;
+	LIT(p, "{\"index\":");
+	p = i64_at(p, r->index);
+	LIT(p, ",\"id\":");
+	done(b, p);
+	if (buf_addstr(b, r->id_json ? r->id_json : "null") == -1 ||
 	    KEY(b, ",\"url\":") == -1)
 		goto fail;
 	url_off = b->len;
@@ -277,23 +379,12 @@ record_encode(struct buf *b, const struct record *r)
 	    KEY(b, ",\"final_url\":") == -1 ||
 	    put_final_url(b, r, url_off, url_len) == -1 ||
 	    KEY(b, ",\"method\":") == -1 ||
-	    json_cstr(b, r->method) == -1 ||
-	    KEY(b, ",\"status\":") == -1 ||
-	    (r->status > 0 ? put_i64(b, r->status) : KEY(b, "null")) == -1 ||
-	    (ok ? KEY(b, ",\"ok\":true,\"http_version\":") :
-	    KEY(b, ",\"ok\":false,\"http_version\":")) == -1 ||
+	    json_cstr(b, r->method) == -1)
+		goto fail;
+	if (put_status(b, r->status, ok) == -1 ||
 	    json_cstr(b, r->http_version) == -1 ||
 	    KEY(b, ",\"content_type\":") == -1 ||
-	    json_cstr(b, r->content_type) == -1 ||
-	    KEY(b, ",\"size\":") == -1 ||
-	    (r->size >= 0 ? put_i64(b, r->size) : KEY(b, "null")) == -1 ||
-	    KEY(b, ",\"time_ms\":") == -1 ||
-	    (r->time_ms >= 0 ? put_ms(b, r->time_ms) : KEY(b, "null")) == -1 ||
-	    KEY(b, ",\"timing\":") == -1 || put_timing(b, &r->timing) == -1 ||
-	    KEY(b, ",\"attempts\":") == -1 || put_i64(b, r->attempts) == -1 ||
-	    KEY(b, ",\"page\":") == -1 || put_i64(b, r->page) == -1 ||
-	    (r->more ? KEY(b, ",\"last\":false") :
-	    KEY(b, ",\"last\":true")) == -1)
+	    json_cstr(b, r->content_type) == -1 || put_counts(b, r) == -1)
 		goto fail;
 	if (r->with_headers) {
 		if (buf_addstr(b, ",\"headers\":") == -1 ||

@@ -36,11 +36,27 @@ redirect_origin(const void *url)
 	return o;
 }
 
+/* Bytes of a host name as redirect_origin_str takes it (letters, digits,
+ * '.' and '-'); each one's lower case is itself | 0x20. */
+static const unsigned char host_char[256] = {
+	['-'] = 1, ['.'] = 1, ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1,
+	['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+	['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
+	['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
+	['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+	['Y'] = 1, ['Z'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1,
+	['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1,
+	['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1,
+	['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1,
+	['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1
+};
+
 char *
 redirect_origin_str(const char *url)
 {
 	const char *h, *e, *port = NULL, *def;
-	size_t hlen, plen, i, k;
+	size_t hlen, plen = 0, i, k;
 	char *o;
 
 	if (strncasecmp(url, "http://", 7) == 0)
@@ -49,8 +65,7 @@ redirect_origin_str(const char *url)
 		h = url + 8, def = "443";
 	else
 		return NULL;
-	for (e = h; (unsigned)((*e | 0x20) - 'a') < 26 ||
-	    (unsigned)(*e - '0') < 10 || *e == '.' || *e == '-'; e++)
+	for (e = h; host_char[(unsigned char)*e]; e++)
 		;
 	hlen = (size_t)(e - h);
 	if (*e == ':') {
@@ -73,8 +88,7 @@ redirect_origin_str(const char *url)
 	/* In lower case: the scheme (http or https) and the host. */
 	memcpy(o, i == 7 ? "http://" : "https://", i);
 	for (k = 0; k < hlen; k++)
-		o[i + k] = (char)(h[k] >= 'A' && h[k] <= 'Z' ? h[k] - 'A' + 'a' :
-		    h[k]);
+		o[i + k] = (char)(h[k] | 0x20);
 	o[i + hlen] = ':';
 	memcpy(o + i + hlen + 1, port, plen);
 	o[i + hlen + 1 + plen] = '\0';

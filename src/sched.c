@@ -410,8 +410,10 @@ take_request(struct sched *s, struct request *r)
 		emit_request_error(s, r, seq, s->stop_kind, s->stop_msg);
 	else if ((j = sched_job_new(s, r, seq)) == NULL)
 		emit_request_error(s, r, seq, ERR_INPUT, "out of memory");
-	else
+	else {
 		enqueue(s, j, false);
+		return;		/* the job took r's strings and emptied it */
+	}
 	input_request_clear(r);
 }
 
@@ -621,7 +623,9 @@ chain_advance(struct sched *s, struct job *j, struct page *pg)
 		free(j->page_url);
 		j->page_url = pg->next.url_str;
 		pg->next.url_str = NULL;
-	} else if (j->page == 1 && j->req.url != NULL) {
+	} else if (j->page == 1 && j->req.url != NULL &&
+	    (pg->next.err != ERR_NONE || pg->next.url != NULL)) {
+		/* (not when the chain ends here: no record will name it) */
 		free(j->page_url);
 		j->page_url = strdup(j->req.url);
 	}

@@ -7,6 +7,7 @@
 #include "buf.h"
 
 #include <curl/curl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,17 +128,19 @@ header_cb(char *p, size_t size, size_t nmemb, void *userp)
 	 * RFC 9112 says differing ones make the response invalid. */
 	if (n > 15 && (p[0] | 0x20) == 'c' && (p[8] | 0x20) == 'l' &&
 	    strncasecmp(p, "content-length:", 15) == 0) {
-		char tmp[32];
 		size_t k = 0, i = 15;
-		long long v;
+		long long v = 0;
+		int d;
 
 		while (i < n && (p[i] == ' ' || p[i] == '\t'))
 			i++;
-		while (i < n && k + 1 < sizeof tmp && p[i] >= '0' &&
-		    p[i] <= '9')
-			tmp[k++] = p[i++];
-		tmp[k] = '\0';
-		v = k > 0 ? strtoll(tmp, NULL, 10) : -2;
+		/* Up to 31 digits, saturating as strtoll does. */
+		for (; i < n && k < 31 && p[i] >= '0' && p[i] <= '9'; i++, k++) {
+			d = p[i] - '0';
+			v = v > (LLONG_MAX - d) / 10 ? LLONG_MAX : v * 10 + d;
+		}
+		if (k == 0)
+			v = -2;
 		if (x->content_length != -1 && x->content_length != v) {
 			x->conflicting_length = true;
 			return 0;
