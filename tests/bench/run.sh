@@ -61,6 +61,13 @@ fi
 
 T_START=$(date +%s)
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)
+# The commit measured: taken now, before a checkout or merge during the run
+# could move HEAD away from the binaries built for it.
+rev=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null) || rev="no commit"
+if [ "$rev" != "no commit" ]; then
+	rev="$rev on $(git -C "$ROOT" rev-parse --abbrev-ref HEAD 2>/dev/null), $(git -C "$ROOT" log -1 --format=%cd --date=short 2>/dev/null)"
+	git -C "$ROOT" diff --quiet HEAD -- src 2>/dev/null || rev="$rev, src modified"
+fi
 echo "load average before: ${LOAD_BEFORE:-n/a}"
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/volley-bench.XXXXXX") || exit 1
 RES=$TMP/res; mkdir -p "$RES"
@@ -857,11 +864,6 @@ vsep() { # COUNT: the separator cells of COUNT right-aligned columns per libcurl
 	echo
 	echo "- machine: $(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)), $(uname -sr)"
 	echo "- load average (1, 5, 15 min): before ${LOAD_BEFORE:-n/a}, after ${LOAD_AFTER:-n/a}"
-	rev=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null) || rev="no commit"
-	if [ "$rev" != "no commit" ]; then
-		rev="$rev on $(git -C "$ROOT" rev-parse --abbrev-ref HEAD 2>/dev/null), $(git -C "$ROOT" log -1 --format=%cd --date=short 2>/dev/null)"
-		git -C "$ROOT" diff --quiet HEAD -- src 2>/dev/null || rev="$rev, src modified"
-	fi
 	if [ "$VOLLEY_OK" = 1 ]; then
 		echo "- volley: $(timeout 5 "$VOLLEY" --version 2>/dev/null | head -n 1) (commit $rev)"
 	else
