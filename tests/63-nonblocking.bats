@@ -62,11 +62,7 @@ term_slow_reader() {
 	pid=$!
 	exec 8<"$fifo"
 	# far more records than the pipe holds are pending
-	for _ in $(seq 1 600); do
-		[ "$(fixture_count "tsr$1")" -ge 1000 ] && break
-		sleep 0.05
-	done
-	[ "$(fixture_count "tsr$1")" -ge 1000 ]
+	wait_until "[ \"\$(fixture_count tsr$1)\" -ge 1000 ]"
 	start=$(date +%s%N)
 	kill -TERM "$pid"
 	cat <&8 >"$BATS_TEST_TMPDIR/out"
@@ -107,11 +103,7 @@ term_slow_reader() {
 	exec 8<"$fifo"
 	# far more records (5 KB each) than the pipe holds are done: volley
 	# waits on the reader (on a busy machine this takes a while)
-	for _ in $(seq 1 600); do
-		[ "$(fixture_count nd)" -ge 200 ] && break
-		sleep 0.05
-	done
-	[ "$(fixture_count nd)" -ge 200 ]
+	wait_until '[ "$(fixture_count nd)" -ge 200 ]'
 	start=$(date +%s%N)
 	kill -TERM "$pid"
 	took=$(wait_gone "$pid" "$start")
@@ -133,10 +125,7 @@ term_slow_reader() {
 	"$VOLLEY" -o "$BATS_TEST_TMPDIR/out" "$BASE/delay/200?n=a" -i "$fifo" &
 	pid=$!
 	# the argument's record is written while the FIFO has no writer
-	for _ in $(seq 1 600); do
-		[ -s "$BATS_TEST_TMPDIR/out" ] && break
-		sleep 0.05
-	done
+	wait_until '[ -s "$BATS_TEST_TMPDIR/out" ]' || true
 	lines=$(wc -l <"$BATS_TEST_TMPDIR/out")
 	[ "$lines" -eq 1 ] || { exec 9>"$fifo"; exec 9>&-; false; }
 	echo "$BASE/json?n=b" >"$fifo"
@@ -152,11 +141,8 @@ term_slow_reader() {
 	mkfifo "$fifo"
 	"$VOLLEY" -o "$BATS_TEST_TMPDIR/out" "$BASE/json?n=a" -i "$fifo" &
 	pid=$!
-	for _ in $(seq 1 600); do
-		[ -s "$BATS_TEST_TMPDIR/out" ] && break
-		sleep 0.05
-	done
-	[ -s "$BATS_TEST_TMPDIR/out" ] || { exec 9>"$fifo"; exec 9>&-; false; }
+	wait_until '[ -s "$BATS_TEST_TMPDIR/out" ]' ||
+		{ exec 9>"$fifo"; exec 9>&-; false; }
 	start=$(date +%s%N)
 	kill -TERM "$pid"
 	took=$(wait_gone "$pid" "$start")

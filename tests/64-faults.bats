@@ -109,8 +109,7 @@ teardown_file() { fixture_stop; }
 	    threading.Thread(target=serve, args=(c,), daemon=True).start()
 	EOF
 	tls_pid=$!
-	for _ in $(seq 1 600); do grep -q ready "$BATS_TEST_TMPDIR/tls.out" && break; sleep 0.05; done
-	grep -q ready "$BATS_TEST_TMPDIR/tls.out"
+	wait_until 'grep -q ready "$BATS_TEST_TMPDIR/tls.out"'
 	u=https://127.0.0.1:$port
 	t=10s
 	[ -z "${VALGRIND:-}" ] || t=60s	# OpenSSL under valgrind
@@ -148,8 +147,7 @@ teardown_file() { fixture_stop; }
 	        pass
 	EOF
 	dns_pid=$!
-	for _ in $(seq 1 600); do grep -q ready "$BATS_TEST_TMPDIR/dns.out" && break; sleep 0.05; done
-	grep -q ready "$BATS_TEST_TMPDIR/dns.out"
+	wait_until 'grep -q ready "$BATS_TEST_TMPDIR/dns.out"'
 	printf 'nameserver %s\noptions timeout:30 attempts:2\n' "$dns_ip" >"$BATS_TEST_TMPDIR/resolv.conf"
 	# on a busy machine a healthy request can take a second by itself,
 	# and under valgrind several: the stuck ones get -t 2s (8 s there),
@@ -222,8 +220,7 @@ teardown_file() { fixture_stop; }
 	srv.serve_forever()
 	EOF
 	fuzz_pid=$!
-	for _ in $(seq 1 600); do grep -q ready "$BATS_TEST_TMPDIR/fuzz.out" && break; sleep 0.05; done
-	grep -q ready "$BATS_TEST_TMPDIR/fuzz.out"
+	wait_until 'grep -q ready "$BATS_TEST_TMPDIR/fuzz.out"'
 	seq 1 300 | sed "s|^|http://127.0.0.1:$port/f/|" >"$BATS_TEST_TMPDIR/in"
 	run --separate-stderr "$VOLLEY" -L --compressed -t 3s -c 50 -i "$BATS_TEST_TMPDIR/in"
 	kill "$fuzz_pid" 2>/dev/null || true

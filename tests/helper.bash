@@ -103,6 +103,19 @@ fixture_raw() {
 		cat <&5' fixture_raw "$FIXTURE_RAW_PORT" "$1"
 }
 
+# wait_until 'CONDITION': evaluate the shell condition every 50 ms until it
+# holds, for at most 30 s; its status is the condition's last, so a test
+# fails on it as it would on the condition itself.
+wait_until() {
+	local i
+
+	for ((i = 0; i < 600; i++)); do
+		eval "$1" && return 0
+		sleep 0.05
+	done
+	eval "$1"
+}
+
 # Milliseconds since $1, a `date +%s%N` reading.
 ms_since() {
 	echo $(( ($(date +%s%N) - $1) / 1000000 ))
