@@ -38,6 +38,18 @@ wait_gone() {
 	echo "$took"
 }
 
+# SIGTERM to $pid now; wait until it is gone and reap it: sets took (ms
+# from the signal) and status (its exit status), and clears pid.
+term_and_reap() {
+	start=$(date +%s%N)
+	kill -TERM "$pid"
+	took=$(wait_gone "$pid" "$start")
+	status=0
+	wait "$pid" || status=$?
+	pid=
+	echo "exit $status after $took ms"
+}
+
 @test "nbio: a reader that pauses for 3 s does not turn fast requests into timeouts" {
 	seq 1 300 | sed "s|^|$BASE/bytes/5000?n=|" >"$BATS_TEST_TMPDIR/in"
 	"$VOLLEY" -t 1s -c 20 -i "$BATS_TEST_TMPDIR/in" | { sleep 3; cat; } >"$BATS_TEST_TMPDIR/out"
@@ -104,14 +116,8 @@ term_slow_reader() {
 	# far more records (5 KB each) than the pipe holds are done: volley
 	# waits on the reader (on a busy machine this takes a while)
 	wait_until '[ "$(fixture_count nd)" -ge 200 ]'
-	start=$(date +%s%N)
-	kill -TERM "$pid"
-	took=$(wait_gone "$pid" "$start")
-	status=0
-	wait "$pid" || status=$?
-	pid=
+	term_and_reap
 	exec 8<&-
-	echo "exit $status after $took ms"
 	[ "$status" -eq 143 ]
 	# OUTPUT_SIGNAL_DRAIN_MS is 2 s (slack for a busy machine); a reader
 	# that never drains would hold volley for ever
@@ -143,13 +149,7 @@ term_slow_reader() {
 	pid=$!
 	wait_until '[ -s "$BATS_TEST_TMPDIR/out" ]' ||
 		{ exec 9>"$fifo"; exec 9>&-; false; }
-	start=$(date +%s%N)
-	kill -TERM "$pid"
-	took=$(wait_gone "$pid" "$start")
-	status=0
-	wait "$pid" || status=$?
-	pid=
-	echo "exit $status after $took ms"
+	term_and_reap
 	[ "$status" -eq 143 ]
 	# a FIFO without a writer never ends: the bound is for a busy machine
 	[ "$took" -lt $((8000 + VG_SLACK_MS)) ]
@@ -167,13 +167,7 @@ term_while_reading() {
 	"$VOLLEY" -q -c 10 "$@" -i "$in" >/dev/null &
 	pid=$!
 	wait_read "$pid" 2000000
-	start=$(date +%s%N)
-	kill -TERM "$pid"
-	took=$(wait_gone "$pid" "$start")
-	status=0
-	wait "$pid" || status=$?
-	pid=
-	echo "exit $status after $took ms"
+	term_and_reap
 	[ "$status" -eq 143 ]
 	[ "$took" -ge $((1000 + VG_SLACK_MS)) ] || return 0
 	if [[ ! -f $in ]]; then
