@@ -141,15 +141,21 @@ retry_backoff_cap(const struct retry_policy *p, long attempts)
 	return base > p->max_wait_ms ? p->max_wait_ms : base;
 }
 
+bool
+retry_wanted(const struct retry_policy *p, long attempts, const char *method,
+    enum err_kind kind, long status)
+{
+	return attempts <= p->retries && retry_idempotent(method) &&
+	    retry_set_has(&p->on, kind, status);
+}
+
 int64_t
 retry_wait(const struct retry_policy *p, long attempts, const char *method,
     enum err_kind kind, long status, int64_t retry_after, double jitter)
 {
 	int64_t cap;
 
-	if (attempts > p->retries || !retry_idempotent(method))
-		return -1;
-	if (!retry_set_has(&p->on, kind, status))
+	if (!retry_wanted(p, attempts, method, kind, status))
 		return -1;
 	if (kind == ERR_HTTP && retry_after >= 0)
 		return retry_after > p->max_wait_ms ? -1 : retry_after;

@@ -41,6 +41,10 @@ bool	 retry_idempotent(const char *method);
 int64_t	 retry_after_ms(const char *headers, size_t len, time_t now);
 /* The upper bound of the backoff before attempt attempts + 1. */
 int64_t	 retry_backoff_cap(const struct retry_policy *, long attempts);
+/* Should an attempt that ended so be retried?  (retry_wait's first
+ * question, asked before drawing its jitter.) */
+bool	 retry_wanted(const struct retry_policy *, long attempts,
+	     const char *method, enum err_kind, long status);
 /* Should an attempt that ended so be retried, and after how long?
  * attempts: made so far; retry_after: retry_after_ms's answer; jitter: a
  * uniform random number in [0, 1).  The wait in ms, or -1: no retry. */

@@ -739,8 +739,11 @@ transfer_done(void *owner, const struct xfer_res *res)
 			return;
 		}
 	}
-	wait = retry_wait(&s->retry, j->attempts, j->method, kind,
-	    res->status, kind == ERR_HTTP ? retry_after_ms(res->headers,
+	/* The jitter only for a retry: glibc 2.36's arc4random is a
+	 * getrandom system call each time. */
+	wait = !retry_wanted(&s->retry, j->attempts, j->method, kind,
+	    res->status) ? -1 : retry_wait(&s->retry, j->attempts, j->method,
+	    kind, res->status, kind == ERR_HTTP ? retry_after_ms(res->headers,
 	    res->headers_len, time(NULL)) : -1,
 	    (double)arc4random() / 4294967296.0);
 	if (wait >= 0) {

@@ -120,6 +120,36 @@ UNIT_TEST(retry_backoff)
 	CHECK(retry_backoff_cap(&p, 10) == 0);
 }
 
+/* retry_wanted says yes exactly where retry_wait gives a wait: the
+ * scheduler draws the jitter (a system call) only then. */
+UNIT_TEST(retry_wanted_matches_wait)
+{
+	struct retry_policy p = {.retries = 2, .delay_ms = 100,
+	    .max_wait_ms = 30000};
+	static const long statuses[] = {0, 200, 404, 408, 429, 500, 503};
+	static const char *const methods[] = {"GET", "POST", "PUT", "HEAD"};
+	static const enum err_kind kinds[] = {ERR_NONE, ERR_HTTP,
+	    ERR_CONNECT, ERR_TIMEOUT, ERR_READ, ERR_DNS, ERR_TLS};
+	size_t a, m, k, st;
+
+	for (a = 1; a <= 3; a++)
+		for (m = 0; m < 4; m++)
+			for (k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+				for (st = 0; st < 7; st++)
+					CHECK(retry_wanted(&p, (long)a,
+					    methods[m], kinds[k],
+					    statuses[st]) ==
+					    (retry_wait(&p, (long)a,
+					    methods[m], kinds[k],
+					    statuses[st], -1, 0.5) >= 0));
+	CHECK(retry_wanted(&p, 2, "GET", ERR_TIMEOUT, 0));
+	CHECK(!retry_wanted(&p, 3, "GET", ERR_TIMEOUT, 0));
+	CHECK(!retry_wanted(&p, 1, "POST", ERR_TIMEOUT, 0));
+	CHECK(!retry_wanted(&p, 1, "GET", ERR_NONE, 200));
+	p.retries = 0;
+	CHECK(!retry_wanted(&p, 1, "GET", ERR_TIMEOUT, 0));
+}
+
 UNIT_TEST(retry_wait_kinds)
 {
 	struct retry_policy p = {.retries = 3, .delay_ms = 100,
