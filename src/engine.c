@@ -9,6 +9,7 @@
  * CURLOPT_PRIVATE) and one struct sock per socket (curl_multi_assign;
  * on CURL_POLL_REMOVE it goes to a free list for the next socket). */
 #include "engine.h"
+#include "util.h"
 
 #include <curl/curl.h>
 #include <event2/event.h>
@@ -27,6 +28,24 @@ struct sock {
 	struct sock	*next;		/* on the free list */
 	bool		 added;		/* the event is pending */
 	max_align_t	 ev[];		/* struct event storage */
+};
+
+/* The time limit of a running transfer (-t, per attempt; what is left
+ * of it after redirects) is the engine's, not CURLOPT_TIMEOUT_MS: with
+ * that option libcurl keeps every running transfer in its splay tree of
+ * timeouts, moves it at each step and calls the timer callback about
+ * twice a request (0.6k instructions a request on 7.88, 1.2k on 8.14).
+ * A transfer with the run's -t goes on a list in start order, which is
+ * deadline order: O(1) in and out, and one timer for the head.  Any other
+ * limit (a redirect's remainder) gets a timer of its own. */
+struct limit {
+	struct engine	*e;
+	struct xfer	*x;
+	struct event	*ev;		/* its own timer, or NULL */
+	struct limit	*prev, *next;	/* on the list */
+	int64_t		 ms;		/* as armed */
+	int64_t		 end_us;	/* util_now_us() at the deadline */
+	enum { LIM_OFF, LIM_LISTED, LIM_TIMED } how;
 };
 
 /* An event that calls cb(arg): the body of a timer and of a task. */
@@ -61,6 +80,9 @@ struct engine {
 	struct cb_event	 wwatch;	/* output fd writable */
 	struct cb_event	 urgent;	/* the signal pipe */
 	struct sock	*free_socks;	/* removed sockets' structs, owned */
+	struct limit	*lim_head, *lim_tail;	/* the -t list */
+	struct event	*lim_timer;	/* for the head; owned */
+	bool		 lim_armed;	/* lim_timer is pending */
 };
 
 /* Three priorities: 0 for signals, 1 (libevent's default for 3) for all
@@ -70,6 +92,7 @@ struct engine {
 #define PRIO_IDLE	2
 
 static void	check_done(struct engine *);
+static void	pool_put(struct engine *, struct xfer *);
 
 static void
 event_cb(evutil_socket_t fd, short what, void *arg)
@@ -164,6 +187,160 @@ socket_cb(CURL *easy, curl_socket_t s, int what, void *userp, void *socketp)
 	return 0;
 }
 
+static void
+arm_us(struct event *ev, int64_t us)
+{
+	struct timeval tv = {(time_t)(us / 1000000),
+	    (suseconds_t)(us % 1000000)};
+
+	event_add(ev, &tv);
+}
+
+static void
+limit_unlist(struct engine *e, struct limit *lim)
+{
+	if (lim->prev != NULL)
+		lim->prev->next = lim->next;
+	else
+		e->lim_head = lim->next;
+	if (lim->next != NULL)
+		lim->next->prev = lim->prev;
+	else
+		e->lim_tail = lim->prev;
+	lim->prev = lim->next = NULL;
+}
+
+static void
+limit_stop(struct xfer *x)
+{
+	struct limit *lim = xfer_tag(x);
+
+	if (lim->how == LIM_LISTED)
+		limit_unlist(lim->e, lim);
+	else if (lim->how == LIM_TIMED)
+		event_del(lim->ev);
+	lim->how = LIM_OFF;
+}
+
+/* The attempt ran out of time: end it as libcurl would have, with
+ * CURLE_OPERATION_TIMEDOUT. */
+static void
+limit_expire(struct limit *lim)
+{
+	struct engine *e = lim->e;
+	struct xfer *x = lim->x;
+	struct xfer_res res;
+
+	limit_stop(x);
+	xfer_timed_out(x, lim->ms);
+	curl_multi_remove_handle(e->multi, xfer_easy(x));
+	xfer_result(x, CURLE_OPERATION_TIMEDOUT, &res);
+	/* libcurl's clock stops at the transfer's last activity. */
+	if (res.total_ms < (double)lim->ms)
+		res.total_ms = (double)lim->ms;
+	if (res.timing.total_ms < (double)lim->ms)
+		res.timing.total_ms = (double)lim->ms;
+	e->done(xfer_owner(x), &res);
+	pool_put(e, x);
+}
+
+/* libevent's clock is coarse (and cached per loop iteration): a timer
+ * can fire a few ms early.  Each attempt gets all of its ms. */
+static void
+limit_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct limit *lim = arg;
+	int64_t left = lim->end_us - util_now_us();
+
+	(void)fd;
+	(void)what;
+	if (left > 0)
+		arm_us(lim->ev, left);
+	else
+		limit_expire(lim);
+}
+
+static void
+limit_list_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct engine *e = arg;
+	int64_t now = util_now_us();
+
+	(void)fd;
+	(void)what;
+	e->lim_armed = false;
+	/* done() may start transfers (listed behind, later, and arming the
+	 * timer for theirs) or cancel them (unlisted): the head is read
+	 * again each time, and the timer set for it at the end.  Left
+	 * armed when the list empties (for a deadline since gone), the
+	 * timer costs one early wake-up, not a del and an add a request. */
+	while (e->lim_head != NULL && e->lim_head->end_us <= now)
+		limit_expire(e->lim_head);
+	if (e->lim_head != NULL) {
+		e->lim_armed = true;
+		arm_us(e->lim_timer, e->lim_head->end_us - now);
+	}
+}
+
+static int
+limit_new(struct engine *e, struct xfer *x)
+{
+	struct limit *lim = calloc(1, sizeof(*lim));
+
+	if (lim == NULL)
+		return -1;
+	lim->e = e;
+	lim->x = x;
+	xfer_set_tag(x, lim);
+	return 0;
+}
+
+static void
+limit_free(struct xfer *x)
+{
+	struct limit *lim = xfer_tag(x);
+
+	if (lim != NULL) {
+		if (lim->ev != NULL)
+			event_free(lim->ev);
+		free(lim);
+	}
+}
+
+/* 0, or -1 when the timer cannot be made. */
+static int
+limit_arm(struct engine *e, struct xfer *x, int64_t ms)
+{
+	struct limit *lim = xfer_tag(x);
+
+	lim->how = LIM_OFF;
+	if (ms <= 0)
+		return 0;
+	lim->ms = ms;
+	lim->end_us = util_now_us() + ms * 1000;
+	if (ms == e->cfg->timeout_ms) {
+		lim->prev = e->lim_tail;
+		lim->next = NULL;
+		if (e->lim_tail != NULL)
+			e->lim_tail->next = lim;
+		else
+			e->lim_head = lim;
+		e->lim_tail = lim;
+		lim->how = LIM_LISTED;
+		if (!e->lim_armed) {
+			e->lim_armed = true;
+			arm_us(e->lim_timer, ms * 1000);
+		}
+		return 0;
+	}
+	if (lim->ev == NULL &&
+	    (lim->ev = event_new(e->base, -1, 0, limit_cb, lim)) == NULL)
+		return -1;
+	lim->how = LIM_TIMED;
+	arm_us(lim->ev, ms * 1000);
+	return 0;
+}
+
 /* An idle transfer from the pool, or a new one. */
 static struct xfer *
 pool_get(struct engine *e)
@@ -184,6 +361,10 @@ pool_get(struct engine *e)
 	e->pool = p;
 	if ((x = xfer_new(e->xc)) == NULL)
 		return NULL;
+	if (limit_new(e, x) == -1) {
+		xfer_free(x);
+		return NULL;
+	}
 	e->all[e->nall++] = x;
 	return x;
 }
@@ -217,6 +398,13 @@ engine_start(struct engine *e, const struct xfer_req *r, void *owner,
 		pool_put(e, x);
 		return -1;
 	}
+	if (limit_arm(e, x, r->timeout_ms) == -1) {
+		snprintf(err, errlen, "cannot start the transfer: its time "
+		    "limit cannot be set (out of memory)");
+		curl_multi_remove_handle(e->multi, xfer_easy(x));
+		pool_put(e, x);
+		return -1;
+	}
 	*xp = x;
 	return 0;
 }
@@ -226,6 +414,7 @@ engine_cancel(struct engine *e, struct xfer *x)
 {
 	if (x == NULL)
 		return;
+	limit_stop(x);
 	curl_multi_remove_handle(e->multi, xfer_easy(x));
 	pool_put(e, x);
 }
@@ -247,6 +436,7 @@ check_done(struct engine *e)
 			continue;
 		code = msg->data.result;
 		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &x);
+		limit_stop(x);
 		curl_multi_remove_handle(e->multi, msg->easy_handle);
 		xfer_result(x, (int)code, &res);
 		e->done(xfer_owner(x), &res);
@@ -409,8 +599,9 @@ engine_stop(struct engine *e)
 
 /* libevent keeps pending timers in a heap that grows (reallocates) when
  * a timer is added past its size.  Grow it once now, for every timer
- * the run can have, so that arming a timer later never allocates: a
- * failed evtimer_add in libcurl's timer callback would stall the run. */
+ * the run can have (the caller's, and the transfers' time limits), so
+ * that arming a timer later never allocates: a failed evtimer_add in
+ * libcurl's timer callback would stall the run. */
 static int
 reserve_timers(struct event_base *base, size_t n)
 {
@@ -481,8 +672,10 @@ engine_new(const struct config *c, size_t timers, engine_done_fn done,
 	e->multi = curl_multi_init();
 	e->share = curl_share_init();
 	e->timer = evtimer_new(e->base, timer_event_cb, e);
+	e->lim_timer = evtimer_new(e->base, limit_list_cb, e);
 	if (e->multi == NULL || e->share == NULL || e->timer == NULL ||
-	    reserve_timers(e->base, timers) == -1)
+	    e->lim_timer == NULL ||
+	    reserve_timers(e->base, timers + c->concurrency + 2) == -1)
 		goto oom;
 	setup_multi(e, c);
 	/* libcurl reads these for every transfer; read them once here. */
@@ -522,8 +715,10 @@ engine_free(struct engine *e)
 		e->free_socks = sk->next;
 		free(sk);
 	}
-	for (i = 0; i < e->nall; i++)
+	for (i = 0; i < e->nall; i++) {
+		limit_free(e->all[i]);
 		xfer_free(e->all[i]);
+	}
 	free(e->all);
 	free(e->pool);
 	xfer_conf_free(e->xc);
@@ -531,6 +726,8 @@ engine_free(struct engine *e)
 		curl_share_cleanup(e->share);
 	if (e->timer != NULL)
 		event_free(e->timer);
+	if (e->lim_timer != NULL)
+		event_free(e->lim_timer);
 	cb_event_clear(&e->watch);
 	cb_event_clear(&e->wwatch);
 	cb_event_clear(&e->urgent);

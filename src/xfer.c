@@ -53,12 +53,13 @@ struct xfer {
 	int		(*sink)(void *, const char *, size_t);
 	void		*sink_arg;
 	char		 err[CURL_ERROR_SIZE];
+	void		*tag;		/* the engine's, for its timer */
 	/* The per-transfer options as the handle has them, so that one
 	 * that does not change is not set again: an option costs libcurl
 	 * a few hundred instructions however often it is the same. */
 	bool		 set_known;	/* false: set them all */
 	const struct curl_slist *set_hl;
-	int64_t		 set_timeout_ms;
+	int64_t		 set_connect_ms;
 	bool		 set_pipewait;
 	bool		 set_plain_get;	/* GET, no body, no custom method */
 };
@@ -204,7 +205,6 @@ setup_easy(const struct xfer_conf *xc, CURL *h)
 	SET(CURLOPT_FOLLOWLOCATION, 0L);	/* the scheduler follows */
 	if (!xc->ua_header)
 		SET(CURLOPT_USERAGENT, c->user_agent);
-	SET(CURLOPT_CONNECTTIMEOUT_MS, (long)c->connect_timeout_ms);
 	SET(CURLOPT_SSL_VERIFYPEER, c->insecure ? 0L : 1L);
 	SET(CURLOPT_SSL_VERIFYHOST, c->insecure ? 0L : 2L);
 	if (c->cacert != NULL)
@@ -400,6 +400,26 @@ xfer_easy(const struct xfer *x)
 }
 
 void *
+xfer_tag(const struct xfer *x)
+{
+	return x->tag;
+}
+
+void
+xfer_set_tag(struct xfer *x, void *tag)
+{
+	x->tag = tag;
+}
+
+void
+xfer_timed_out(struct xfer *x, int64_t ms)
+{
+	snprintf(x->err, sizeof x->err, "Operation timed out after %lld "
+	    "milliseconds with %lld bytes received", (long long)ms,
+	    (long long)x->received);
+}
+
+void *
 xfer_owner(const struct xfer *x)
 {
 	return x->owner;
@@ -480,6 +500,20 @@ pipewait(const struct xfer_conf *xc, const char *url)
 	return false;
 }
 
+/* The connect limit libcurl is given: --connect-timeout, or the attempt's
+ * time limit where that is shorter.  (The attempt's limit itself is the
+ * engine's timer, not CURLOPT_TIMEOUT_MS; but libcurl spreads its connect
+ * time over a host's addresses, and must know the whole of it.) */
+static int64_t
+connect_ms(const struct xfer_conf *xc, const struct xfer_req *r)
+{
+	int64_t c = xc->cfg->connect_timeout_ms;
+
+	if (r->timeout_ms > 0 && (c <= 0 || r->timeout_ms < c))
+		c = r->timeout_ms;
+	return c;
+}
+
 int
 xfer_prepare(struct xfer *x, const struct xfer_req *r, void *owner,
     char *err, size_t errlen)
@@ -489,6 +523,7 @@ xfer_prepare(struct xfer *x, const struct xfer_req *r, void *owner,
 	bool failed = false, head = strcmp(r->method, "HEAD") == 0;
 	bool plain_get = !r->has_body && strcmp(r->method, "GET") == 0;
 	bool pw = pipewait(x->xc, r->url), known = x->set_known;
+	int64_t cms = connect_ms(x->xc, r);
 	CURLcode rc = CURLE_OK;
 
 	x->owner = owner;
@@ -515,8 +550,8 @@ xfer_prepare(struct xfer *x, const struct xfer_req *r, void *owner,
 	SET(CURLOPT_URL, r->url);
 	if (!known || hl != x->set_hl)
 		SET(CURLOPT_HTTPHEADER, hl);
-	if (!known || r->timeout_ms != x->set_timeout_ms)
-		SET(CURLOPT_TIMEOUT_MS, (long)r->timeout_ms);
+	if (!known || cms != x->set_connect_ms)
+		SET(CURLOPT_CONNECTTIMEOUT_MS, (long)cms);
 	if (!known || !plain_get || !x->set_plain_get) {
 		if (r->has_body) {
 			SET(CURLOPT_POSTFIELDSIZE_LARGE,
@@ -536,7 +571,7 @@ xfer_prepare(struct xfer *x, const struct xfer_req *r, void *owner,
 	/* After a failure which of them took is not known: all again. */
 	x->set_known = rc == CURLE_OK;
 	x->set_hl = hl;
-	x->set_timeout_ms = r->timeout_ms;
+	x->set_connect_ms = cms;
 	x->set_plain_get = plain_get;
 	x->set_pipewait = pw;
 	if (rc != CURLE_OK || failed) {

@@ -27,7 +27,7 @@ struct xfer_req {
 	size_t		  body_len;
 	bool		  has_body;
 	bool		  body_json;	/* default Content-Type: JSON */
-	int64_t		  timeout_ms;	/* 0 = none */
+	int64_t		  timeout_ms;	/* 0 = none; the engine's timer */
 	bool		  keep_body;	/* store the body for the callback */
 	/* Optional sink for body bytes (--save); returns 0 or -1. */
 	int		(*sink)(void *sink_arg, const char *, size_t);
@@ -75,12 +75,18 @@ void		 xfer_free(struct xfer *);
 /* Its CURL * (the handle's CURLOPT_PRIVATE is the xfer). */
 void		*xfer_easy(const struct xfer *);
 void		*xfer_owner(const struct xfer *);
+/* A pointer the engine keeps with the handle (its timer). */
+void		*xfer_tag(const struct xfer *);
+void		 xfer_set_tag(struct xfer *, void *);
 
 /* Set the handle up for req on behalf of owner.  0, or -1 with err. */
 int		 xfer_prepare(struct xfer *, const struct xfer_req *,
 		    void *owner, char *err, size_t errlen);
 /* The outcome, once libcurl says the transfer is done. */
 void		 xfer_result(struct xfer *, int curl_code, struct xfer_res *);
+/* The attempt ran out of its ms: libcurl's words for it, in the error
+ * buffer xfer_result reads (the engine ends the transfer). */
+void		 xfer_timed_out(struct xfer *, int64_t ms);
 /* Back to idle: drop per-request state, keep small buffers. */
 void		 xfer_idle(struct xfer *);
 

@@ -230,3 +230,37 @@ teardown_file() { fixture_stop; }
 	jq -s -e 'length == 300 and [.[].index] == [range(0;300)]
 		and all(.[]; .ok == (.error == null) and (.error == null or (.error.message | length > 0)))' <<<"$output"
 }
+
+# -t is the engine's own timer (not CURLOPT_TIMEOUT_MS): a list of the
+# running attempts in start order with one timer for its head.
+@test "time limits: attempts that outlast -t end at it, each after all of it, beside quick ones that finish" {
+	local t=1000 slow=8000 i
+	[[ -z ${VALGRIND:-} ]] || { t=3000 slow=20000; }
+	for i in $(seq 1 8); do
+		echo "$BASE/delay/$slow/$i"
+		echo "$BASE/json?q=$i"
+	done >"$BATS_TEST_TMPDIR/in"
+	run --separate-stderr "$VOLLEY" -c 4 -t "${t}ms" --retries 1 --retry-delay 1ms \
+		--body none -i "$BATS_TEST_TMPDIR/in"
+	assert_failure 1
+	[ "${#lines[@]}" -eq 16 ]
+	# every slow attempt timed out (none ran on to its answer) and none
+	# before its time: two attempts take at least twice -t
+	jq -s -e --argjson t "$t" '[.[] | select(.url | test("/delay/"))] | length == 8 and
+		all(.error.kind == "timeout" and .error.curl_code == 28 and .attempts == 2
+			and .time_ms >= 2 * $t and .timing.total_ms >= $t
+			and (.error.message | test("after \($t) milliseconds")))' <<<"$output"
+	jq -s -e '[.[] | select(.url | test("/json"))] | length == 8 and all(.ok and .attempts == 1)' <<<"$output"
+}
+
+@test "time limits: -t holds for the whole attempt across redirects, the next hop gets what is left" {
+	local first=2000 t=3000
+	[[ -z ${VALGRIND:-} ]] || { first=4000 t=6000; }
+	run --separate-stderr "$VOLLEY" -L -t "${t}ms" --body none "$BASE/delay/$first?to=/delay/60000"
+	assert_failure 1
+	# ends at -t from the start (the hop had t - first left), not at
+	# first + t as a fresh -t per hop would
+	jq -e --argjson t "$t" --argjson f "$first" '.error.kind == "timeout" and .attempts == 1
+		and .time_ms >= $t and .time_ms < $f + $t - 200
+		and (.error.message | test("after [0-9]+ milliseconds"))' <<<"$output"
+}

@@ -720,12 +720,14 @@ h_items(const struct call *c)
 /*
  * /delay/MS answers {"delayed":MS} after MS ms; with ?until=K&count=N, as
  * soon as N requests have carried key=K (since the last /reset) if that
- * comes first: a reply held until an event, with MS as its bound.
+ * comes first: a reply held until an event, with MS as its bound.  With
+ * ?to=URL the answer after MS is a 302 to URL (a slow first hop).
  */
 static void
 h_delay(const struct call *c)
 {
 	const char *until = evhttp_find_header(c->q, "until");
+	const char *to = evhttp_find_header(c->q, "to");
 	struct key_count *e;
 	struct delay *d;
 	uint64_t ms, n = 0;
@@ -743,8 +745,11 @@ h_delay(const struct call *c)
 	}
 	o = cJSON_CreateObject();
 	cJSON_AddNumberToObject(o, "delayed", (double)ms);
-	if ((d = reply_later(c->req, 200, json_buf(o), ms)) == NULL ||
-	    until == NULL)
+	if (to != NULL)
+		evhttp_add_header(evhttp_request_get_output_headers(c->req),
+		    "Location", to);
+	if ((d = reply_later(c->req, to != NULL ? 302 : 200, json_buf(o),
+	    ms)) == NULL || until == NULL)
 		return;
 	if ((e = key_find(until)) != NULL && e->count >= n) {
 		event_active(d->timer, EV_TIMEOUT, 1);
