@@ -232,8 +232,8 @@ limit_expire(struct limit *lim)
 	struct xfer_res res;
 
 	limit_stop(x);
-	xfer_timed_out(x, lim->ms);
 	curl_multi_remove_handle(e->multi, xfer_easy(x));
+	xfer_timed_out(x, lim->ms);
 	xfer_result(x, CURLE_OPERATION_TIMEDOUT, &res);
 	/* libcurl's clock stops at the transfer's last activity. */
 	if (res.total_ms < (double)lim->ms)

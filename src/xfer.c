@@ -414,9 +414,22 @@ xfer_set_tag(struct xfer *x, void *tag)
 void
 xfer_timed_out(struct xfer *x, int64_t ms)
 {
-	snprintf(x->err, sizeof x->err, "Operation timed out after %lld "
-	    "milliseconds with %lld bytes received", (long long)ms,
-	    (long long)x->received);
+	curl_off_t sent = 0;
+
+	/* Before the request went out: still resolving or connecting. */
+	curl_easy_getinfo(x->easy, CURLINFO_PRETRANSFER_TIME_T, &sent);
+	if (sent == 0 && x->received == 0)
+		snprintf(x->err, sizeof x->err, "Connection timed out after "
+		    "%lld milliseconds", (long long)ms);
+	else if (x->content_length >= 0)
+		snprintf(x->err, sizeof x->err, "Operation timed out after "
+		    "%lld milliseconds with %lld out of %lld bytes received",
+		    (long long)ms, (long long)x->received,
+		    (long long)x->content_length);
+	else
+		snprintf(x->err, sizeof x->err, "Operation timed out after "
+		    "%lld milliseconds with %lld bytes received",
+		    (long long)ms, (long long)x->received);
 }
 
 void *

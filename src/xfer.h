@@ -84,8 +84,9 @@ int		 xfer_prepare(struct xfer *, const struct xfer_req *,
 		    void *owner, char *err, size_t errlen);
 /* The outcome, once libcurl says the transfer is done. */
 void		 xfer_result(struct xfer *, int curl_code, struct xfer_res *);
-/* The attempt ran out of its ms: libcurl's words for it, in the error
- * buffer xfer_result reads (the engine ends the transfer). */
+/* The attempt ran out of its ms: libcurl's words for it (a connection
+ * timeout before the request went out), in the error buffer
+ * xfer_result reads.  After the handle has left the multi. */
 void		 xfer_timed_out(struct xfer *, int64_t ms);
 /* Back to idle: drop per-request state, keep small buffers. */
 void		 xfer_idle(struct xfer *);
