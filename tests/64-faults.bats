@@ -270,13 +270,16 @@ teardown_file() { fixture_stop; }
 	[[ -z ${VALGRIND:-} ]] || t=3000
 	# the quick one leaves the limit timer armed for its own deadline,
 	# which the next attempt must not inherit (nor lose)
-	run --separate-stderr "$VOLLEY" -c 1 -t "${t}ms" --body none \
-		"$BASE/json" "$BASE/delay/30000" "$RAW/trickle" "$RAW/never"
+	run --separate-stderr "$VOLLEY" -c 1 -t "${t}ms" --body none -k \
+		"$BASE/json" "$BASE/delay/30000" "$RAW/trickle" "$RAW/never" "${RAW/http:/https:}/hello"
 	assert_failure 1
-	[ "${#lines[@]}" -eq 4 ]
+	[ "${#lines[@]}" -eq 5 ]
 	jq -s -e --argjson t "$t" --argjson s "$VG_SLACK_MS" '.[0].ok and (.[1:] |
 		all(.error.kind == "timeout" and .time_ms >= $t and .time_ms < $t + 5000 + $s))' <<<"$output"
 	# libcurl's words: what of a known length came, and what of none
 	jq -s -e '(.[2].error.message | test("^Operation timed out after [0-9]+ milliseconds with [0-9]+ out of 100000 bytes received$"))
 		and (.[3].error.message | test("^Operation timed out after [0-9]+ milliseconds with 0 bytes received$"))' <<<"$output"
+	# a TLS handshake the server never answers: still connecting (libcurl's
+	# connect limit is the same -t, and says so itself if it is first)
+	jq -s -e '.[4].error.message | test("^(Connection timed out after [0-9]+ milliseconds|SSL connection timeout)$")' <<<"$output"
 }
