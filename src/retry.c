@@ -126,7 +126,12 @@ retry_after_ms(const char *headers, size_t len, time_t now)
 	when = curl_getdate(tmp, NULL);
 	if (when == -1)
 		return -1;
+	/* A date past the delta-seconds bound is as far as that one (a
+	 * date curl_getdate reads in 60000000000 years must not overflow
+	 * the product: the fuzzer found one). */
 	when -= now;
+	if (when > 1000000000L)
+		when = 1000000000L;
 	return when <= 0 ? 0 : (int64_t)when * 1000;
 }
 
