@@ -128,11 +128,17 @@ proj() {
 	jq -c "$PROJ" "$@"
 }
 
-# part_check K N FILE: FILE holds records, all of shard K/N.
+# part_check K N FILE: FILE holds records, all of shard K/N.  When it
+# does not, what parallel printed (the jobs' stderr) and its job log
+# (each job's exit status and signal), if the test kept one in joblog.
 part_check() {
 	local k=$1 n=$2 f=$3
 
-	[[ -s $f ]] || { echo "$f is empty"; return 1; }
+	[[ -s $f ]] || {
+		echo "$f is empty; parallel said: $output"
+		[[ ! -f joblog ]] || cat joblog
+		return 1
+	}
 	jq -e -s --argjson k "$k" --argjson n "$n" \
 		'all(.index % $n == $k)' "$f" >/dev/null ||
 		{ echo "$f has records of other shards"; return 1; }
@@ -156,10 +162,13 @@ part_check() {
 
 	cd "$BATS_TEST_TMPDIR"
 	cp "$BATS_FILE_TMPDIR/urls.txt" .
-	run parallel "$VOLLEY" --next-link --shard {}/4 -i urls.txt \
+	run parallel --joblog joblog "$VOLLEY" --next-link --shard {}/4 -i urls.txt \
 		-o part{}.jsonl ::: 0 1 2 3
 	# Every shard has a 404, so every job exits 1: parallel counts them.
 	assert_equal "$status" 4
+	# each of them 1, none killed by a signal (the job log's Exitval, Signal)
+	awk -F'\t' 'NR > 1 && ($7 != 1 || $8 != 0) { print "job " $1 ": exit " $7 ", signal " $8; bad = 1 }
+		END { exit bad }' joblog
 	for k in 0 1 2 3; do
 		part_check "$k" 4 "part$k.jsonl"
 	done
