@@ -116,20 +116,27 @@ timer_event_cb(evutil_socket_t fd, short what, void *arg)
 	check_done(e);
 }
 
+/* (Re)arm a timer event for us microseconds from now. */
+static void
+arm_us(struct event *ev, int64_t us)
+{
+	struct timeval tv = {(time_t)(us / 1000000),
+	    (suseconds_t)(us % 1000000)};
+
+	event_add(ev, &tv);
+}
+
 /* CURLMOPT_TIMERFUNCTION: only (re)arm our timer; never call libcurl. */
 static int
 timer_cb(CURLM *multi, long timeout_ms, void *userp)
 {
 	struct engine *e = userp;
-	struct timeval tv;
 
 	if (timeout_ms < 0) {
 		evtimer_del(e->timer);
 		return 0;
 	}
-	tv.tv_sec = timeout_ms / 1000;
-	tv.tv_usec = (timeout_ms % 1000) * 1000;
-	evtimer_add(e->timer, &tv);
+	arm_us(e->timer, (int64_t)timeout_ms * 1000);
 	return 0;
 }
 
@@ -188,15 +195,6 @@ socket_cb(CURL *easy, curl_socket_t s, int what, void *userp, void *socketp)
 }
 
 static void
-arm_us(struct event *ev, int64_t us)
-{
-	struct timeval tv = {(time_t)(us / 1000000),
-	    (suseconds_t)(us % 1000000)};
-
-	event_add(ev, &tv);
-}
-
-static void
 limit_unlist(struct engine *e, struct limit *lim)
 {
 	if (lim->prev != NULL)
@@ -222,26 +220,34 @@ limit_stop(struct xfer *x)
 	lim->how = LIM_OFF;
 }
 
+/* A transfer is over, with code: take the handle out, report, recycle
+ * (as hiperfifo.c does).  timed_out_ms > 0: its time limit ended it,
+ * and libcurl, which did not, is told nothing but the removal. */
+static void
+finish(struct engine *e, struct xfer *x, int code, int64_t timed_out_ms)
+{
+	struct xfer_res res;
+
+	limit_stop(x);
+	curl_multi_remove_handle(e->multi, xfer_easy(x));
+	if (timed_out_ms > 0)
+		xfer_timed_out(x, timed_out_ms);
+	xfer_result(x, code, &res);
+	/* libcurl's clock stops at the transfer's last activity. */
+	if (res.total_ms < (double)timed_out_ms)
+		res.total_ms = (double)timed_out_ms;
+	if (res.timing.total_ms < (double)timed_out_ms)
+		res.timing.total_ms = (double)timed_out_ms;
+	e->done(xfer_owner(x), &res);
+	pool_put(e, x);
+}
+
 /* The attempt ran out of time: end it as libcurl would have, with
  * CURLE_OPERATION_TIMEDOUT. */
 static void
 limit_expire(struct limit *lim)
 {
-	struct engine *e = lim->e;
-	struct xfer *x = lim->x;
-	struct xfer_res res;
-
-	limit_stop(x);
-	curl_multi_remove_handle(e->multi, xfer_easy(x));
-	xfer_timed_out(x, lim->ms);
-	xfer_result(x, CURLE_OPERATION_TIMEDOUT, &res);
-	/* libcurl's clock stops at the transfer's last activity. */
-	if (res.total_ms < (double)lim->ms)
-		res.total_ms = (double)lim->ms;
-	if (res.timing.total_ms < (double)lim->ms)
-		res.timing.total_ms = (double)lim->ms;
-	e->done(xfer_owner(x), &res);
-	pool_put(e, x);
+	finish(lim->e, lim->x, CURLE_OPERATION_TIMEDOUT, lim->ms);
 }
 
 /* libevent's clock is coarse (and cached per loop iteration): a timer
@@ -419,8 +425,7 @@ engine_cancel(struct engine *e, struct xfer *x)
 	pool_put(e, x);
 }
 
-/* Drain what libcurl finished: copy the result, take the handle out,
- * report, then recycle (as hiperfifo.c does). */
+/* Drain what libcurl finished. */
 static void
 check_done(struct engine *e)
 {
@@ -429,18 +434,11 @@ check_done(struct engine *e)
 
 	while ((msg = curl_multi_info_read(e->multi, &left)) != NULL) {
 		struct xfer *x = NULL;
-		struct xfer_res res;
-		CURLcode code;
 
 		if (msg->msg != CURLMSG_DONE)
 			continue;
-		code = msg->data.result;
 		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &x);
-		limit_stop(x);
-		curl_multi_remove_handle(e->multi, msg->easy_handle);
-		xfer_result(x, (int)code, &res);
-		e->done(xfer_owner(x), &res);
-		pool_put(e, x);
+		finish(e, x, (int)msg->data.result, 0);
 	}
 }
 
@@ -497,13 +495,7 @@ engine_timer_new(struct engine *e, void (*cb)(void *), void *arg)
 void
 engine_timer_arm(struct engine_timer *t, int64_t ms)
 {
-	struct timeval tv;
-
-	if (ms < 0)
-		ms = 0;
-	tv.tv_sec = (time_t)(ms / 1000);
-	tv.tv_usec = (suseconds_t)(ms % 1000) * 1000;
-	evtimer_add(t->c.ev, &tv);
+	arm_us(t->c.ev, ms < 0 ? 0 : ms * 1000);
 }
 
 bool
