@@ -9,7 +9,9 @@
  *    a \u escape without four hex digits;
  *  - cJSON's own printing of a tree passes json_parses;
  *  - json_minified of accepted UTF-8 text is one line that passes
- *    json_parses and means the same to cJSON. */
+ *    json_parses and means the same to cJSON;
+ *  - json_check agrees with json_parses, says ascii exactly when no
+ *    byte is >= 0x80, and its clean span is what json_minified writes. */
 #include "fuzz.h"
 
 #include "json.h"
@@ -134,7 +136,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cJSON *tree, *again;
 	struct buf b = {0};
 	char *printed, *p2;
+	struct json_span sp;
+	size_t i;
+	bool high = false;
 
+	for (i = 0; i < size; i++)
+		high = high || data[i] >= 0x80;
+	FUZZ_ASSERT(json_check(s, size, &sp) == strict);
+	if (strict)
+		FUZZ_ASSERT(sp.ascii == !high);
 	tree = cJSON_ParseWithLengthOpts(s, size, &end, 0);
 	/* cJSON stops after the value; what it calls whitespace may follow */
 	while (tree != NULL && end < s + size && (unsigned char)*end <= 0x20)
@@ -157,6 +167,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(json_minified(&b, s, size) == 0);
 		FUZZ_ASSERT(json_parses(b.data, b.len));
 		FUZZ_ASSERT(memchr(b.data, '\n', b.len) == NULL);
+		if (sp.len > 0)
+			FUZZ_ASSERT(sp.len == b.len &&
+			    memcmp(s + sp.off, b.data, b.len) == 0);
 		if (tree != NULL) {
 			again = cJSON_ParseWithLength(b.data, b.len);
 			FUZZ_ASSERT(again != NULL);

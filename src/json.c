@@ -261,21 +261,22 @@ struct jscan {
 	const unsigned char *p, *end;
 	int depth;
 	bool dirty;	/* json_minified would not copy it as it stands */
+	bool high;	/* a byte >= 0x80 (only strings can hold one) */
 };
 
 /* Bytes that end a run of plain string characters: the quote, the
- * backslash, control characters, and the lead bytes of what
- * json_minified escapes (DEL, U+0085, U+2028, U+2029). */
+ * backslash, control characters, DEL (json_minified escapes it) and
+ * every byte >= 0x80 (the text is then not plain ASCII, and U+0085,
+ * U+2028 and U+2029 are escaped too). */
+#define STOP8(c)	[c] = 1, [c + 1] = 1, [c + 2] = 1, [c + 3] = 1, \
+	[c + 4] = 1, [c + 5] = 1, [c + 6] = 1, [c + 7] = 1
+#define STOP32(c)	STOP8(c), STOP8(c + 8), STOP8(c + 16), STOP8(c + 24)
 static const unsigned char str_stop[256] = {
-	[0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1,
-	[0x05] = 1, [0x06] = 1, [0x07] = 1, [0x08] = 1, [0x09] = 1,
-	[0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1, [0x0e] = 1,
-	[0x0f] = 1, [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1,
-	[0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1,
-	[0x19] = 1, [0x1a] = 1, [0x1b] = 1, [0x1c] = 1, [0x1d] = 1,
-	[0x1e] = 1, [0x1f] = 1, ['"'] = 1, ['\\'] = 1, [0x7f] = 1,
-	[0xc2] = 1, [0xe2] = 1,
+	STOP32(0x00), ['"'] = 1, ['\\'] = 1, [0x7f] = 1,
+	STOP32(0x80), STOP32(0xa0), STOP32(0xc0), STOP32(0xe0),
 };
+#undef STOP32
+#undef STOP8
 
 #define JSON_MAX_DEPTH	1000
 
@@ -349,14 +350,22 @@ js_string(struct jscan *j)
 			continue;
 		if (c == '"')
 			return true;
+		if (c >= 0x80) {
+			j->high = true;
+			if ((c == 0xc2 && j->p < j->end && *j->p == 0x85) ||
+			    (c == 0xe2 && j->end - j->p >= 2 &&
+			    j->p[0] == 0x80 && (j->p[1] == 0xa8 ||
+			    j->p[1] == 0xa9)))
+				j->dirty = true;
+			continue;
+		}
 		if (c < 0x20)
 			return false;
-		if (c == 0x7f || (c == 0xc2 && j->p < j->end &&
-		    *j->p == 0x85) || (c == 0xe2 && j->end - j->p >= 2 &&
-		    j->p[0] == 0x80 && (j->p[1] == 0xa8 || j->p[1] == 0xa9)))
+		if (c == 0x7f) {
 			j->dirty = true;
-		if (c != '\\')
 			continue;
+		}
+		/* what is left is the backslash */
 		if (j->p >= j->end)
 			return false;
 		c = *j->p++;
@@ -435,11 +444,13 @@ bool
 json_check(const char *s, size_t n, struct json_span *clean)
 {
 	struct jscan j = {(const unsigned char *)s,
-	    (const unsigned char *)s + n, 0, false};
+	    (const unsigned char *)s + n, 0, false, false};
 	const unsigned char *start, *stop;
 
-	if (clean != NULL)
+	if (clean != NULL) {
 		clean->off = clean->len = 0;
+		clean->ascii = false;
+	}
 	if (n == 0)
 		return false;
 	js_ws(&j);
@@ -450,6 +461,8 @@ json_check(const char *s, size_t n, struct json_span *clean)
 	js_ws(&j);
 	if (j.p != j.end)
 		return false;
+	if (clean != NULL)
+		clean->ascii = !j.high;
 	if (clean != NULL && !j.dirty) {
 		clean->off = (size_t)(start - (const unsigned char *)s);
 		clean->len = (size_t)(stop - start);
@@ -649,7 +662,7 @@ json_pointer_span(const char *s, size_t n, const char *ptr, size_t *off,
     size_t *len)
 {
 	struct jscan j = {(const unsigned char *)s,
-	    (const unsigned char *)s + n, 0, false};
+	    (const unsigned char *)s + n, 0, false, false};
 	struct buf tok = {0}, key = {0};
 	const unsigned char *start;
 	int rc = 1;
@@ -681,7 +694,7 @@ json_array_next(const char *s, size_t n, size_t *pos, size_t *off,
     size_t *len)
 {
 	struct jscan j = {(const unsigned char *)s + *pos,
-	    (const unsigned char *)s + n, 0, false};
+	    (const unsigned char *)s + n, 0, false, false};
 	const unsigned char *start;
 
 	js_ws(&j);

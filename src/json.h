@@ -22,10 +22,12 @@ bool	 json_parses(const char *, size_t);
 /* json_parses, in the same pass finding whether json_minified would
  * copy the value as it stands (no whitespace inside it, nothing to
  * escape in its strings): then *clean is its span, else {0, 0}.  The
- * record then takes the body with one copy instead of a second pass. */
+ * record then takes the body with one copy instead of a second pass.
+ * clean->ascii is set whenever the text is JSON (clean span or not). */
 struct json_span {
 	size_t	 off;
 	size_t	 len;
+	bool	 ascii;	/* no byte >= 0x80: valid UTF-8 with no second pass */
 };
 bool	 json_check(const char *, size_t, struct json_span *clean);
 

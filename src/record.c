@@ -74,10 +74,24 @@ record_classify(int mode, const char *s, size_t n, int is_json,
 	}
 	if (n == 0)
 		return mode == BODY_JSON ? BENC_NULL : BENC_TEXT;
-	text = utf8_valid(s, n);
-	if (text && (is_json == 1 || (is_json == -1 && json_check(s, n,
-	    clean))))
-		return BENC_JSON;
+	/* Mostly JSON in ASCII: the scanner's pass then says both. */
+	if (is_json == -1) {
+		struct json_span sp;
+
+		if (json_check(s, n, &sp)) {
+			if (sp.ascii || utf8_valid(s, n)) {
+				if (clean != NULL)
+					*clean = sp;
+				return BENC_JSON;
+			}
+			text = false;
+		} else
+			text = utf8_valid(s, n);
+	} else {
+		text = utf8_valid(s, n);
+		if (text && is_json == 1)
+			return BENC_JSON;
+	}
 	if (mode == BODY_JSON)
 		*not_json = true;
 	return text ? BENC_TEXT : BENC_BASE64;

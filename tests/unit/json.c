@@ -155,6 +155,10 @@ UNIT_TEST(json_check_clean_span)
 		CHECK(json_minified(&b, dirty[i], strlen(dirty[i])) == 0);
 		CHECK(b.len != strlen(dirty[i]));
 	}
+	CHECK(json_check("{\"a\":[1,\"x\"]}", 13, &sp) && sp.ascii);
+	CHECK(json_check("[\"\xc3\xa9\"]", 6, &sp) && !sp.ascii &&
+	    sp.len == 6);
+	CHECK(json_check("[\"\xff\"]", 5, &sp) && !sp.ascii);
 	CHECK(!json_check("[1", 2, &sp) && sp.len == 0);
 	CHECK(!json_check("", 0, &sp) && sp.len == 0);
 	buf_free(&b);
