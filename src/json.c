@@ -268,9 +268,9 @@ struct jscan {
  * backslash, control characters, DEL (json_minified escapes it) and
  * every byte >= 0x80 (the text is then not plain ASCII, and U+0085,
  * U+2028 and U+2029 are escaped too). */
-#define STOP8(c)	[c] = 1, [c + 1] = 1, [c + 2] = 1, [c + 3] = 1, \
-	[c + 4] = 1, [c + 5] = 1, [c + 6] = 1, [c + 7] = 1
-#define STOP32(c)	STOP8(c), STOP8(c + 8), STOP8(c + 16), STOP8(c + 24)
+#define STOP8(c)	[(c)] = 1, [(c) + 1] = 1, [(c) + 2] = 1, [(c) + 3] = 1, \
+	[(c) + 4] = 1, [(c) + 5] = 1, [(c) + 6] = 1, [(c) + 7] = 1
+#define STOP32(c)	STOP8(c), STOP8((c) + 8), STOP8((c) + 16), STOP8((c) + 24)
 static const unsigned char str_stop[256] = {
 	STOP32(0x00), ['"'] = 1, ['\\'] = 1, [0x7f] = 1,
 	STOP32(0x80), STOP32(0xa0), STOP32(0xc0), STOP32(0xe0),
