@@ -130,10 +130,32 @@ json_string(struct buf *b, const char *s, size_t n)
 	return buf_addc(b, '"');
 }
 
+/* Mostly a short plain string (a method, a version, a media type):
+ * copied as it is scanned, into room reserved once, with no strlen and
+ * no memcpy; anything longer or with a byte to escape goes the long
+ * way. */
+#define CSTR_QUICK	62
+
 int
 json_cstr(struct buf *b, const char *s)
 {
-	return json_string(b, s, s ? strlen(s) : 0);
+	char *d;
+	size_t i;
+
+	if (s == NULL)
+		return buf_add(b, "null", 4);
+	if (buf_reserve(b, CSTR_QUICK + 2) == -1)
+		return -1;
+	d = b->data + b->len;
+	*d++ = '"';
+	for (i = 0; i < CSTR_QUICK && plain[(unsigned char)s[i]]; i++)
+		d[i] = s[i];
+	if (s[i] != '\0')
+		return json_string(b, s, strlen(s));
+	d[i] = '"';
+	d[i + 1] = '\0';
+	b->len += i + 2;
+	return 0;
 }
 
 /* Append JSON text that json_parses accepted and that is valid UTF-8,

@@ -181,10 +181,19 @@ i64_at(char *p, int64_t v)
 	    "31323334353637383940414243444546474849505152535455565758596061"
 	    "6263646566676869707172737475767778798081828384858687888990919293"
 	    "949596979899";
-	char tmp[24], *t = tmp + sizeof tmp;
-	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-	size_t n;
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v, x;
+	size_t n = 1;
+	char *t;
 
+	if (v < 0)
+		*p++ = '-';
+	/* The length first, then the digits from the end, in place: no
+	 * copy of a variable length (a call to memcpy) per number. */
+	for (x = u; x >= 100; x /= 100)
+		n += 2;
+	if (x >= 10)
+		n++;
+	t = p + n;
 	while (u >= 100) {
 		t -= 2;
 		memcpy(t, pairs + 2 * (u % 100), 2);
@@ -195,10 +204,6 @@ i64_at(char *p, int64_t v)
 		memcpy(t, pairs + 2 * u, 2);
 	} else
 		*--t = (char)('0' + u);
-	if (v < 0)
-		*--t = '-';
-	n = (size_t)(tmp + sizeof tmp - t);
-	memcpy(p, t, n);
 	return p + n;
 }
 

@@ -280,6 +280,38 @@ UNIT_TEST(record)
 			CHECK(strcmp(record_kind_name(k), record_kind_name(l)) != 0);
 }
 
+/* The record's integers as printf's %lld writes them, at every length
+ * and both signs (i64_at writes them without printf). */
+UNIT_TEST(record_integers)
+{
+	static const int64_t v[] = {0, 1, 9, 10, 99, 100, 101, 999, 1000,
+	    12345, 99999, 100000, 1234567, 9999999999LL, INT64_MAX,
+	    INT64_MAX - 1, -1, -9, -10, -99, -100, -12345, INT64_MIN,
+	    INT64_MIN + 1};
+	struct record r = {0};
+	struct buf b = {0};
+	char want[64];
+	size_t i;
+
+	r.method = "GET";
+	r.err = ERR_NONE;
+	for (i = 0; i < sizeof v / sizeof v[0]; i++) {
+		buf_reset(&b);
+		r.index = v[i];
+		r.size = v[i] == INT64_MIN ? INT64_MAX : v[i] < 0 ? -v[i] : v[i];
+		r.attempts = (long)(v[i] % 1000);
+		CHECK(record_encode(&b, &r) == 0);
+		snprintf(want, sizeof want, "{\"index\":%lld,", (long long)v[i]);
+		CHECK(strncmp(b.data, want, strlen(want)) == 0);
+		snprintf(want, sizeof want, ",\"size\":%lld,", (long long)r.size);
+		CHECK(strstr(b.data, want) != NULL);
+		snprintf(want, sizeof want, ",\"attempts\":%ld,",
+		    (long)r.attempts);
+		CHECK(strstr(b.data, want) != NULL);
+	}
+	buf_free(&b);
+}
+
 UNIT_TEST(redact)
 {
 	struct buf b = {0};
