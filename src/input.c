@@ -68,17 +68,14 @@ input_check_url(struct request *r, const char *url, size_t len)
 	const char *sep;
 	size_t i, slen;
 
-	for (i = 0; i < len; i++) {
+	if ((i = util_span_visible(url, len)) < len) {
 		unsigned char c = (unsigned char)url[i];
 
-		if (c <= 0x20 || c == 0x7f) {
-			snprintf(r->errmsg, sizeof r->errmsg,
-			    "URL contains %s at byte %zu", c == ' ' ?
-			    "a space" : c == 0 ? "a NUL byte" :
-			    "a control character", i);
-			r->err = ERR_INVALID_URL;
-			return;
-		}
+		snprintf(r->errmsg, sizeof r->errmsg,
+		    "URL contains %s at byte %zu", c == ' ' ? "a space" :
+		    c == 0 ? "a NUL byte" : "a control character", i);
+		r->err = ERR_INVALID_URL;
+		return;
 	}
 	/* The scheme: letters, digits, + - . up to the first "://" (one
 	 * pass, no strspn: this runs for every line). */

@@ -4,6 +4,7 @@
  * arena that cJSON allocates from while a page is parsed. */
 #include "json.h"
 #include "utf8.h"
+#include "util.h"
 
 #include <cjson/cJSON.h>
 #include <ctype.h>
@@ -32,6 +33,26 @@ static const unsigned char plain[256] = {
 	['y'] = 1, ['z'] = 1, ['{'] = 1, ['|'] = 1, ['}'] = 1, ['~'] = 1,
 };
 
+/* The length of s[0..n)'s first run of plain bytes (0x20..0x7e but the
+ * quote and the backslash), eight at a time while it lasts. */
+static inline size_t
+plain_span(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w = util_w_load(s + i);
+
+		if (util_w_less(w, 0x20) || util_w_has(w, '"') ||
+		    util_w_has(w, '\\') ||
+		    (((w + UTIL_W_ONES) | w) & UTIL_W_HIGHS) != 0)	/* > 0x7e */
+			break;
+	}
+	while (i < n && plain[s[i]])
+		i++;
+	return i;
+}
+
 /* U+0085, U+2028 or U+2029 (line breaks to some readers of JSON lines,
  * and not JSON string characters to ECMAScript before 2019) as its code
  * point, given a UTF-8 sequence of k bytes; else 0. */
@@ -58,9 +79,7 @@ json_escape(struct buf *b, const char *p, size_t n)
 	if (buf_reserve(b, n + n / 8 + 2) == -1)
 		return -1;
 	while (i < n) {
-		run = i;
-		while (run < n && plain[s[run]])
-			run++;
+		run = i + plain_span(s + i, n - i);
 		if (run > i) {
 			if (buf_add(b, s + i, run - i) == -1)
 				return -1;
@@ -110,13 +129,12 @@ json_escape(struct buf *b, const char *p, size_t n)
 int
 json_string(struct buf *b, const char *s, size_t n)
 {
-	size_t i = 0;
+	size_t i;
 
 	if (s == NULL)
 		return buf_add(b, "null", 4);
 	/* Mostly nothing to escape: one capacity check and one copy. */
-	while (i < n && plain[(unsigned char)s[i]])
-		i++;
+	i = plain_span((const unsigned char *)s, n);
 	if (i == n && (b->cap - b->len >= n + 3 ||
 	    buf_reserve(b, n + 2) == 0)) {
 		b->data[b->len] = '"';
@@ -302,18 +320,21 @@ static const unsigned char str_stop[256] = {
 
 #define JSON_MAX_DEPTH	1000
 
+/* The scanner's loops keep p and end in locals: through j, every byte
+ * read (an unsigned char may alias anything) would load them again. */
 static inline void
 js_ws(struct jscan *j)
 {
-	const unsigned char *start = j->p;
+	const unsigned char *p = j->p, *end = j->end;
 
-	if (j->p < j->end && *j->p > ' ')	/* mostly: no whitespace */
+	if (p < end && *p > ' ')	/* mostly: no whitespace */
 		return;
-	while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' ||
-	    *j->p == '\n' || *j->p == '\r'))
-		j->p++;
-	if (j->p != start && j->depth > 0)	/* inside the value */
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' ||
+	    *p == '\r'))
+		p++;
+	if (p != j->p && j->depth > 0)	/* inside the value */
 		j->dirty = true;
+	j->p = p;
 }
 
 static bool
@@ -328,11 +349,12 @@ js_lit(struct jscan *j, const char *lit, size_t n)
 static bool
 js_digits(struct jscan *j)
 {
-	const unsigned char *start = j->p;
+	const unsigned char *p = j->p, *end = j->end, *start = p;
 
-	while (j->p < j->end && *j->p >= '0' && *j->p <= '9')
-		j->p++;
-	return j->p > start;
+	while (p < end && *p >= '0' && *p <= '9')
+		p++;
+	j->p = p;
+	return p > start;
 }
 
 static bool
@@ -362,43 +384,47 @@ js_number(struct jscan *j)
 static bool
 js_string(struct jscan *j)
 {
+	const unsigned char *p = j->p + 1, *end = j->end;	/* past the " */
+	unsigned char c;
+	bool ok = false;
 	int k;
 
-	j->p++;			/* the opening quote */
-	while (j->p < j->end) {
-		unsigned char c = *j->p++;
-
+	while (p < end) {
+		c = *p++;
 		if (!str_stop[c])
 			continue;
-		if (c == '"')
-			return true;
+		if (c == '"') {
+			ok = true;
+			break;
+		}
 		if (c >= 0x80) {
 			j->high = true;
-			if ((c == 0xc2 && j->p < j->end && *j->p == 0x85) ||
-			    (c == 0xe2 && j->end - j->p >= 2 &&
-			    j->p[0] == 0x80 && (j->p[1] == 0xa8 ||
-			    j->p[1] == 0xa9)))
+			if ((c == 0xc2 && p < end && *p == 0x85) ||
+			    (c == 0xe2 && end - p >= 2 && p[0] == 0x80 &&
+			    (p[1] == 0xa8 || p[1] == 0xa9)))
 				j->dirty = true;
 			continue;
 		}
 		if (c < 0x20)
-			return false;
+			break;
 		if (c == 0x7f) {
 			j->dirty = true;
 			continue;
 		}
 		/* what is left is the backslash */
-		if (j->p >= j->end)
-			return false;
-		c = *j->p++;
+		if (p >= end)
+			break;
+		c = *p++;
 		if (c == 'u') {
-			for (k = 0; k < 4; k++, j->p++)
-				if (j->p >= j->end || !isxdigit(*j->p))
-					return false;
-		} else if (strchr("\"\\/bfnrt", c) == NULL || c == 0)
-			return false;
+			for (k = 0; k < 4 && p < end && isxdigit(*p); k++)
+				p++;
+			if (k < 4)
+				break;
+		} else if (c == 0 || strchr("\"\\/bfnrt", c) == NULL)
+			break;
 	}
-	return false;
+	j->p = p;
+	return ok;
 }
 
 static bool

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include "buf.h"
 
 /* "250ms", "5s", "1.5s", "2m", "1h", and Go's compound forms ("1m30s",
@@ -29,5 +30,55 @@ bool	 util_in_ranges(const struct util_range *, size_t n, long);
 
 /* Monotonic clock in microseconds. */
 int64_t	 util_now_us(void);
+
+/* Eight bytes at a time, for the scans every request makes (its URL,
+ * its record's strings): which of a word's bytes match, as a yes or no
+ * (Hacker's Delight 6-1; exact as a test, not as a count).  A word that
+ * says yes is scanned again byte by byte. */
+#define UTIL_W_ONES	0x0101010101010101ULL
+#define UTIL_W_HIGHS	0x8080808080808080ULL
+
+static inline uint64_t
+util_w_load(const void *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, sizeof w);
+	return w;
+}
+
+/* Some byte of w is below n (n <= 128). */
+static inline bool
+util_w_less(uint64_t w, unsigned n)
+{
+	return ((w - UTIL_W_ONES * n) & ~w & UTIL_W_HIGHS) != 0;
+}
+
+/* Some byte of w is c. */
+static inline bool
+util_w_has(uint64_t w, unsigned char c)
+{
+	w ^= UTIL_W_ONES * c;
+	return ((w - UTIL_W_ONES) & ~w & UTIL_W_HIGHS) != 0;
+}
+
+/* The length of s[0..n)'s first run of bytes that are neither a space,
+ * a control character nor DEL. */
+static inline size_t
+util_span_visible(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w = util_w_load(s + i);
+
+		if (util_w_less(w, 0x21) || util_w_has(w, 0x7f))
+			break;
+	}
+	for (; i < n; i++)
+		if ((unsigned char)s[i] <= 0x20 || s[i] == 0x7f)
+			break;
+	return i;
+}
 
 #endif

@@ -588,3 +588,29 @@ UNIT_TEST(redact_text_one_slash)
 	redact_url_text("http://a:b c@host/", out, sizeof out);
 	CHECK(strcmp(out, "http://a:***@host/") == 0);
 }
+
+/* util_span_visible: the first space, control character or DEL in any
+ * position of a word, and none at all. */
+UNIT_TEST(span_visible)
+{
+	static const unsigned char stop[] = {0x00, 0x01, 0x09, 0x1f, 0x20,
+	    0x7f};
+	char s[32];
+	size_t n, p, k;
+
+	for (n = 0; n <= 25; n++) {
+		memset(s, 'x', n);
+		CHECK(util_span_visible(s, n) == n);
+		for (p = 0; p < n; p++) {
+			for (k = 0; k < sizeof stop; k++) {
+				memset(s, 'x', n);
+				s[p] = (char)stop[k];
+				CHECK(util_span_visible(s, n) == p);
+			}
+			memset(s, 'x', n);	/* 0x21, 0x7e, 0x80, 0xff pass */
+			s[p] = (char)(p % 4 == 0 ? 0x21 : p % 4 == 1 ? 0x7e :
+			    p % 4 == 2 ? 0x80 : 0xff);
+			CHECK(util_span_visible(s, n) == n);
+		}
+	}
+}

@@ -3,6 +3,7 @@
 #include "json.h"
 
 #include <string.h>
+#include <stdio.h>
 
 /* The text of the value at ptr in s, or "-" (absent) or "!" (malformed). */
 static const char *
@@ -161,5 +162,54 @@ UNIT_TEST(json_check_clean_span)
 	CHECK(json_check("[\"\xff\"]", 5, &sp) && !sp.ascii);
 	CHECK(!json_check("[1", 2, &sp) && sp.len == 0);
 	CHECK(!json_check("", 0, &sp) && sp.len == 0);
+	buf_free(&b);
+}
+
+/* The eight-at-a-time scans stop at the first byte that needs care,
+ * wherever it falls in a word: each special byte at each position of
+ * strings up to three words long. */
+UNIT_TEST(json_string_word_scan)
+{
+	static const unsigned char special[] = {0x01, 0x08, 0x0a, 0x1f,
+	    '"', '\\', 0x7f};
+	char s[32], esc[8];
+	struct buf b = {0};
+	size_t n, p, k;
+
+	for (n = 1; n <= 25; n++)
+		for (p = 0; p < n; p++)
+			for (k = 0; k < sizeof special; k++) {
+				memset(s, 'a', n);
+				s[p] = (char)special[k];
+				buf_reset(&b);
+				CHECK(json_string(&b, s, n) == 0);
+				/* the quotes, n - 1 plain bytes, an escape */
+				switch (special[k]) {
+				case '"': strcpy(esc, "\\\""); break;
+				case '\\': strcpy(esc, "\\\\"); break;
+				case 0x08: strcpy(esc, "\\b"); break;
+				case 0x0a: strcpy(esc, "\\n"); break;
+				default:
+					snprintf(esc, sizeof esc, "\\u%04x",
+					    special[k]);
+				}
+				CHECK(b.len == n - 1 + strlen(esc) + 2);
+				CHECK(memcmp(b.data + 1 + p, esc,
+				    strlen(esc)) == 0);
+			}
+	/* plain bytes at the edges of the range pass as they are */
+	memcpy(s, " ~!}#[]/ ~!}#[]/ ~!}#[]/", 24);
+	buf_reset(&b);
+	CHECK(json_string(&b, s, 24) == 0 && b.len == 26 &&
+	    memcmp(b.data + 1, s, 24) == 0);
+	/* a byte >= 0x80 in any position goes through the UTF-8 path */
+	for (p = 0; p < 17; p++) {
+		memset(s, 'a', 17);
+		s[p] = (char)0xff;
+		buf_reset(&b);
+		CHECK(json_string(&b, s, 17) == 0);
+		CHECK(b.len == 16 + 6 + 2 &&
+		    memcmp(b.data + 1 + p, "\\ufffd", 6) == 0);
+	}
 	buf_free(&b);
 }
