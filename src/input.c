@@ -29,6 +29,17 @@
 #define SLICE_READS	4
 #define SLICE_SKIPS	4096
 
+_Static_assert(sizeof(struct request) - offsetof(struct request, errmsg) -
+    sizeof(((struct request *)0)->errmsg) < _Alignof(struct request),
+    "struct request: errmsg is not the last field");
+
+void
+input_request_init(struct request *r)
+{
+	memset(r, 0, offsetof(struct request, errmsg));
+	r->errmsg[0] = '\0';
+}
+
 void
 input_request_clear(struct request *r)
 {
@@ -42,7 +53,7 @@ input_request_clear(struct request *r)
 	free(r->body);
 	free(r->id_json);
 	free(r->input);
-	memset(r, 0, sizeof(*r));
+	input_request_init(r);
 }
 
 const char *
@@ -301,7 +312,7 @@ input_parse_line(const char *line, size_t len, const struct config *cfg,
 	}
 	if (len == 0 || *line == '#')
 		return 0;
-	memset(r, 0, sizeof(*r));
+	input_request_init(r);
 	if (*line == '{') {
 		parse_json_request(line, len, r);
 		return 1;

@@ -34,6 +34,9 @@ struct request {
 	char		 errmsg[200];
 };
 
+/* An empty request: every field zero, the message empty (its buffer is
+ * not cleared byte by byte: this runs several times per request). */
+void	 input_request_init(struct request *);
 void	 input_request_clear(struct request *);
 /* The method a request is sent with: its own, -X, else GET, or POST
  * when it has a body (its own or -d/--json).  The one default. */

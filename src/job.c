@@ -18,7 +18,7 @@ job_new(const struct config *c, struct request *r, int64_t seq)
 	if (j == NULL)
 		return NULL;
 	j->req = *r;
-	memset(r, 0, sizeof(*r));
+	input_request_init(r);
 	j->seq = seq;
 	j->page = 1;
 	save_init(&j->save);
