@@ -8,7 +8,7 @@
 #include <string.h>
 
 int
-buf_reserve(struct buf *b, size_t extra)
+buf_reserve_slow(struct buf *b, size_t extra)
 {
 	size_t need, cap;
 	char *p;

@@ -14,7 +14,7 @@ struct buf {
 	size_t	 cap;
 };
 
-int	 buf_reserve(struct buf *, size_t extra);
+int	 buf_reserve_slow(struct buf *, size_t extra);
 int	 buf_add_slow(struct buf *, const void *, size_t);
 int	 buf_addstr(struct buf *, const char *);
 int	 buf_printf(struct buf *, const char *, ...)
@@ -25,6 +25,15 @@ void	 buf_free(struct buf *);
 void	 buf_shrink(struct buf *);
 /* Give the bytes to the caller (who frees them) and empty the buffer. */
 char	*buf_steal(struct buf *);
+
+/* Room for extra more bytes and a NUL.  0, or -1 out of memory. */
+static inline int
+buf_reserve(struct buf *b, size_t extra)
+{
+	if (extra < b->cap - b->len)	/* also when cap == 0 */
+		return 0;
+	return buf_reserve_slow(b, extra);
+}
 
 /* The two calls a record makes dozens of times: inline when the bytes fit. */
 static inline int
