@@ -370,9 +370,11 @@ start_ready(struct sched *s)
 			s->nheld++;
 			continue;
 		}
-		if (!rate_allows(s))
-			break;
-		limits_rate_take(s->lim, util_now_us());
+		if (s->cfg->rate > 0) {		/* --rate: a token a start */
+			if (!rate_allows(s))
+				break;
+			limits_rate_take(s->lim, util_now_us());
+		}
 		dequeue(s, j);
 		start_job(s, j);
 		next = TAILQ_FIRST(&s->ready);	/* start_job may free jobs */
