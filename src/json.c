@@ -427,53 +427,18 @@ js_string(struct jscan *j)
 	return ok;
 }
 
-static bool
-js_value(struct jscan *j)
-{
-	bool ok;
+static bool js_value(struct jscan *);
 
-	js_ws(j);
-	if (j->p >= j->end)
-		return false;
+/* A value at j->p (after its whitespace): a scalar here, a container
+ * through js_value; the members and elements of a container come this
+ * way, so most values cost no call of their own. */
+static inline bool
+js_any(struct jscan *j)
+{
 	switch (*j->p) {
 	case '{':
-	case '[': {
-		unsigned char close = *j->p == '{' ? '}' : ']';
-		bool object = close == '}';
-
-		if (++j->depth > JSON_MAX_DEPTH)
-			return false;
-		j->p++;
-		js_ws(j);
-		if (j->p < j->end && *j->p == close) {
-			j->p++;
-			j->depth--;
-			return true;
-		}
-		for (;;) {
-			if (object) {
-				js_ws(j);
-				if (j->p >= j->end || *j->p != '"' || !js_string(j))
-					return false;
-				js_ws(j);
-				if (j->p >= j->end || *j->p++ != ':')
-					return false;
-			}
-			if (!js_value(j))
-				return false;
-			js_ws(j);
-			if (j->p >= j->end)
-				return false;
-			if (*j->p == ',') {
-				j->p++;
-				continue;
-			}
-			if (*j->p++ != close)
-				return false;
-			j->depth--;
-			return true;
-		}
-	}
+	case '[':
+		return js_value(j);
 	case '"':
 		return js_string(j);
 	case 't':
@@ -483,8 +448,55 @@ js_value(struct jscan *j)
 	case 'n':
 		return js_lit(j, "null", 4);
 	default:
-		ok = js_number(j);
-		return ok;
+		return js_number(j);
+	}
+}
+
+static bool
+js_value(struct jscan *j)
+{
+	unsigned char close;
+	bool object;
+
+	js_ws(j);
+	if (j->p >= j->end)
+		return false;
+	if (*j->p != '{' && *j->p != '[')
+		return js_any(j);
+	close = *j->p == '{' ? '}' : ']';
+	object = close == '}';
+	if (++j->depth > JSON_MAX_DEPTH)
+		return false;
+	j->p++;
+	js_ws(j);
+	if (j->p < j->end && *j->p == close) {
+		j->p++;
+		j->depth--;
+		return true;
+	}
+	for (;;) {
+		if (object) {
+			js_ws(j);
+			if (j->p >= j->end || *j->p != '"' || !js_string(j))
+				return false;
+			js_ws(j);
+			if (j->p >= j->end || *j->p++ != ':')
+				return false;
+		}
+		js_ws(j);
+		if (j->p >= j->end || !js_any(j))
+			return false;
+		js_ws(j);
+		if (j->p >= j->end)
+			return false;
+		if (*j->p == ',') {
+			j->p++;
+			continue;
+		}
+		if (*j->p++ != close)
+			return false;
+		j->depth--;
+		return true;
 	}
 }
 

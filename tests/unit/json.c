@@ -213,3 +213,32 @@ UNIT_TEST(json_string_word_scan)
 	}
 	buf_free(&b);
 }
+
+/* Nesting: 1000 levels are JSON, 1001 are not (the scanner recurses per
+ * level: the limit bounds its stack), in arrays and in objects. */
+UNIT_TEST(json_check_depth)
+{
+	static char s[8 * 1002 + 16];
+	size_t n, i, depth;
+
+	for (depth = 999; depth <= 1001; depth++) {
+		n = 0;
+		for (i = 0; i < depth; i++)
+			s[n++] = '[';
+		s[n++] = '1';
+		for (i = 0; i < depth; i++)
+			s[n++] = ']';
+		CHECK(json_parses(s, n) == (depth <= 1000));
+		n = 0;
+		for (i = 0; i < depth; i++) {
+			memcpy(s + n, "{\"a\":", 5);
+			n += 5;
+		}
+		s[n++] = '1';
+		for (i = 0; i < depth; i++)
+			s[n++] = '}';
+		CHECK(json_parses(s, n) == (depth <= 1000));
+	}
+	memset(s, '[', sizeof s);
+	CHECK(!json_parses(s, sizeof s));
+}
