@@ -10,11 +10,16 @@
  *  - cJSON's own printing of a tree passes json_parses;
  *  - json_minified of accepted UTF-8 text is one line that passes
  *    json_parses and means the same to cJSON;
- *  - json_check agrees with json_parses, says ascii exactly when no
- *    byte is >= 0x80, and its clean span is what json_minified writes. */
+ *  - json_check says ascii exactly when no byte is >= 0x80, and its
+ *    clean span is what json_minified writes;
+ *  - record_classify (which trusts that ascii flag to skip a UTF-8 pass)
+ *    says JSON exactly for strict UTF-8 JSON, else text for UTF-8, else
+ *    base64, with a clean span only for JSON. */
 #include "fuzz.h"
 
+#include "cli.h"
 #include "json.h"
+#include "record.h"
 #include "utf8.h"
 
 #include <cjson/cJSON.h>
@@ -142,9 +147,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	for (i = 0; i < size; i++)
 		high = high || data[i] >= 0x80;
-	FUZZ_ASSERT(json_check(s, size, &sp) == strict);
+	struct json_span cs;
+	bool utf8 = utf8_valid(s, size), nj;
+	enum body_enc enc;
+
+	(void)json_check(s, size, &sp);
 	if (strict)
 		FUZZ_ASSERT(sp.ascii == !high);
+	if (size > 0) {
+		enc = record_classify(BODY_AUTO, s, size, -1, &nj, &cs);
+		FUZZ_ASSERT(enc == (strict && utf8 ? BENC_JSON : utf8 ?
+		    BENC_TEXT : BENC_BASE64));
+		FUZZ_ASSERT(enc == BENC_JSON ? cs.off == sp.off &&
+		    cs.len == sp.len : cs.len == 0);
+	}
 	tree = cJSON_ParseWithLengthOpts(s, size, &end, 0);
 	/* cJSON stops after the value; what it calls whitespace may follow */
 	while (tree != NULL && end < s + size && (unsigned char)*end <= 0x20)

@@ -168,8 +168,10 @@ json_cstr(struct buf *b, const char *s)
 	*d++ = '"';
 	for (i = 0; i < CSTR_QUICK && plain[(unsigned char)s[i]]; i++)
 		d[i] = s[i];
-	if (s[i] != '\0')
+	if (s[i] != '\0') {
+		b->data[b->len] = '\0';	/* still text if the long way fails */
 		return json_string(b, s, strlen(s));
+	}
 	d[i] = '"';
 	d[i + 1] = '\0';
 	b->len += i + 2;
@@ -305,15 +307,21 @@ struct jscan {
 };
 
 /* Bytes that end a run of plain string characters: the quote, the
- * backslash, control characters, DEL (json_minified escapes it) and
- * every byte >= 0x80 (the text is then not plain ASCII, and U+0085,
- * U+2028 and U+2029 are escaped too). */
+ * backslash, control characters, DEL (json_minified escapes it) and,
+ * until the first one is seen, every byte >= 0x80 (the text is then not
+ * plain ASCII); after it (str_stop_utf8) only the lead bytes of U+0085,
+ * U+2028 and U+2029, which json_minified escapes too, so text that is
+ * mostly not ASCII does not leave the fast loop at every byte. */
 #define STOP8(c)	[(c)] = 1, [(c) + 1] = 1, [(c) + 2] = 1, [(c) + 3] = 1, \
 	[(c) + 4] = 1, [(c) + 5] = 1, [(c) + 6] = 1, [(c) + 7] = 1
 #define STOP32(c)	STOP8(c), STOP8((c) + 8), STOP8((c) + 16), STOP8((c) + 24)
 static const unsigned char str_stop[256] = {
 	STOP32(0x00), ['"'] = 1, ['\\'] = 1, [0x7f] = 1,
 	STOP32(0x80), STOP32(0xa0), STOP32(0xc0), STOP32(0xe0),
+};
+static const unsigned char str_stop_utf8[256] = {
+	STOP32(0x00), ['"'] = 1, ['\\'] = 1, [0x7f] = 1,
+	[0xc2] = 1, [0xe2] = 1,
 };
 #undef STOP32
 #undef STOP8
@@ -385,13 +393,14 @@ static bool
 js_string(struct jscan *j)
 {
 	const unsigned char *p = j->p + 1, *end = j->end;	/* past the " */
+	const unsigned char *stop = j->high ? str_stop_utf8 : str_stop;
 	unsigned char c;
 	bool ok = false;
 	int k;
 
 	while (p < end) {
 		c = *p++;
-		if (!str_stop[c])
+		if (!stop[c])
 			continue;
 		if (c == '"') {
 			ok = true;
@@ -399,6 +408,7 @@ js_string(struct jscan *j)
 		}
 		if (c >= 0x80) {
 			j->high = true;
+			stop = str_stop_utf8;
 			if ((c == 0xc2 && p < end && *p == 0x85) ||
 			    (c == 0xe2 && end - p >= 2 && p[0] == 0x80 &&
 			    (p[1] == 0xa8 || p[1] == 0xa9)))

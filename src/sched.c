@@ -564,7 +564,7 @@ _Static_assert(sizeof(struct paginate_next) - offsetof(struct paginate_next,
     msg) - sizeof(((struct paginate_next *)0)->msg) <
     _Alignof(struct paginate_next), "paginate_next: msg is not the last field");
 
-struct page {
+struct page {	/* complete_page sets each field but jp (job_page's) by hand */
 	struct job_page	 jp;		/* the record, the parsed body */
 	const char	*body;		/* the raw body, items are copied from */
 	size_t		 body_len;

@@ -611,6 +611,12 @@ UNIT_TEST(span_visible)
 			s[p] = (char)(p % 4 == 0 ? 0x21 : p % 4 == 1 ? 0x7e :
 			    p % 4 == 2 ? 0x80 : 0xff);
 			CHECK(util_span_visible(s, n) == n);
+			/* beside bytes >= 0x80 (no borrow across bytes) */
+			for (k = 0; k < sizeof stop; k++) {
+				memset(s, p % 2 ? 0x80 : 0xff, n);
+				s[p] = (char)stop[k];
+				CHECK(util_span_visible(s, n) == p);
+			}
 		}
 	}
 }

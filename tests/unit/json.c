@@ -128,6 +128,8 @@ UNIT_TEST(json_check_clean_span)
 		"  [1,-0.5e+10,null,\"\\u2028\\n\\\"\",{}]\r\n\t",
 		"\"\xc3\xa9\xe2\x82\xac\"",
 		"12",
+		/* near misses of U+0085, U+2028 and U+2029: nothing to escape */
+		"[\"\xc2\x84\",\"\xe2\x80\xaa\",\"\xe2\x81\xa8\",\"\xe2\x80\"]",
 	};
 	static const char *const dirty[] = {
 		"{\"a\": 1}",
@@ -137,6 +139,11 @@ UNIT_TEST(json_check_clean_span)
 		"[\"\xc2\x85\"]",
 		"[\"\xe2\x80\xa8\"]",
 		"[\"\xe2\x80\xa9\"]",
+		/* after a first byte >= 0x80 (the scanner's second table) */
+		"[\"\xc3\xa9\",\"\xe2\x80\xa8\"]",
+		"[\"\xc3\xa9\xc2\x85\"]",
+		"[\"\xe4\xb8\xad\x7f\"]",
+		"[\"\xe4\xb8\xad\",{\"a\": 1}]",
 	};
 	struct json_span sp;
 	struct buf b = {0};
