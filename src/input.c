@@ -29,15 +29,10 @@
 #define SLICE_READS	4
 #define SLICE_SKIPS	4096
 
-_Static_assert(sizeof(struct request) - offsetof(struct request, errmsg) -
-    sizeof(((struct request *)0)->errmsg) < _Alignof(struct request),
-    "struct request: errmsg is not the last field");
-
 void
 input_request_init(struct request *r)
 {
-	memset(r, 0, offsetof(struct request, errmsg));
-	r->errmsg[0] = '\0';
+	UTIL_ZERO_BUT_TEXT(struct request, r, errmsg);
 }
 
 void

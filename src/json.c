@@ -135,8 +135,7 @@ json_string(struct buf *b, const char *s, size_t n)
 		return buf_add(b, "null", 4);
 	/* Mostly nothing to escape: one capacity check and one copy. */
 	i = plain_span((const unsigned char *)s, n);
-	if (i == n && (b->cap - b->len >= n + 3 ||
-	    buf_reserve(b, n + 2) == 0)) {
+	if (i == n && buf_reserve(b, n + 2) == 0) {
 		b->data[b->len] = '"';
 		memcpy(b->data + b->len + 1, s, n);
 		memcpy(b->data + b->len + n + 1, "\"", 2);

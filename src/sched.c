@@ -558,12 +558,6 @@ retry_fired(void *arg)
 }
 
 /* A page is done (no retry, no hop): its records and what comes next. */
-/* complete_page clears a paginate_next up to its message, the last
- * field. */
-_Static_assert(sizeof(struct paginate_next) - offsetof(struct paginate_next,
-    msg) - sizeof(((struct paginate_next *)0)->msg) <
-    _Alignof(struct paginate_next), "paginate_next: msg is not the last field");
-
 struct page {	/* complete_page sets each field but jp (job_page's) by hand */
 	struct job_page	 jp;		/* the record, the parsed body */
 	const char	*body;		/* the raw body, items are copied from */
@@ -669,8 +663,7 @@ complete_page(struct sched *s, struct job *j, const struct xfer_res *res,
 	pg.body_len = res->body_len;
 	pg.items = NULL;
 	pg.nitems = 0;
-	memset(&pg.next, 0, offsetof(struct paginate_next, msg));
-	pg.next.msg[0] = '\0';
+	UTIL_ZERO_BUT_TEXT(struct paginate_next, &pg.next, msg);
 	job_page(j, s->cfg, s->need_tree, res, kind, msg, &pg.jp);
 	if (pg.jp.r.err == ERR_NONE && s->need_tree) {
 		pg.next.err = paginate_items(s->cfg, pg.jp.tree, &pg.items,

@@ -31,6 +31,18 @@ bool	 util_in_ranges(const struct util_range *, size_t n, long);
 /* Monotonic clock in microseconds. */
 int64_t	 util_now_us(void);
 
+/* Zero the struct of type at p but for its last field, text, a buffer
+ * that is written before it is read: only its first byte is cleared
+ * (these structs are emptied several times per request).  The assertion
+ * keeps text last. */
+#define UTIL_ZERO_BUT_TEXT(type, p, text) do {				\
+	_Static_assert(sizeof(type) - offsetof(type, text) -		\
+	    sizeof(((type *)0)->text) < _Alignof(type),			\
+	    #text " is not the last field of " #type);			\
+	memset((p), 0, offsetof(type, text));				\
+	(p)->text[0] = '\0';						\
+} while (0)
+
 /* Eight bytes at a time, for the scans every request makes (its URL,
  * its record's strings): which of a word's bytes match, as a yes or no
  * (Hacker's Delight 6-1; exact as a test, not as a count).  A word that
