@@ -283,3 +283,51 @@ teardown_file() { fixture_stop; }
 	# connect limit is the same -t, and says so itself if it is first)
 	jq -s -e '.[4].error.message | test("^(Connection timed out after [0-9]+ milliseconds|SSL connection timeout)$")' <<<"$output"
 }
+
+# A connect that never completes: the listener's accept queue is full, so
+# the kernel drops the SYNs.  The connect limit is libcurl's own timer,
+# which the engine arms lazily (src/engine.c, timer_cb): a slower transfer
+# started first holds the armed timer at its own, earlier, connect limit;
+# when it ends libcurl's deadline moves on to the dead one's, and the
+# timer, waking early, must arm itself again for that.
+@test "time limits: a connect that never completes ends at --connect-timeout, after a slower transfer beside it has ended" {
+	python3 - >"$BATS_TEST_TMPDIR/hole.out" 2>&1 <<-'EOF' &
+	import socket, time
+	ls = socket.socket()
+	ls.bind(("127.0.0.1", 0))
+	ls.listen(0)
+	port = ls.getsockname()[1]
+	fill = []
+	for i in range(3):  # fill the accept queue; later SYNs are dropped
+	    c = socket.socket()
+	    c.setblocking(False)
+	    try:
+	        c.connect(("127.0.0.1", port))
+	    except BlockingIOError:
+	        pass
+	    fill.append(c)
+	print(port, flush=True)
+	time.sleep(120)
+	EOF
+	hole_pid=$!
+	wait_until '[ -s "$BATS_TEST_TMPDIR/hole.out" ]'
+	port=$(cat "$BATS_TEST_TMPDIR/hole.out")
+	# -c 2: the slow one holds a slot; the quick ones take the other in
+	# turn, so the dead one starts well after the slow one's limit was set
+	{
+		echo "$BASE/delay/500"
+		for i in $(seq 50); do echo "$BASE/json"; done
+		echo "http://127.0.0.1:$port/dead"
+	} >"$BATS_TEST_TMPDIR/in"
+	run --separate-stderr "$VOLLEY" -c 2 --connect-timeout 1s -t 30s --body none -i "$BATS_TEST_TMPDIR/in"
+	kill "$hole_pid" 2>/dev/null || true
+	assert_failure 1
+	[ "${#lines[@]}" -eq 52 ]
+	# the dead one ends at the connect limit, in libcurl's words for it
+	# (7.88: "Failed to connect to ... after N ms: Timeout was reached";
+	# 8.x: "Connection timed out after N milliseconds"), not at -t
+	jq -s -e --argjson s "$VG_SLACK_MS" '(.[51] | .error.kind == "timeout"
+		and .time_ms >= 1000 and .time_ms < 6000 + $s
+		and (.error.message | test("^(Failed to connect to 127[.]0[.]0[.]1 port [0-9]+ after [0-9]+ ms: Timeout was reached|Connection timed out after [0-9]+ milliseconds)$")))
+		and (del(.[51]) | all(.ok))' <<<"$output"
+}
