@@ -4,6 +4,7 @@
 #include "paginate.h"
 #include "json.h"
 #include "redact.h"
+#include "redirect.h"
 #include "buf.h"
 #include "hdr.h"
 #include "util.h"
@@ -585,6 +586,14 @@ paginate_step(const struct config *c, struct paginate_chain *ch,
 	if (curl_url_get(next, CURLUPART_URL, &s_next, 0) == CURLUE_OK)
 		out->url_str = strdup(s_next);
 	curl_free(s_next);
+	/* The rule a redirect has (the record names the link refused). */
+	if (out->url_str != NULL)
+		out->err = redirect_scheme_rule(c, cur, next, "next link",
+		    out->msg, sizeof out->msg);
+	if (out->err != ERR_NONE) {
+		curl_url_cleanup(next);
+		return;
+	}
 	if (out->url_str == NULL || paginate_seen(ch, out->url_str) != 0) {
 		/* The error record names the looping URL. */
 		out->err = ERR_PAGINATION;

@@ -108,6 +108,34 @@ is_https(const char *origin)
 	return origin != NULL && strncmp(origin, "https:", 6) == 0;
 }
 
+enum err_kind
+redirect_scheme_rule(const struct config *c, const void *base,
+    const void *to, const char *what, char *msg, size_t len)
+{
+	char *scheme = NULL, *from = NULL, *dest = NULL;
+	enum err_kind k = ERR_NONE;
+
+	if (curl_url_get((CURLU *)to, CURLUPART_SCHEME, &scheme, 0) !=
+	    CURLUE_OK || (strcmp(scheme, "http") != 0 &&
+	    strcmp(scheme, "https") != 0)) {
+		snprintf(msg, len, "%s to a scheme that is not fetched: %.60s",
+		    what, scheme ? scheme : "?");
+		k = ERR_UNSUPPORTED_PROTOCOL;
+	} else if (!c->location_trusted && strcmp(scheme, "http") == 0) {
+		from = redirect_origin(base);
+		dest = redirect_origin(to);
+		if (is_https(from) && !is_https(dest)) {
+			snprintf(msg, len, "%s from https to http refused "
+			    "(--location-trusted allows it)", what);
+			k = ERR_UNSUPPORTED_PROTOCOL;
+		}
+	}
+	curl_free(scheme);
+	free(from);
+	free(dest);
+	return k;
+}
+
 bool
 redirect_status(long st)
 {
@@ -120,8 +148,7 @@ redirect_decide(const struct config *c, const void *base,
     struct redirect_hop *hop, char *msg, size_t len)
 {
 	CURLU *u;
-	char *scheme = NULL, *from = NULL, *to = NULL;
-	enum err_kind k = ERR_NONE;
+	enum err_kind k;
 
 	memset(hop, 0, sizeof(*hop));
 	if (redirects >= c->max_redirs) {
@@ -135,21 +162,9 @@ redirect_decide(const struct config *c, const void *base,
 	u = paginate_resolve(base, location, msg, len);
 	if (u == NULL)
 		return ERR_INVALID_URL;
-	if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
-	    (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0)) {
-		snprintf(msg, len, "redirect to a scheme that is not fetched: "
-		    "%.60s", scheme ? scheme : "?");
-		k = ERR_UNSUPPORTED_PROTOCOL;
+	k = redirect_scheme_rule(c, base, u, "redirect", msg, len);
+	if (k != ERR_NONE)
 		goto out;
-	}
-	from = redirect_origin(base);
-	to = redirect_origin(u);
-	if (!c->location_trusted && is_https(from) && !is_https(to)) {
-		snprintf(msg, len, "redirect from https to http refused "
-		    "(--location-trusted allows it)");
-		k = ERR_UNSUPPORTED_PROTOCOL;
-		goto out;
-	}
 	/* As browsers and curl: 303 turns into GET, and so do 301 and 302
 	 * after a POST; 307 and 308 keep the method and the body. */
 	hop->method = method;
@@ -163,8 +178,5 @@ redirect_decide(const struct config *c, const void *base,
 	u = NULL;
 out:
 	curl_url_cleanup(u);
-	curl_free(scheme);
-	free(from);
-	free(to);
 	return k;
 }

@@ -31,6 +31,13 @@ struct redirect_hop {
 	bool		 keep_body;
 };
 
+/* The scheme rule, for a redirect and for a next link alike: may a
+ * request at base go to to (both CURLU *)?  Only to http and https, and
+ * from https only to https unless --location-trusted.  ERR_NONE, or
+ * ERR_UNSUPPORTED_PROTOCOL with msg filled; what names the move
+ * ("redirect", "next link"). */
+enum err_kind	 redirect_scheme_rule(const struct config *, const void *base,
+		    const void *to, const char *what, char *msg, size_t len);
 /* Is status a redirect that -L follows? */
 bool		 redirect_status(long status);
 /* Decide the hop from base (a CURLU *) to location after status, the

@@ -26,6 +26,22 @@ setup_file() {
 	    keepalive_requests 5;
 	    location /down { return 302 http://127.0.0.1:$FIXTURE_PORT/json; }
 	    location /same { return 302 /item; }
+	    location /next-down {
+	      add_header Link '<http://127.0.0.1:$FIXTURE_PORT/json?key=downgraded>; rel="next"' always;
+	      default_type application/json; return 200 '[1]';
+	    }
+	    location /next-field-down {
+	      default_type application/json;
+	      return 200 '{"next":"http://127.0.0.1:$FIXTURE_PORT/json?key=downgraded"}';
+	    }
+	    location /next-ftp {
+	      add_header Link '<ftp://127.0.0.1:$FIXTURE_PORT/x>; rel="next"' always;
+	      default_type application/json; return 200 '[1]';
+	    }
+	    location /next-up {
+	      add_header Link '</item>; rel="next"' always;
+	      default_type application/json; return 200 '[1]';
+	    }
 	    location /rst { return 444; }
 	    location / { default_type application/json; return 200 '{"ok":true}'; }
 	  }
@@ -48,6 +64,37 @@ teardown_file() {
 	run --separate-stderr "$VOLLEY" -L --location-trusted --cacert "$NG/cert.pem" "https://127.0.0.1:$NG_PORT/down"
 	assert_success
 	echo "$output" | jq -e '.body.ok and (.final_url | startswith("http://"))'
+}
+
+@test "security: a next link from https to http, or to another scheme, is refused as a redirect is, unless --location-trusted" {
+	fixture_reset
+	for how in "--next-link /next-down" "--next-field /next /next-field-down"; do
+		set -- $how
+		run --separate-stderr "$VOLLEY" --cacert "$NG/cert.pem" "${@:1:$#-1}" "https://127.0.0.1:$NG_PORT${!#}"
+		assert_failure 1
+		[ "${#lines[@]}" -eq 2 ]
+		echo "${lines[0]}" | jq -e '.ok and .page == 1 and .last == false'
+		# the refused link's record names it; nothing was sent to it
+		echo "${lines[1]}" | jq -e --arg u "http://127.0.0.1:$FIXTURE_PORT/json?key=downgraded" '.page == 2 and .last
+			and .url == $u and .status == null and .error.kind == "unsupported_protocol"
+			and .error.message == "next link from https to http refused (--location-trusted allows it)"'
+	done
+	[ "$(fixture_count downgraded)" -eq 0 ]
+	run --separate-stderr "$VOLLEY" --next-link --location-trusted --cacert "$NG/cert.pem" "https://127.0.0.1:$NG_PORT/next-down"
+	assert_success
+	echo "${lines[1]}" | jq -e '.ok and .page == 2 and (.url | startswith("http://"))'
+	[ "$(fixture_count downgraded)" -eq 1 ]
+	# another scheme: refused before libcurl sees it, trusted or not
+	for trust in "" --location-trusted; do
+		run --separate-stderr "$VOLLEY" --next-link $trust --cacert "$NG/cert.pem" "https://127.0.0.1:$NG_PORT/next-ftp"
+		assert_failure 1
+		echo "${lines[1]}" | jq -e '.page == 2 and .error.kind == "unsupported_protocol"
+			and .error.message == "next link to a scheme that is not fetched: ftp" and .error.curl_code == null'
+	done
+	# https to https goes on
+	run --separate-stderr "$VOLLEY" --next-link --max-pages 2 --cacert "$NG/cert.pem" "https://127.0.0.1:$NG_PORT/next-up"
+	assert_success
+	echo "${lines[1]}" | jq -e '.ok and .page == 2'
 }
 
 @test "security: TLS is verified unless -k" {
