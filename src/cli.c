@@ -285,7 +285,8 @@ set_page_style(void *t, const struct opt *o, const char *label,
 	if (arg == NULL)
 		return OPT_OK;
 	*FIELD(t, o, const char *) = arg;
-	if (*arg == '\0')
+	/* a parameter needs a name; "" is a pointer to the whole body */
+	if (*arg == '\0' && o->value != PAGE_FIELD)
 		return opt_error(err, errlen, "%s: empty argument", label);
 	return OPT_OK;
 }

@@ -25,6 +25,13 @@ skip_ws(const char *p, const char *end)
 	return p;
 }
 
+/* A JSON pointer as a message shows it: "" (the whole body) quoted. */
+static const char *
+ptr_shown(const char *ptr)
+{
+	return *ptr != '\0' ? ptr : "\"\"";
+}
+
 /* Does the rel value (space-separated relation types) include "next"? */
 static bool
 rel_has_next(const char *v, size_t n)
@@ -412,7 +419,7 @@ paginate_items(const struct config *c, const cJSON *tree,
 		*items = tree ? paginate_pointer(tree, c->items, &bad) : NULL;
 		if (tree == NULL || (*items != NULL && !cJSON_IsArray(*items))) {
 			snprintf(msg, len, "--items %s is not an array",
-			    c->items);
+			    ptr_shown(c->items));
 			*items = NULL;
 			return ERR_PAGINATION;
 		}
@@ -447,7 +454,7 @@ field_text(const char *body, size_t blen, const char *ptr,
 	if (memchr(b.data, '\0', b.len) != NULL) {
 		buf_free(&b);
 		snprintf(msg, len, "%s %s holds a NUL character (\\u0000): it "
-		    "cannot go into a URL", opt, ptr);
+		    "cannot go into a URL", opt, ptr_shown(ptr));
 		*perr = ERR_PAGINATION;
 		return -1;
 	}
@@ -503,7 +510,7 @@ next_page(const struct config *c, const struct paginate_chain *ch,
 			return NULL;
 		if (!cJSON_IsString(v)) {
 			snprintf(msg, len, "--next-field %s is not a string",
-			    c->next_field);
+			    ptr_shown(c->next_field));
 			*perr = ERR_PAGINATION;
 			return NULL;
 		}
@@ -543,7 +550,7 @@ next_page(const struct config *c, const struct paginate_chain *ch,
 			return NULL;
 		if (!cJSON_IsString(v) && !cJSON_IsNumber(v)) {
 			snprintf(msg, len, "--cursor-field %s is not a string "
-			    "or number", c->cursor_field);
+			    "or number", ptr_shown(c->cursor_field));
 			*perr = ERR_PAGINATION;
 			return NULL;
 		}

@@ -30,6 +30,27 @@ pages() { jq -r '"\(.index):\(.page)"' <<<"$output"; }
 	assert_output "$(printf '0:1\n0:2\n0:3\n1:1\n1:2\n1:3')"
 }
 
+@test "pagination: --next-field \"\" is the whole body: a body that is a JSON string is the next URL" {
+	hex() { printf '%s' "$1" | od -An -tx1 | tr -d ' \n'; }
+	# page 1's body is "<page 2's URL>"; page 2's body is "<the end: null>"
+	p2="$BASE/body?hex=$(hex null)"
+	run --separate-stderr "$VOLLEY" --next-field "" "$BASE/body?hex=$(hex "\"$p2\"")"
+	assert_success
+	[ "${#lines[@]}" -eq 2 ]
+	jq -s -e --arg p2 "$p2" '.[0].page == 1 and .[1].page == 2 and .[1].url == $p2 and .[1].last' <<<"$output"
+	# a body that is not a string: the chain fails, and the message
+	# shows the empty pointer as ""
+	run --separate-stderr "$VOLLEY" --next-field "" "$BASE/body?hex=$(hex "\"$BASE/json\"")"
+	assert_failure 1
+	echo "${lines[2]}" | jq -e '.page == 3 and .error.kind == "pagination" and .error.message == "--next-field \"\" is not a string"'
+	# a parameter's name cannot be empty
+	for o in --page-param --cursor-param; do
+		run --separate-stderr "$VOLLEY" "$o" "" "$BASE/json"
+		assert_failure 2
+		[[ $stderr == *"$o: empty argument"* ]]
+	done
+}
+
 @test "pagination: --page-param increments the page, keeps other parameters, ends on an empty page" {
 	run --separate-stderr "$VOLLEY" --page-param page --items /items "$BASE/pg/num?n=3&other=X"
 	assert_success
