@@ -617,6 +617,11 @@ cli_warn(const struct config *c)
 	if (c->location_trusted && !c->location && c->page == PAGE_NONE)
 		diag_warn("--location-trusted has no effect without -L or "
 		    "pagination");
+	if (c->retry_on != NULL && c->retries == 0)
+		diag_warn("--retry-on has no effect without --retries");
+	if (c->save_dir != NULL && c->body != BODY_AUTO)
+		diag_warn("--body has no effect with --save (the record "
+		    "names the file instead)");
 	/* --retry-max-wait also bounds a host's pause, unless --no-adapt */
 	if (c->retry_delay_set && c->retries == 0)
 		diag_warn("--retry-delay has no effect without --retries");

@@ -380,8 +380,20 @@ inflight_at_least() {
 	[ -z "$stderr" ]
 	run --separate-stderr "$VOLLEY" --no-adapt --retry-max-wait 10s --body none "$BASE/json"
 	[[ $stderr == *"--retry-max-wait has no effect without --retries under --no-adapt"* ]]
-	run --separate-stderr "$VOLLEY" --max-pages 3 --items /items --page-param page -L --max-redirs 2 --retries 1 --retry-delay 1s --body none "$BASE/pg/num?n=1"
+	run --separate-stderr "$VOLLEY" --max-pages 3 --items /items --page-param page -L --max-redirs 2 --retries 1 --retry-delay 1s --retry-on 503 --body none "$BASE/pg/num?n=1"
 	assert_success
+	[ -z "$stderr" ]
+	# --retry-on names what to retry, it does not turn retries on
+	run --separate-stderr "$VOLLEY" --retry-on 503 --body none "$BASE/json"
+	assert_success
+	[[ $stderr == *"--retry-on has no effect without --retries"* ]]
+	# with --save the record names the file: --body has nothing to shape
+	mkdir "$BATS_TEST_TMPDIR/dl"
+	run --separate-stderr "$VOLLEY" --save "$BATS_TEST_TMPDIR/dl" --body base64 "$BASE/json"
+	assert_success
+	[[ $stderr == *"--body has no effect with --save"* ]]
+	echo "$output" | jq -e 'has("body") | not'
+	run --separate-stderr "$VOLLEY" --save "$BATS_TEST_TMPDIR/dl" "$BASE/json"
 	[ -z "$stderr" ]
 }
 
