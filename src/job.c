@@ -227,6 +227,15 @@ job_page(struct job *j, const struct config *c, bool need_tree,
 	memset(pg, 0, sizeof(*pg));
 	job_record(j, c, r);
 	result_response(r, res);
+	/* libcurl refused the URL before sending anything (a port out of
+	 * range, an authority it cannot read): a record of nothing sent, as
+	 * for a URL volley refuses itself. */
+	if (res->curl_code == CURLE_URL_MALFORMAT && j->redirects == 0) {
+		r->attempts = 0;
+		r->final_url = NULL;
+		r->time_ms = -1;
+		r->timing.set = false;
+	}
 	r->err = kind;
 	r->errmsg = kind != ERR_NONE ? msg : NULL;
 	/* A page's values are read with cJSON, once the body is known to be

@@ -59,6 +59,12 @@ teardown_file() { fixture_stop; }
 	# every error message says something
 	run jq -s -e 'all(.[]; .error == null or (.error.message | length > 0))' <<<"$recs"
 	assert_success
+	# nothing was sent for any of them, whether volley or libcurl refused
+	# the URL (libcurl reads the ports 99999 and abc): no attempt, no
+	# final URL, no time
+	run jq -s -e 'del(.[11]) | all(.[]; .attempts == 0 and .final_url == null
+		and .time_ms == null and .timing == null and .status == null)' <<<"$recs"
+	assert_success
 }
 
 @test "input: a NUL byte or invalid UTF-8 in a line gives valid JSON out" {
