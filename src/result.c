@@ -29,6 +29,8 @@ result_seen_of(const struct xfer_res *res, struct result_seen *seen)
 	seen->os_errno = res->os_errno;
 	seen->tls = res->tls;
 	seen->status_line = res->status > 0;
+	seen->tunnel_refused = res->connect_code != 0 &&
+	    (res->connect_code < 200 || res->connect_code > 299);
 	hdr_iter_init(&it, res->headers, res->headers_len);
 	while (hdr_next(&it, &f))
 		if (hdr_is(&f, "Transfer-Encoding") && f.vlen >= 7 &&
@@ -78,6 +80,8 @@ result_curl_kind(int code, const struct result_seen *seen)
 	case CURLE_USE_SSL_FAILED:
 		return ERR_TLS;
 	case CURLE_RECV_ERROR:
+		if (seen->tunnel_refused)
+			return ERR_CONNECT;
 		if (seen->os_errno != 0 || seen->tls)
 			return ERR_READ;
 		return seen->chunked ? ERR_PROTOCOL : ERR_READ;

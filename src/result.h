@@ -20,10 +20,13 @@ struct result_seen {
 					 * proxy) */
 	bool		 chunked;	/* the response declared chunked */
 	bool		 status_line;	/* a status line was received */
+	bool		 tunnel_refused; /* a proxy answered CONNECT, not 2xx */
 };
 
 /* The error kind of a CURLcode, given what was seen.
- * - 56 (receive error): read when the socket failed (an errno) or over
+ * - 56 (receive error): connect when a proxy refused the tunnel (it
+ *   answered CONNECT with a status that is not 2xx: CURLINFO_HTTP_
+ *   CONNECTCODE, on every libcurl); read when the socket failed (an errno) or over
  *   TLS (8.x reports a peer gone without close_notify as 56, no errno);
  *   else protocol when the body was chunked (libcurl refused a chunk
  *   header: 7.88 and 8.x word it differently); else read.

@@ -658,6 +658,9 @@ xfer_result(struct xfer *x, int curl_code, struct xfer_res *res)
 		curl_easy_getinfo(x->easy, CURLINFO_OS_ERRNO, &res->os_errno);
 		x->renew = x->xc->sticky_errno && res->os_errno != 0;
 	}
+	if (curl_code == CURLE_RECV_ERROR)
+		curl_easy_getinfo(x->easy, CURLINFO_HTTP_CONNECTCODE,
+		    &res->connect_code);
 	res->tls = (eff != NULL && strncasecmp(eff, "https:", 6) == 0) ||
 	    (x->xc->cfg->proxy != NULL &&
 	    strncasecmp(x->xc->cfg->proxy, "https:", 6) == 0);

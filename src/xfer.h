@@ -38,6 +38,8 @@ struct xfer_req {
 struct xfer_res {
 	int		 curl_code;	/* CURLcode */
 	long		 os_errno;	/* CURLINFO_OS_ERRNO of this transfer */
+	long		 connect_code;	/* the proxy's answer to CONNECT, read
+					 * for a receive error (56); else 0 */
 	bool		 tls;		/* over TLS: https, or an https proxy */
 	const char	*errbuf;	/* libcurl's message, may be "" */
 	bool		 too_large;	/* body passed --max-body */

@@ -63,6 +63,11 @@ teardown_file() {
 	http_proxy=$BASE run --separate-stderr "$VOLLEY" http://example.invalid/echo
 	assert_success
 	echo "$output" | jq -e '.ok and (.body.headers["User-Agent"] | test("^volley/"))'
+	# an https URL needs a tunnel, which the fixture refuses (it answers
+	# CONNECT 404): the connection failed, kind connect, on every libcurl
+	run --separate-stderr "$VOLLEY" -x "$BASE" https://example.invalid/
+	assert_failure 1
+	echo "$output" | jq -e '.error.kind == "connect" and .error.curl_code == 56 and .status == null'
 }
 
 @test "request: -d sends a form POST, @FILE reads a file, repeated -d join with &" {

@@ -429,7 +429,11 @@ UNIT_TEST(cli_pagination)
 	REFUSED("only one of --next-link, --next-field, --page-param, "
 	    "--cursor-param", "--next-link", "--page-param", "p");
 	REFUSED("--page-param: empty argument", "--page-param", "");
-	REFUSED("--next-field: empty argument", "--next-field=");
+	REFUSED("--cursor-param: empty argument", "--cursor-param=");
+	/* "" is a pointer: the whole body */
+	CHECK(parse(&c, "--next-field=", NULL) == CLI_OK &&
+	    c.page == PAGE_FIELD && strcmp(c.next_field, "") == 0);
+	cli_config_free(&c);
 	REFUSED("--cursor-param needs --cursor-field", "--cursor-param", "c");
 	REFUSED("--cursor-field needs --cursor-param", "--cursor-field", "/c");
 	REFUSED("--next-field: 'x' is not a JSON pointer (\"\", or /a/b with "

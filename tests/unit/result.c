@@ -85,6 +85,9 @@ UNIT_TEST(result_recv_error)
 	seen.os_errno = 0;
 	seen.tls = true;	/* a TLS peer gone without close_notify */
 	CHECK(result_curl_kind(CURLE_RECV_ERROR, &seen) == ERR_READ);
+	seen.tunnel_refused = true;	/* a proxy answered CONNECT 403 */
+	CHECK(result_curl_kind(CURLE_RECV_ERROR, &seen) == ERR_CONNECT);
+	seen.tunnel_refused = false;
 	/* the other codes do not look at what was seen */
 	CHECK(result_curl_kind(CURLE_PARTIAL_FILE, &seen) == ERR_READ);
 	CHECK(result_curl_kind(CURLE_COULDNT_CONNECT, &seen) == ERR_CONNECT);
