@@ -573,6 +573,11 @@ xfer_prepare(struct xfer *x, const struct xfer_req *r, void *owner,
 		} else
 			SET(CURLOPT_HTTPGET, 1L);
 		SET(CURLOPT_NOBODY, head ? 1L : 0L);
+		/* HEAD reads no body: its Content-Length is no size to
+		 * refuse (libcurl checks it against this before the end). */
+		if (x->xc->cfg->max_body < (uint64_t)INT64_MAX)
+			SET(CURLOPT_MAXFILESIZE_LARGE, head ? (curl_off_t)0 :
+			    (curl_off_t)x->xc->cfg->max_body);
 		/* What libcurl sends by itself (GET, POST with a body,
 		 * HEAD with NOBODY) needs no custom request line. */
 		SET(CURLOPT_CUSTOMREQUEST, !head && strcmp(r->method,

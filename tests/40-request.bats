@@ -94,6 +94,13 @@ teardown_file() {
 	run --separate-stderr "$VOLLEY" -X HEAD "$BASE/json"
 	assert_success
 	echo "$output" | jq -e '.method == "HEAD" and .status == 200 and .body == ""'
+	# its Content-Length is no body to refuse at --max-body; on the same
+	# handle (-c 1) the GET after it is held to the limit again
+	printf '{"url":"%s","method":"HEAD"}\n%s\n' "$BASE/bytes/5000000" "$BASE/bytes/5000000" >"$BATS_TEST_TMPDIR/in"
+	run --separate-stderr "$VOLLEY" -c 1 --max-body 1K -i "$BATS_TEST_TMPDIR/in"
+	assert_failure 1
+	echo "${lines[0]}" | jq -e '.method == "HEAD" and .ok and .status == 200 and .error == null'
+	echo "${lines[1]}" | jq -e '.method == "GET" and .error.kind == "body_too_large"'
 }
 
 @test "request: without -L a redirect is an ok record with its 3xx status" {
