@@ -45,7 +45,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    strcmp(pw2, "***") == 0);
 		curl_free(pw2);
 		cJSON_Delete(s);
-		redact_url_text(url, text, sizeof text);
+		redact_url_text(url, strlen(url), text, sizeof text);
 		pw2 = password_of(text);
 		FUZZ_ASSERT(pw2 == NULL || *pw2 == '\0' ||
 		    strcmp(pw2, "***") == 0);

@@ -604,7 +604,8 @@ paginate_step(const struct config *c, struct paginate_chain *ch,
 	if (out->url_str == NULL || paginate_seen(ch, out->url_str) != 0) {
 		/* The error record names the looping URL. */
 		out->err = ERR_PAGINATION;
-		redact_url_text(out->url_str, shown, sizeof shown);
+		redact_url_text(out->url_str, out->url_str ?
+		    strlen(out->url_str) : 0, shown, sizeof shown);
 		snprintf(out->msg, sizeof out->msg,
 		    "next URL already fetched in this chain: %s", shown);
 		curl_url_cleanup(next);

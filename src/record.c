@@ -339,12 +339,11 @@ put_counts(struct buf *b, const struct record *r)
 void
 record_describe(const struct record *r, char *buf, size_t len)
 {
-	char url[256], tmp[256], status[32] = "";
-	size_t n = r->url ? r->url_len : 0;
+	char url[256], status[32] = "";
 	const char *kind = record_kind_name(r->err);
 
-	snprintf(tmp, sizeof tmp, "%.*s", (int)n, r->url ? r->url : "");
-	redact_url_text(tmp, url, sizeof url);
+	redact_url_text(r->url ? r->url : "", r->url ? r->url_len : 0, url,
+	    sizeof url);
 	if (r->status > 0)
 		snprintf(status, sizeof status, ", status %ld", r->status);
 	snprintf(buf, len, "%s %s (index %lld) %s: %s%s: %s",
@@ -390,7 +389,7 @@ record_encode(struct buf *b, const struct record *r)
 		goto fail;
 	url_len = b->len - url_off;
 	if ((r->input != NULL && (KEY(b, ",\"input\":") == -1 ||
-	    json_string(b, r->input, r->input_len) == -1)) ||
+	    redact_url_json(b, r->input, r->input_len) == -1)) ||
 	    KEY(b, ",\"final_url\":") == -1 ||
 	    put_final_url(b, r, url_off, url_len) == -1 ||
 	    KEY(b, ",\"method\":") == -1 ||

@@ -5,31 +5,45 @@
 #include "redact.h"
 #include "json.h"
 
+#include <ctype.h>
 #include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* The password of url's userinfo, by text alone: from after the first
- * ':' of the userinfo to the last '@' of the authority, or, when loose,
- * to the last '@' of the whole text: a URL that does not parse may have a
- * password holding an unencoded '/', '?' or '#', and redacting too much
- * is better than printing part of one.  false if there is none. */
-static bool
-password_span(const char *url, size_t n, bool loose, size_t *from,
-    size_t *to)
+/* Where url's authority starts: after its "scheme://", after a leading
+ * "//", or, in a URL with neither (user:pw@host/x, which libcurl does not
+ * parse either), at its start.  Only a scheme at the very start counts:
+ * "://" further on (in a query, say) starts no authority. */
+static const char *
+authority_at(const char *url, const char *end)
 {
-	const char *end = url + n, *auth = NULL, *p, *at = NULL, *colon;
+	const char *p = url;
 
-	for (p = url; p + 3 <= end; p++)
-		if (memcmp(p, "://", 3) == 0) {
-			auth = p + 3;
-			break;
-		}
-	if (auth == NULL)
-		return false;
-	for (p = auth; p < end && (loose || (*p != '/' && *p != '?' &&
-	    *p != '#')); p++)
+	if (end - p >= 2 && p[0] == '/' && p[1] == '/')
+		return p + 2;
+	if (p < end && isalpha((unsigned char)*p)) {
+		for (p++; p < end && (isalnum((unsigned char)*p) || *p == '+' ||
+		    *p == '-' || *p == '.'); p++)
+			;
+		if (end - p >= 3 && memcmp(p, "://", 3) == 0)
+			return p + 3;
+	}
+	return url;
+}
+
+/* The password of url's userinfo, by text alone: from after the first
+ * ':' of the userinfo to the last '@' of the whole text (a URL that does
+ * not parse may have a password holding an unencoded '/', '?' or '#', and
+ * redacting too much is better than printing part of one).  false if
+ * there is none. */
+static bool
+password_span(const char *url, size_t n, size_t *from, size_t *to)
+{
+	const char *end = url + n, *auth = authority_at(url, end), *p;
+	const char *at = NULL, *colon;
+
+	for (p = auth; p < end; p++)
 		if (*p == '@')
 			at = p;
 	colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
@@ -45,7 +59,7 @@ redact_unparsed(struct buf *b, const char *url, size_t n)
 {
 	size_t from, to;
 
-	if (!password_span(url, n, true, &from, &to))
+	if (!password_span(url, n, &from, &to))
 		return json_string(b, url, n);
 	if (buf_addc(b, '"') == -1 || json_escape(b, url, from) == -1 ||
 	    buf_addstr(b, "***") == -1 ||
@@ -85,28 +99,36 @@ done:
 }
 
 /* As redact_url_json does: libcurl's reading first, the text search only
- * for URLs libcurl cannot parse. */
+ * for URLs libcurl cannot parse; the whole URL is redacted before out
+ * cuts it, so no cut leaves part of a long password behind. */
 void
-redact_url_text(const char *url, char *out, size_t outlen)
+redact_url_text(const char *url, size_t n, char *out, size_t outlen)
 {
 	size_t from, to;
-	char *parsed = NULL;
-	int rc = 0;
+	char *tmp = NULL, *parsed = NULL;
+	int rc = -1;
 
 	if (url == NULL) {
 		snprintf(out, outlen, "?");
 		return;
 	}
-	if (strchr(url, '@') != NULL)
-		rc = redact_parsed(url, &parsed);
-	if (rc == 1) {
+	if (memchr(url, '@', n) == NULL) {
+		snprintf(out, outlen, "%.*s", (int)n, url);
+		return;
+	}
+	/* (a NUL inside is no URL libcurl reads: the text search's) */
+	tmp = strndup(url, n);
+	if (tmp != NULL && strlen(tmp) == n)
+		rc = redact_parsed(tmp, &parsed);
+	if (rc == 1)
 		snprintf(out, outlen, "%s", parsed);
-		free(parsed);
-	} else if (rc == -1 && password_span(url, strlen(url), true, &from,
-	    &to))
-		snprintf(out, outlen, "%.*s***%s", (int)from, url, url + to);
+	else if (rc == -1 && password_span(url, n, &from, &to))
+		snprintf(out, outlen, "%.*s***%.*s", (int)from, url,
+		    (int)(n - to), url + to);
 	else
-		snprintf(out, outlen, "%s", url);
+		snprintf(out, outlen, "%.*s", (int)n, url);
+	free(parsed);
+	free(tmp);
 }
 
 int

@@ -8,8 +8,9 @@
 
 /* url as a JSON string, any password redacted; NULL prints null. */
 int	 redact_url_json(struct buf *, const char *url, size_t len);
-/* url with any password redacted, as plain text into out (truncated to
- * outlen), for error messages. */
-void	 redact_url_text(const char *url, char *out, size_t outlen);
+/* url's n bytes with any password redacted, as plain text into out (cut
+ * to outlen after redacting), for messages and reports. */
+void	 redact_url_text(const char *url, size_t n, char *out,
+	    size_t outlen);
 
 #endif

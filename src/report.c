@@ -186,14 +186,9 @@ record_url(const struct record *r, char *url, size_t len, char *host,
     size_t hlen)
 {
 	const char *p, *end, *at;
-	char tmp[URL_MAX];
-	size_t n = r->url ? r->url_len : 0;
 
-	if (n >= sizeof tmp)
-		n = sizeof tmp - 1;
-	memcpy(tmp, r->url ? r->url : "", n);
-	tmp[n] = '\0';
-	redact_url_text(tmp, url, len);
+	redact_url_text(r->url ? r->url : "", r->url ? r->url_len : 0, url,
+	    len);
 	host[0] = '\0';
 	if ((p = strstr(url, "://")) == NULL)
 		return;

@@ -805,7 +805,8 @@ stop_why_deadline(struct sched *s, const char *msg)
 		    "no request running or queued", msg);
 		return;
 	}
-	redact_url_text(job_url(old), url, sizeof url);
+	redact_url_text(job_url(old), job_url(old) ? strlen(job_url(old)) :
+	    0, url, sizeof url);
 	if (old->x != NULL)
 		snprintf(s->stop_why, sizeof s->stop_why, "stopped: %s with "
 		    "%zu requests running or queued; the longest running: %s %s "

@@ -185,6 +185,25 @@ teardown_file() { fixture_stop; }
 	refute_output --partial s3cret
 	echo "$output" | jq -e '.url | contains("user:***@")'
 	echo "$output" | jq -e '.final_url | contains("***") and (contains("s3cret") | not)'
+	# without a scheme (an invalid_url record, libcurl cannot parse it),
+	# in the record and in a report on stderr
+	run --separate-stderr "$VOLLEY" --report tap:- 'user:s3cret@127.0.0.1:1/x' '//user:s3cret@127.0.0.1:1/x'
+	assert_failure 1
+	[[ $output$stderr != *s3cret* ]]
+	jq -s -e '[.[].url] == ["user:***@127.0.0.1:1/x", "//user:***@127.0.0.1:1/x"]' <<<"$output"
+	# --template's input field is redacted as the URL is
+	run --separate-stderr "$VOLLEY" --body none --template 'http://{raw}' <<<"user:s3cret@127.0.0.1:$FIXTURE_PORT/json"
+	assert_success
+	echo "$output" | jq -e '.input == "user:***@127.0.0.1:\(env.FIXTURE_PORT)/json" and (.url | contains("user:***@"))'
+	# a password longer than a message shows (a JWT, say) is redacted
+	# before the message is cut: none of it is left in the --fail-fast
+	# line, the records or a JUnit report
+	pw=eyJ$(printf 'x%.0s' {1..400})
+	run --separate-stderr "$VOLLEY" --fail-fast --report "junit:$BATS_TEST_TMPDIR/j.xml" "http://tok:$pw@127.0.0.1:1/x"
+	[ "$status" -eq 3 ]
+	[[ $stderr == *"GET http://tok:***@127.0.0.1:1/x"* ]]
+	[[ $output$stderr != *eyJxx* ]]
+	! grep -q eyJxx "$BATS_TEST_TMPDIR/j.xml"
 }
 
 @test "input: an IPv6 literal host works" {

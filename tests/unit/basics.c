@@ -342,15 +342,39 @@ UNIT_TEST(redact)
 	redact_url_json(&b, "http://u:a/b?c#d@h:99999/x", 26);
 	CHECK(strcmp(b.data, "\"http://u:***@h:99999/x\"") == 0);
 	buf_free(&b);
+	/* no scheme (libcurl parses neither): from the start, or after a
+	 * leading "//"; "://" in a query starts no authority */
+	redact_url_json(&b, "user:hunter2@127.0.0.1:1/x", 26);
+	CHECK(strcmp(b.data, "\"user:***@127.0.0.1:1/x\"") == 0);
+	buf_reset(&b);
+	redact_url_json(&b, "//user:hunter3@h/x", 18);
+	CHECK(strcmp(b.data, "\"//user:***@h/x\"") == 0);
+	buf_reset(&b);
+	redact_url_json(&b, "u:pw@h/r?to=http://a:b@c", 24);
+	CHECK(strstr(b.data, "pw") == NULL);
+	buf_free(&b);
 	{
-		char out[128];
+		char out[128], small[40], big[700];
 
-		redact_url_text("http://u:pa/ss@h/x", out, sizeof out);
+		redact_url_text("http://u:pa/ss@h/x", 18, out, sizeof out);
 		CHECK(strcmp(out, "http://u:***@h/x") == 0);
-		redact_url_text("http://u:pw@h/x?e=a@b", out, sizeof out);
+		redact_url_text("http://u:pw@h/x?e=a@b", 21, out, sizeof out);
 		CHECK(strcmp(out, "http://u:***@h/x?e=a@b") == 0);
-		redact_url_text("http://h:80/x?e=a@b", out, sizeof out);
+		redact_url_text("http://h:80/x?e=a@b", 19, out, sizeof out);
 		CHECK(strcmp(out, "http://h:80/x?e=a@b") == 0);
+		redact_url_text("user:hunter2@h/x", 16, out, sizeof out);
+		CHECK(strcmp(out, "user:***@h/x") == 0);
+		/* only n bytes are read */
+		redact_url_text("http://h/xYZ", 10, out, sizeof out);
+		CHECK(strcmp(out, "http://h/x") == 0);
+		/* a password longer than what is shown: redacted, then cut */
+		memset(big, 'x', sizeof big);
+		memcpy(big, "http://tok:", 11);
+		memcpy(big + 600, "@h/x", 5);
+		redact_url_text(big, strlen(big), small, sizeof small);
+		CHECK(strncmp(small, "http://tok:***@h/x", sizeof small) == 0);
+		redact_url_text(big, 200, small, sizeof small); /* no '@' in it */
+		CHECK(strchr(small, '@') == NULL);
 	}
 }
 
@@ -572,20 +596,21 @@ UNIT_TEST(redact_text_one_slash)
 {
 	char out[256];
 
-	redact_url_text("https:/\"::p%40ss@h.test-8443/a?b#c", out,
+	redact_url_text("https:/\"::p%40ss@h.test-8443/a?b#c", strlen("https:/\"::p%40ss@h.test-8443/a?b#c"), out,
 	    sizeof out);
 	CHECK(strstr(out, "p%40ss") == NULL && strstr(out, "***") != NULL);
-	redact_url_text("http:/u:secret@h.test/", out, sizeof out);
+	redact_url_text("http:/u:secret@h.test/", strlen("http:/u:secret@h.test/"), out, sizeof out);
 	CHECK(strstr(out, "secret") == NULL && strstr(out, "***") != NULL);
-	redact_url_text("http://u:secret@h.test/", out, sizeof out);
+	redact_url_text("http://u:secret@h.test/", strlen("http://u:secret@h.test/"), out, sizeof out);
 	CHECK(strcmp(out, "http://u:***@h.test/") == 0);
-	redact_url_text("http://h.test/?to=a@b", out, sizeof out);
+	redact_url_text("http://h.test/?to=a@b", strlen("http://h.test/?to=a@b"), out, sizeof out);
 	CHECK(strcmp(out, "http://h.test/?to=a@b") == 0);
 	/* a "://" later in the path is not where the password is */
-	redact_url_text("http:/u:secret@h.test/x://a:b@c", out, sizeof out);
+	redact_url_text("http:/u:secret@h.test/x://a:b@c", strlen("http:/u:secret@h.test/x://a:b@c"), out,
+	    sizeof out);
 	CHECK(strstr(out, "secret") == NULL && strstr(out, "***") != NULL);
 	/* libcurl cannot parse it: the text search still redacts */
-	redact_url_text("http://a:b c@host/", out, sizeof out);
+	redact_url_text("http://a:b c@host/", strlen("http://a:b c@host/"), out, sizeof out);
 	CHECK(strcmp(out, "http://a:***@host/") == 0);
 }
 
