@@ -159,10 +159,16 @@ apply(void *t, const struct opt *o, const char *label, const char *arg,
 	case OPT_LONG:
 		return set_long(t, o, label, arg, err, errlen);
 	case OPT_DURATION:
-		if (util_parse_duration(arg, FIELD(t, o, int64_t)) == 0)
+		switch (util_parse_duration(arg, FIELD(t, o, int64_t))) {
+		case 0:
 			return OPT_OK;
-		return opt_error(err, errlen, "%s: '%s' is not a duration "
-		    "(250ms, 5s, 2m, 1h)", label, arg);
+		case -2:
+			return opt_error(err, errlen, "%s: '%s' is longer than "
+			    "100 years", label, arg);
+		default:
+			return opt_error(err, errlen, "%s: '%s' is not a "
+			    "duration (250ms, 5s, 2m, 1h)", label, arg);
+		}
 	case OPT_SIZE:
 		if (util_parse_size(arg, FIELD(t, o, uint64_t)) == 0)
 			return OPT_OK;

@@ -123,6 +123,10 @@ retry_after_ms(const char *headers, size_t len, time_t now)
 	tmp[f.vlen] = '\0';
 	if (util_parse_long(tmp, 0, 1000000000L, &secs) == 0)
 		return (int64_t)secs * 1000;
+	/* delta-seconds (1*DIGIT) past the bound: as far as the bound, not
+	 * absent (which would retry at once) */
+	if (strspn(tmp, "0123456789") == f.vlen)
+		return (int64_t)1000000000L * 1000;
 	when = curl_getdate(tmp, NULL);
 	if (when == -1)
 		return -1;

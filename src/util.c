@@ -59,8 +59,8 @@ util_parse_duration(const char *s, int64_t *ms)
 		else if ((mult = duration_unit(&s)) == 0)
 			return -1;
 		total += v * mult;
-		if (total > (double)INT64_MAX / 2)
-			return -1;
+		if (total > (double)UTIL_DURATION_MAX_MS)
+			return -2;
 	}
 	*ms = (int64_t)llround(total);
 	if (*ms == 0 && total > 0)

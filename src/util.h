@@ -9,10 +9,14 @@
 #include <string.h>
 #include "buf.h"
 
+/* The longest duration taken, 100 years (36525 days): in microseconds,
+ * with a clock reading added, far from int64_t's end. */
+#define UTIL_DURATION_MAX_MS	((int64_t)36525 * 24 * 3600 * 1000)
 /* "250ms", "5s", "1.5s", "2m", "1h", and Go's compound forms ("1m30s",
  * "1h5m", "1.5h", units ns us ms s m h); a bare number is seconds.
  * Result in milliseconds (a non-zero duration under 1ms is 1ms).  0 on
- * success, -1 on anything else (negative, junk, a unit missing). */
+ * success, -2 when longer than UTIL_DURATION_MAX_MS, -1 on anything else
+ * (negative, junk, a unit missing). */
 int	 util_parse_duration(const char *, int64_t *ms);
 /* "10M", "512k", "1G", "123" (bytes); K/M/G are powers of 1024. */
 int	 util_parse_size(const char *, uint64_t *bytes);

@@ -63,7 +63,12 @@ UNIT_TEST(durations)
 	CHECK(util_parse_duration("", &ms) == -1);
 	CHECK(util_parse_duration("nan", &ms) == -1);
 	CHECK(util_parse_duration("inf", &ms) == -1);
-	CHECK(util_parse_duration("1e300", &ms) == -1);
+	CHECK(util_parse_duration("1e300", &ms) == -2);
+	/* at most 100 years, so that microseconds never overflow */
+	CHECK(util_parse_duration("876600h", &ms) == 0 &&
+	    ms == UTIL_DURATION_MAX_MS);
+	CHECK(util_parse_duration("876600h1ms", &ms) == -2);
+	CHECK(util_parse_duration("99999999999h", &ms) == -2);
 	/* Go's compound forms */
 	CHECK(util_parse_duration("1m30s", &ms) == 0 && ms == 90000);
 	CHECK(util_parse_duration("1h5m", &ms) == 0 && ms == 3900000);
