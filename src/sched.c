@@ -944,7 +944,9 @@ sched_new(const struct config *c, struct input *in, struct output *out,
 	s->resume = resume;
 	TAILQ_INIT(&s->jobs);
 	TAILQ_INIT(&s->ready);
-	s->need_tree = c->page != PAGE_NONE || c->items != NULL || c->flatten;
+	/* --items alone has no effect (cli_warn says so): no tree, and no
+	 * chain that could fail on it */
+	s->need_tree = c->page != PAGE_NONE || c->flatten;
 	s->max_jobs = sched_window(c);
 	s->retry.retries = c->retries;
 	s->retry.delay_ms = c->retry_delay_ms;
