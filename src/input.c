@@ -558,7 +558,9 @@ input_next(struct input *in, struct request *r)
 
 			in->pos = in->scanned = (size_t)(nl - in->rb.data) + 1;
 			in->skipping = false;
-			if (was_skipping) {
+			/* (a long line found whole in one read is as long as
+			 * one that came in pieces) */
+			if (was_skipping || len > INPUT_MAX_LINE) {
 				overlong(in, r);
 				return INPUT_LINE;
 			}
@@ -579,9 +581,10 @@ input_next(struct input *in, struct request *r)
 			char *line = in->rb.data + in->pos;
 			int made = 0;
 
-			if (was_skipping)
+			if (was_skipping || len > INPUT_MAX_LINE) {
+				was_skipping = true;
 				overlong(in, r);
-			else if (len > 0)
+			} else if (len > 0)
 				made = take_line(in, line, len, r);
 			close_source(in);
 			if (was_skipping || made)

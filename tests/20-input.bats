@@ -93,6 +93,23 @@ teardown_file() { fixture_stop; }
 	echo "${lines[2]}" | jq -e '.ok and .index == 2'
 }
 
+@test "input: the 1 MiB line limit is the same however the line arrives, whole or in pieces" {
+	# 1 MiB + 1 and 1 MiB exactly; read from a file in large reads, and
+	# through a pipe in 4 KiB writes
+	python3 -c '
+import sys
+for n in (1048577, 1048576):
+    sys.stdout.write("http://127.0.0.1:1/" + "a" * (n - 19) + "\n")' >"$BATS_TEST_TMPDIR/in"
+	run --separate-stderr "$VOLLEY" --body none -t 1s -i "$BATS_TEST_TMPDIR/in"
+	[ "${#lines[@]}" -eq 2 ]
+	echo "${lines[0]}" | jq -e '.error.kind == "input" and (.error.message | test("^line longer than 1048576 bytes"))'
+	echo "${lines[1]}" | jq -e '.error.message | test("longer") | not'
+	run --separate-stderr bash -c 'dd if="$1" bs=4096 status=none | "$2" --body none -t 1s' _ "$BATS_TEST_TMPDIR/in" "$VOLLEY"
+	[ "${#lines[@]}" -eq 2 ]
+	echo "${lines[0]}" | jq -e '.error.kind == "input" and (.error.message | test("^line longer than 1048576 bytes"))'
+	echo "${lines[1]}" | jq -e '.error.message | test("longer") | not'
+}
+
 @test "input: JSON request lines carry method, headers, body and id" {
 	cat >"$BATS_TEST_TMPDIR/in" <<-EOF
 	{"url": "$BASE/echo", "method": "PUT", "headers": {"X-Test": "yes"}, "body": "raw body", "id": "a-1"}
