@@ -19,9 +19,7 @@
 #include "record.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
-#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,12 +38,10 @@ struct slot {
 };
 
 struct output {
-	int		 fd;
+	struct util_wfd	 w;		/* the fd, written without blocking */
 	bool		 gather;
 	bool		 json;		/* one array, not lines */
 	bool		 started;	/* something framed (json: "[") */
-	bool		 pollable;	/* pipe, socket, terminal */
-	int		 fl;		/* the fd's own flags */
 	struct buf	 stream;	/* ready to write */
 	size_t		 off;		/* stream[0, off) is written */
 	bool		 wrote;		/* any byte written */
@@ -67,17 +63,13 @@ struct output *
 output_new(const struct config *c, int fd, size_t budget)
 {
 	struct output *o = calloc(1, sizeof(*o));
-	struct stat st;
 
 	if (o == NULL)
 		return NULL;
-	o->fd = fd;
+	util_wfd_init(&o->w, fd);
 	o->gather = c->mode == MODE_GATHER;
 	o->json = c->format == FORMAT_JSON;
 	o->budget = budget < 1 ? 1 : budget;
-	o->pollable = fstat(fd, &st) == 0 && (S_ISFIFO(st.st_mode) ||
-	    S_ISSOCK(st.st_mode) || (S_ISCHR(st.st_mode) && isatty(fd)));
-	o->fl = fcntl(fd, F_GETFL);
 	o->nslots = RING_MIN;
 	if (o->gather && (o->slots = calloc(o->nslots,
 	    sizeof(*o->slots))) == NULL) {
@@ -179,24 +171,6 @@ output_admits(struct output *o, int64_t seq)
 	return true;
 }
 
-/* One write: EAGAIN comes back instead of blocking. */
-static ssize_t
-write_once(struct output *o, const char *p, size_t n)
-{
-	ssize_t w;
-	int saved;
-
-	if (!o->pollable || o->fl == -1 || (o->fl & O_NONBLOCK))
-		return write(o->fd, p, n);
-	if (fcntl(o->fd, F_SETFL, o->fl | O_NONBLOCK) == -1)
-		return write(o->fd, p, n);
-	w = write(o->fd, p, n);
-	saved = errno;
-	fcntl(o->fd, F_SETFL, o->fl);
-	errno = saved;
-	return w;
-}
-
 /* Write as much of the stream as the fd takes now. */
 static void
 write_some(struct output *o)
@@ -204,7 +178,7 @@ write_some(struct output *o)
 	ssize_t w;
 
 	while (o->state == OUT_OK && o->off < o->stream.len) {
-		w = write_once(o, o->stream.data + o->off,
+		w = util_write_nb(&o->w, o->stream.data + o->off,
 		    o->stream.len - o->off);
 		if (w == -1 && errno == EINTR)
 			continue;
@@ -259,7 +233,7 @@ output_blocked(const struct output *o)
 int
 output_fd(const struct output *o)
 {
-	return o->fd;
+	return o->w.fd;
 }
 
 void
@@ -422,7 +396,7 @@ signalled(const struct output *o)
 enum output_state
 output_finish(struct output *o)
 {
-	struct pollfd pfd = { .fd = o->fd, .events = POLLOUT };
+	struct pollfd pfd = { .fd = o->w.fd, .events = POLLOUT };
 	int64_t end = -1, now;
 	bool cutdone = false;
 

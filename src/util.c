@@ -2,6 +2,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -9,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 /* One unit of a Go-style duration at *s, in milliseconds; the unit is
  * skipped.  0 when none is there. */
@@ -181,4 +184,32 @@ util_now_us(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+void
+util_wfd_init(struct util_wfd *w, int fd)
+{
+	struct stat st;
+
+	w->fd = fd;
+	w->pollable = fstat(fd, &st) == 0 && (S_ISFIFO(st.st_mode) ||
+	    S_ISSOCK(st.st_mode) || (S_ISCHR(st.st_mode) && isatty(fd)));
+	w->fl = fcntl(fd, F_GETFL);
+}
+
+ssize_t
+util_write_nb(const struct util_wfd *w, const char *p, size_t n)
+{
+	ssize_t r;
+	int saved;
+
+	if (!w->pollable || w->fl == -1 || (w->fl & O_NONBLOCK))
+		return write(w->fd, p, n);
+	if (fcntl(w->fd, F_SETFL, w->fl | O_NONBLOCK) == -1)
+		return write(w->fd, p, n);
+	r = write(w->fd, p, n);
+	saved = errno;
+	(void)fcntl(w->fd, F_SETFL, w->fl);
+	errno = saved;
+	return r;
 }

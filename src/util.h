@@ -6,8 +6,22 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <string.h>
 #include "buf.h"
+
+/* fd as a non-blocking writer: is it a pipe, socket or terminal (where
+ * a write can block), and its file status flags (F_GETFL, or -1). */
+struct util_wfd {
+	int	 fd;
+	int	 fl;
+	bool	 pollable;
+};
+void	 util_wfd_init(struct util_wfd *, int fd);
+/* One write to w that returns -1 with EAGAIN where it would block.
+ * O_NONBLOCK is set only around the write: the file description may be
+ * shared with the shell (a terminal) or another process (a pipe). */
+ssize_t	 util_write_nb(const struct util_wfd *, const char *, size_t);
 
 /* The longest duration taken, 100 years (36525 days): in microseconds,
  * with a clock reading added, far from int64_t's end. */
