@@ -81,6 +81,7 @@ struct engine {
 	bool		 h2c_no_reuse;	/* curl#10634 workaround */
 	struct cb_event	 watch;		/* input fd readable */
 	struct cb_event	 wwatch;	/* output fd writable */
+	struct cb_event	 ewatch;	/* stderr writable (errout.h) */
 	struct cb_event	 urgent;	/* the signal pipe */
 	struct sock	*free_socks;	/* removed sockets' structs, owned */
 	struct limit	*lim_head, *lim_tail;	/* the -t list */
@@ -601,6 +602,13 @@ engine_watch_write(struct engine *e, int fd, void (*cb)(void *), void *arg)
 }
 
 int
+engine_watch_write_err(struct engine *e, int fd, void (*cb)(void *),
+    void *arg)
+{
+	return watch_set(e, &e->ewatch, fd, EV_WRITE, cb, arg, -1);
+}
+
+int
 engine_watch_urgent(struct engine *e, int fd, void (*cb)(void *), void *arg)
 {
 	return watch_set(e, &e->urgent, fd, EV_READ | EV_PERSIST, cb, arg,
@@ -753,6 +761,7 @@ engine_free(struct engine *e)
 		event_free(e->lim_timer);
 	cb_event_clear(&e->watch);
 	cb_event_clear(&e->wwatch);
+	cb_event_clear(&e->ewatch);
 	cb_event_clear(&e->urgent);
 	if (e->base != NULL)
 		event_base_free(e->base);

@@ -51,6 +51,9 @@ int		 engine_watch(struct engine *, int fd, void (*cb)(void *),
  * fd cannot be watched (a regular file). */
 int		 engine_watch_write(struct engine *, int fd,
 		    void (*cb)(void *), void *arg);
+/* The same, in a slot of its own, for standard error (errout.h). */
+int		 engine_watch_write_err(struct engine *, int fd,
+		    void (*cb)(void *), void *arg);
 /* Call cb whenever fd is readable, before anything else (signals). */
 int		 engine_watch_urgent(struct engine *, int fd,
 		    void (*cb)(void *), void *arg);

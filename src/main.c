@@ -23,6 +23,7 @@
  *   report.c    --report: junit, tap, github, markdown
  *   replay.c    --replay: a results file back through stats and report
  *   diag.c      "volley: ..." messages on stderr
+ *   errout.c    stderr while transfers run: queued, never blocking
  *   buf.c utf8.c base64.c util.c   buffers, UTF-8, base64, numbers
  * main() wires them together and alone decides the exit status. */
 #include "cli.h"

@@ -1,9 +1,10 @@
-/* progress — the progress line, written straight to fd 2.  The line is
+/* progress — the progress line, on fd 2 (through errout.h's queue).  The line is
  * made of segments in a fixed order; when the terminal is too narrow the
  * least important are left out, so the line never wraps (a wrapped line
  * cannot be redrawn in place).  It is drawn only when its text changes,
  * so a run that waits does not flicker or hide what the user types. */
 #include "progress.h"
+#include "errout.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -164,17 +165,12 @@ progress_resize(struct progress *p)
 	p->last[0] = '\0';
 }
 
+/* Through the stderr queue: a terminal that is paused (^S, a pane in
+ * copy mode) never blocks the loop. */
 static int
-put(int fd, const char *s, size_t n)
+put(const char *s, size_t n)
 {
-	while (n > 0) {
-		ssize_t w = write(fd, s, n);
-
-		if (w < 0)
-			return -1;
-		s += w;
-		n -= (size_t)w;
-	}
+	errout_add(s, n);
 	return 0;
 }
 
@@ -193,7 +189,7 @@ progress_draw(struct progress *p, const struct progress_fields *f)
 	p->drawn = true;
 	/* back to the line's start, the text, then clear what is left */
 	n = (size_t)snprintf(line, sizeof line, "\r%s\033[K", text);
-	return put(p->fd, line, n < sizeof line ? n : sizeof line - 1);
+	return put(line, n < sizeof line ? n : sizeof line - 1);
 }
 
 int
@@ -203,5 +199,5 @@ progress_clear(struct progress *p)
 		return 0;
 	p->drawn = false;
 	p->last_len = 0;
-	return put(p->fd, "\r\033[K", 4);
+	return put("\r\033[K", 4);
 }

@@ -2,6 +2,7 @@
  * as a run's records (stats_count, report_record).  One line at a time
  * with cJSON, so memory follows the longest line, not the file. */
 #include "replay.h"
+#include "errout.h"
 #include "diag.h"
 #include "record.h"
 
@@ -88,6 +89,7 @@ replay_run(const char *path, struct stats *st, struct report *rp, char *err,
 		} else {
 			stats_count(st, &r);
 			report_record(rp, &r);
+			errout_drain();	/* no loop here to wait on */
 		}
 		cJSON_Delete(o);
 	}

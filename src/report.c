@@ -6,6 +6,7 @@
 #include "report.h"
 #include "buf.h"
 #include "diag.h"
+#include "errout.h"
 #include "json.h"
 #include "redact.h"
 #include "utf8.h"
@@ -29,6 +30,12 @@ struct sink {
 	enum report_format fmt;
 	const char	*path;		/* borrowed from argv */
 	FILE		*fp;		/* the report (stderr for "-") */
+	/* TAP and GitHub lines for "-": written into memory (fp), then
+	 * queued for stderr (errout.h), so a paused reader does not block
+	 * the loop */
+	bool		 queued;
+	char		*mem;
+	size_t		 msize;
 	FILE		*tmp;		/* junit: the testcases so far */
 	uint64_t	 n, failures, errors;
 	double		 time_s;
@@ -90,8 +97,14 @@ report_new(const struct config *c, char *err, size_t errlen)
 		rp->n++;
 		/* Markdown is added to what is there, as GitHub asks of
 		 * $GITHUB_STEP_SUMMARY; the others replace the file. */
-		k->fp = strcmp(k->path, "-") == 0 ? stderr :
-		    fopen(k->path, k->fmt == REPORT_MARKDOWN ? "ae" : "we");
+		k->queued = strcmp(k->path, "-") == 0 &&
+		    (k->fmt == REPORT_TAP || k->fmt == REPORT_GITHUB);
+		if (k->queued)
+			k->fp = open_memstream(&k->mem, &k->msize);
+		else
+			k->fp = strcmp(k->path, "-") == 0 ? stderr :
+			    fopen(k->path, k->fmt == REPORT_MARKDOWN ? "ae" :
+			    "we");
 		if (k->fp == NULL ||
 		    (k->fmt == REPORT_JUNIT && (k->tmp = tmpfile()) == NULL)) {
 			snprintf(err, errlen, "--report %s: %s", c->reports[i],
@@ -103,6 +116,17 @@ report_new(const struct config *c, char *err, size_t errlen)
 			fputs("TAP version 13\n", k->fp);
 	}
 	return rp;
+}
+
+/* What a queued sink wrote goes to the stderr queue; its memory is used
+ * again.  A failed write (out of memory) shows in ferror at the end. */
+static void
+pass(struct sink *k)
+{
+	if (!k->queued || fflush(k->fp) == EOF)
+		return;
+	errout_add(k->mem, k->msize);
+	rewind(k->fp);
 }
 
 /* --- text in each format's quoting --- */
@@ -337,9 +361,11 @@ report_record(struct report *rp, const struct record *r)
 			break;
 		case REPORT_TAP:
 			tap_record(k, r, url);
+			pass(k);
 			break;
 		case REPORT_GITHUB:
 			github_record(k, r, url);
+			pass(k);
 			break;
 		case REPORT_MARKDOWN:
 			markdown_record(k, r, url);
@@ -458,16 +484,20 @@ report_finish(struct report *rp, const struct stats *st, const char *stopped)
 			markdown_finish(k, st, stopped);
 			break;
 		}
+		pass(k);
 		bad = k->broken || fflush(fp) == EOF || ferror(fp);
 		if (fp != stderr && fclose(fp) == EOF)
 			bad = true;
 		k->fp = NULL;
+		free(k->mem);
+		k->mem = NULL;
 		if (bad) {
 			diag_error("--report %s:%s: cannot write: %s",
 			    format_names[k->fmt], k->path, strerror(errno));
 			rc = -1;
 		}
 	}
+	errout_drain();		/* the last lines of the queued ones */
 	return rc;
 }
 
@@ -481,6 +511,7 @@ report_free(struct report *rp)
 	for (i = 0; i < rp->n; i++) {
 		if (rp->v[i].fp != NULL && rp->v[i].fp != stderr)
 			(void)fclose(rp->v[i].fp);	/* not finished */
+		free(rp->v[i].mem);
 		if (rp->v[i].tmp != NULL)
 			(void)fclose(rp->v[i].tmp);	/* read only */
 		buf_free(&rp->v[i].fails);

@@ -23,6 +23,7 @@
 #include "sched.h"
 #include "diag.h"
 #include "engine.h"
+#include "errout.h"
 #include "job.h"
 #include "json.h"
 #include "limits.h"
@@ -72,6 +73,7 @@ struct sched {
 	bool		 input_eof;
 	bool		 watching;	/* waiting for the input fd */
 	bool		 out_watching;	/* waiting for the output fd */
+	bool		 err_watching;	/* waiting for stderr (errout.h) */
 	struct engine_timer *yield;	/* pump again after the loop's turn */
 	bool		 finished;
 	struct engine_task *pump;	/* owned: pump(), once per pass */
@@ -440,7 +442,8 @@ read_input(struct sched *s)
 		    s->nheld : s->nready) >= (size_t)s->cfg->concurrency ||
 		    s->njobs >= s->max_jobs))
 			break;
-		if (!output_admits(s->out, s->next_seq))
+		if (!output_admits(s->out, s->next_seq) ||
+		    errout_pending() > s->cfg->window)
 			break;
 		if (lines++ >= INPUT_SLICE) {
 			engine_timer_arm(s->yield, 0);
@@ -472,6 +475,31 @@ read_input(struct sched *s)
 }
 
 static void	out_writable(void *);
+static void	err_writable(void *);
+
+/* What is queued for stderr (reports on "-", the progress line): as for
+ * the output, written as the reader takes it, never waited for. */
+static void
+err_service(struct sched *s)
+{
+	if (errout_pending() == 0 || s->err_watching || errout_flush() != 1)
+		return;
+	if (engine_watch_write_err(s->eng, errout_fd(), err_writable,
+	    s) == 0)
+		s->err_watching = true;
+	else
+		engine_timer_arm(s->yield, 10);	/* try later */
+}
+
+static void
+err_writable(void *arg)
+{
+	struct sched *s = arg;
+
+	s->err_watching = false;
+	err_service(s);
+	kick(s);	/* room again: admission may go on */
+}
 
 /* Write what the reader takes now; if it takes no more, wait for it
  * (the loop never blocks on a write). */
@@ -479,6 +507,8 @@ static void
 out_service(struct sched *s)
 {
 	bool was_full = output_full(s->out);
+
+	err_service(s);
 
 	if (output_flush(s->out) != OUT_OK) {
 		if (!s->out_gone) {
@@ -904,6 +934,7 @@ progress_fired(void *arg)
 		progress_free(s->prog);
 		s->prog = NULL;
 	}
+	err_service(s);
 }
 
 
@@ -999,6 +1030,7 @@ sched_run(struct sched *s, struct sched_outcome *o)
 		progress_free(s->prog);
 		s->prog = NULL;
 	}
+	errout_drain();		/* the loop is over: the rest, waiting */
 	s->st.elapsed_s = (double)(util_now_us() - s->t0_us) / 1e6;
 	memset(o, 0, sizeof(*o));
 	o->out = output_finish(s->out);

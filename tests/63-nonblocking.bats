@@ -60,6 +60,32 @@ term_and_reap() {
 	[ -z "$bad" ]
 }
 
+@test "nbio: a report on stderr whose reader pauses does not stall transfers, and is whole" {
+	# --report tap:- and github:- lines go through a queue (errout.c); a
+	# reader of stderr that pauses 6 s must not hold the loop: the three
+	# that never answer end at -t 2s, not when the reader comes back
+	{
+		for i in 1 2 3; do echo "$RAW/never?n=$i"; done
+		seq 1 3000 | sed "s|^|$BASE/bytes/200?n=|"
+	} >"$BATS_TEST_TMPDIR/in"
+	for r in tap:- github:-; do
+		{ "$VOLLEY" -m as-completed -t 2s --report "$r" -i "$BATS_TEST_TMPDIR/in" \
+			-o "$BATS_TEST_TMPDIR/recs" 3>&1 1>&2 2>&3; } 2>/dev/null |
+			{ sleep 6; cat; } >"$BATS_TEST_TMPDIR/err"
+		[ "$(wc -l <"$BATS_TEST_TMPDIR/recs")" -eq 3003 ]
+		jq -s -e --argjson s "$VG_SLACK_MS" '[.[] | select(.url | contains("/never"))] |
+			length == 3 and all(.error.kind == "timeout" and .time_ms < 4500 + $s)' "$BATS_TEST_TMPDIR/recs"
+		# and the report is whole: a line per record, then the end
+		if [ "$r" = tap:- ]; then
+			[ "$(grep -c '^\(not \)\?ok ' "$BATS_TEST_TMPDIR/err")" -eq 3003 ]
+			grep -qx '1\.\.3003' "$BATS_TEST_TMPDIR/err"
+		else
+			[ "$(grep -c '^::error ' "$BATS_TEST_TMPDIR/err")" -eq 3 ]
+			grep -q '^::notice title=volley::3003 records, 3000 ok, 3 failed' "$BATS_TEST_TMPDIR/err"
+		fi
+	done
+}
+
 # SIGTERM while the reader has stopped reading; the reader comes back
 # after the signal.  $1: the format.
 term_slow_reader() {

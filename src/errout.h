@@ -1,0 +1,26 @@
+/* errout — standard error while the loop runs: what reports given as
+ * "-" and the progress line write there is queued and written as fd 2
+ * takes it, so a reader that pauses (2>&1 | less) never blocks the loop.
+ * One queue for the process, as there is one standard error.  Lines
+ * before the run and after it (diag.c, --stats) are written directly,
+ * after what is queued (errout_drain). */
+#ifndef VOLLEY_ERROUT_H
+#define VOLLEY_ERROUT_H
+
+#include <stddef.h>
+
+/* Queue n bytes for fd 2.  Out of memory, they are written directly
+ * (after the queue), blocking: late rather than lost. */
+void	 errout_add(const char *, size_t);
+/* Write what fd 2 takes now.  0: nothing is left; 1: the rest waits for
+ * fd 2 to be writable (errout_fd); -1: the reader is gone, and what is
+ * queued or added later is dropped. */
+int	 errout_flush(void);
+/* Bytes queued, not yet taken by the reader. */
+size_t	 errout_pending(void);
+int	 errout_fd(void);
+/* Write all that is queued, waiting for the reader as long as it takes
+ * (after the loop, and before a direct write). */
+void	 errout_drain(void);
+
+#endif
