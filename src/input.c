@@ -109,22 +109,6 @@ input_check_url(struct request *r, const char *url, size_t len)
 		req_error(r, ERR_INVALID_URL, "URL has no host");
 }
 
-/* Does s[0..n) contain the string needle? */
-static bool
-holds(const char *s, size_t n, const char *needle)
-{
-	size_t k = strlen(needle);
-	const char *p = s, *end = s + n;
-
-	while ((size_t)(end - p) >= k &&
-	    (p = memchr(p, needle[0], (size_t)(end - p) - k + 1)) != NULL) {
-		if (memcmp(p, needle, k) == 0)
-			return true;
-		p++;
-	}
-	return false;
-}
-
 /* cJSON decodes \u0000 into a NUL, which would cut a string short (a
  * URL, a header or a body sent other than as written).  The id and a
  * JSON body are copied as written, so they may hold one. */
@@ -142,9 +126,10 @@ decoded_nul(const char *line, size_t len)
 	for (i = 0; i < sizeof f / sizeof f[0]; i++)
 		if (json_pointer_span(line, len, f[i].ptr, &off, &n) == 1 &&
 		    (!f[i].if_string || (off < len && line[off] == '"')) &&
-		    holds(line + off, n, "\\u0000"))
+		    json_nul_escape(line + off, n, JSON_NUL_ANY))
 			return true;
-	return false;
+	/* and a member name: "url\u0000x" would be "url" to cJSON */
+	return json_nul_escape(line, len, JSON_NUL_TOP_KEYS);
 }
 
 /* The member name of the line's object, minified as it was written (a
@@ -187,7 +172,8 @@ parse_json_request(const char *line, size_t len, struct request *r)
 	}
 	if (decoded_nul(line, len)) {
 		req_error(r, ERR_INPUT, "JSON request line holds \\u0000 (a "
-		    "NUL character) in its url, method, headers or body");
+		    "NUL character) in its url, method, headers, body or a "
+		    "member name");
 		goto out;
 	}
 	id = cJSON_GetObjectItemCaseSensitive(root, "id");

@@ -242,7 +242,10 @@ job_page(struct job *j, const struct config *c, bool need_tree,
 	 * strict JSON (cJSON alone would take a JSON prefix, or a BOM). */
 	if (need_tree && kind == ERR_NONE && res->body_len > 0 &&
 	    utf8_valid(res->body, res->body_len) &&
-	    json_parses(res->body, res->body_len))
+	    json_parses(res->body, res->body_len) &&
+	    /* (a name cJSON would cut short: its values are not read,
+	     * rather than read from another member than the text shows) */
+	    !json_nul_escape(res->body, res->body_len, JSON_NUL_KEYS))
 		pg->tree = cJSON_ParseWithLength(res->body, res->body_len);
 	if (res->status > 0 && kind != ERR_BODY_TOO_LARGE)
 		result_body(c, r, res, need_tree && kind == ERR_NONE &&

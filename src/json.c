@@ -590,6 +590,49 @@ js_put_utf8(struct buf *b, unsigned cp)
 	return buf_add(b, u, n);
 }
 
+bool
+json_nul_escape(const char *s, size_t n, int keys)
+{
+	const char *p = s, *end = s + n;
+	bool in = false, nul = false;
+	long depth = 0;
+
+	while (p < end) {
+		if (!in) {
+			if (*p == '{' || *p == '[')
+				depth++;
+			else if (*p == '}' || *p == ']')
+				depth--;
+			else if (*p == '"') {
+				in = true;
+				nul = false;
+			}
+			p++;
+			continue;
+		}
+		if (*p == '\\') {
+			if (end - p >= 6 && memcmp(p + 1, "u0000", 5) == 0)
+				nul = true;
+			p += 2;		/* past the escape's second byte */
+			continue;
+		}
+		if (*p++ != '"')
+			continue;
+		in = false;
+		if (!nul)
+			continue;
+		if (keys == JSON_NUL_ANY)
+			return true;
+		while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' ||
+		    *p == '\r'))
+			p++;
+		if ((keys == JSON_NUL_KEYS || depth == 1) && p < end &&
+		    *p == ':')
+			return true;
+	}
+	return false;
+}
+
 int
 json_string_decode(struct buf *b, const char *p, size_t n)
 {

@@ -50,6 +50,14 @@ bool	 json_array_next(const char *, size_t, size_t *pos, size_t *off,
  * string or memory ran out.  A lone surrogate becomes U+FFFD. */
 int	 json_string_decode(struct buf *, const char *, size_t);
 
+/* Does a string in the JSON text s[0..n) hold an escaped NUL (\u0000):
+ * any string, a member name of the outermost object, or any member name?
+ * cJSON cuts a decoded string at its NUL: a name "url\u0000x" is "url"
+ * to it, and a value is read short.  An escaped backslash before "u0000"
+ * is no NUL. */
+enum { JSON_NUL_ANY, JSON_NUL_TOP_KEYS, JSON_NUL_KEYS };
+bool	 json_nul_escape(const char *, size_t, int which);
+
 /* cJSON_PrintUnformatted into memory of malloc's (free() it). */
 struct cJSON;
 char	*json_print(const struct cJSON *);

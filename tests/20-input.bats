@@ -281,11 +281,20 @@ for n in (1048577, 1048576):
 }
 
 @test "input: \\u0000 in a JSON request line is an input record, never a shortened URL or body" {
-	printf '%s\n' "{\"url\":\"$BASE/echo\\u0000 evil\"}" "{\"url\":\"$BASE/echo\",\"body\":\"a\\u0000bcd\"}" >"$BATS_TEST_TMPDIR/in"
+	printf '%s\n' "{\"url\":\"$BASE/echo\\u0000 evil\"}" "{\"url\":\"$BASE/echo\",\"body\":\"a\\u0000bcd\"}" \
+		"{\"url\\u0000x\":\"$BASE/echo\\u0000/../admin\"}" "{\"id\\u0000\":1,\"url\":\"$BASE/echo\"}" >"$BATS_TEST_TMPDIR/in"
 	run --separate-stderr "$VOLLEY" -i "$BATS_TEST_TMPDIR/in"
 	assert_failure 1
-	run jq -s -e 'length == 2 and all(.[]; .error.kind == "input" and .status == null)' <<<"$output"
+	# (a member name with \u0000 is one to cJSON with the text before it:
+	# "url\u0000x" was taken as "url", and its value cut at the NUL)
+	run jq -s -e 'length == 4 and all(.[]; .error.kind == "input" and .status == null
+		and (.error.message | test("u0000")))' <<<"$output"
 	assert_success
+	# an escaped backslash before u0000 is no NUL: the body is sent as is
+	printf '%s\n' "{\"url\":\"$BASE/echo\",\"body\":\"a\\\\u0000b\"}" >"$BATS_TEST_TMPDIR/in"
+	run --separate-stderr "$VOLLEY" -i "$BATS_TEST_TMPDIR/in"
+	assert_success
+	echo "$output" | jq -e '.body.body == "a\\u0000b"'
 }
 
 @test "input: a malformed JSON pointer is a usage error" {

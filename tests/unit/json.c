@@ -249,3 +249,25 @@ UNIT_TEST(json_check_depth)
 	memset(s, '[', sizeof s);
 	CHECK(!json_parses(s, sizeof s));
 }
+
+/* \u0000 escapes: in any string, in a name of the outermost object, in
+ * any name; an escaped backslash before "u0000" is none. */
+UNIT_TEST(json_nul_escape_where)
+{
+#define NUL(s, w) json_nul_escape(s, strlen(s), w)
+	CHECK(NUL("{\"a\":\"x\\u0000\"}", JSON_NUL_ANY));
+	CHECK(!NUL("{\"a\":\"x\\u0000\"}", JSON_NUL_TOP_KEYS));
+	CHECK(!NUL("{\"a\":\"x\\u0000\"}", JSON_NUL_KEYS));
+	CHECK(NUL("{\"url\\u0000x\":1}", JSON_NUL_TOP_KEYS));
+	CHECK(NUL("{\"url\\u0000x\" :1}", JSON_NUL_KEYS));
+	CHECK(!NUL("{\"b\":{\"k\\u0000\":1}}", JSON_NUL_TOP_KEYS));
+	CHECK(NUL("{\"b\":{\"k\\u0000\":1}}", JSON_NUL_KEYS));
+	CHECK(NUL("[{\"k\\u0000\":1}]", JSON_NUL_KEYS));
+	CHECK(!NUL("{\"a\":\"x\\\\u0000\"}", JSON_NUL_ANY));
+	CHECK(!NUL("{\"a\\\\u0000\":1}", JSON_NUL_KEYS));
+	CHECK(NUL("{\"a\\\\\\u0000\":1}", JSON_NUL_KEYS));
+	CHECK(!NUL("{\"a\":\"\\u00001\"}", JSON_NUL_KEYS));
+	CHECK(!NUL("{\"a\":\"\\u0001\"}", JSON_NUL_ANY));
+	CHECK(!NUL("\"\\u000", JSON_NUL_ANY));	/* cut short */
+#undef NUL
+}
