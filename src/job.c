@@ -217,12 +217,35 @@ job_page_save(struct job *j, const struct config *c,
 	}
 }
 
+/* A page's values are read with cJSON, once the body is known to be
+ * strict JSON (cJSON alone would take a JSON prefix, or a BOM), and not
+ * when a member name holds \u0000 (cJSON cuts it short: its values would
+ * be read from another member than the text shows).  A lone surrogate,
+ * which RFC 8259 lets pass and cJSON refuses, is read as U+FFFD.
+ * *is_json: the body is JSON, whatever the tree (its record says so). */
+static cJSON *
+page_tree(const char *body, size_t len, int *is_json)
+{
+	struct buf fx = {0};
+	cJSON *t;
+
+	*is_json = utf8_valid(body, len) && json_parses(body, len);
+	if (!*is_json || json_nul_escape(body, len, JSON_NUL_KEYS))
+		return NULL;
+	t = cJSON_ParseWithLength(body, len);
+	if (t == NULL && json_lone_surrogates(body, len, &fx) == 1)
+		t = cJSON_ParseWithLength(fx.data, fx.len);
+	buf_free(&fx);
+	return t;
+}
+
 void
 job_page(struct job *j, const struct config *c, bool need_tree,
     const struct xfer_res *res, enum err_kind kind, const char *msg,
     struct job_page *pg)
 {
 	struct record *r = &pg->r;
+	int is_json = -1;	/* not known yet */
 
 	memset(pg, 0, sizeof(*pg));
 	job_record(j, c, r);
@@ -238,18 +261,10 @@ job_page(struct job *j, const struct config *c, bool need_tree,
 	}
 	r->err = kind;
 	r->errmsg = kind != ERR_NONE ? msg : NULL;
-	/* A page's values are read with cJSON, once the body is known to be
-	 * strict JSON (cJSON alone would take a JSON prefix, or a BOM). */
-	if (need_tree && kind == ERR_NONE && res->body_len > 0 &&
-	    utf8_valid(res->body, res->body_len) &&
-	    json_parses(res->body, res->body_len) &&
-	    /* (a name cJSON would cut short: its values are not read,
-	     * rather than read from another member than the text shows) */
-	    !json_nul_escape(res->body, res->body_len, JSON_NUL_KEYS))
-		pg->tree = cJSON_ParseWithLength(res->body, res->body_len);
+	if (need_tree && kind == ERR_NONE && res->body_len > 0)
+		pg->tree = page_tree(res->body, res->body_len, &is_json);
 	if (res->status > 0 && kind != ERR_BODY_TOO_LARGE)
-		result_body(c, r, res, need_tree && kind == ERR_NONE &&
-		    res->body_len > 0 ? (pg->tree != NULL) : -1, pg->body_msg,
+		result_body(c, r, res, is_json, pg->body_msg,
 		    sizeof pg->body_msg);
 	if (c->save_dir != NULL)
 		job_page_save(j, c, res, pg);

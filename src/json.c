@@ -177,6 +177,16 @@ json_cstr(struct buf *b, const char *s)
 	return 0;
 }
 
+/* The 4 hex digits at h: 1 a high surrogate (d800-dbff), 2 a low one
+ * (dc00-dfff), else 0. */
+static int
+js_surrogate(const unsigned char *h)
+{
+	if ((h[0] | 0x20) != 'd' || !isxdigit(h[1]) || h[1] < '8')
+		return 0;
+	return (h[1] | 0x20) <= 'b' || h[1] <= '9' ? 1 : 2;
+}
+
 /* Append JSON text that json_parses accepted and that is valid UTF-8,
  * dropping the whitespace between tokens (so a record stays on one line)
  * and escaping, inside strings, what json_escape escapes and the text
@@ -202,7 +212,21 @@ json_minified(struct buf *b, const char *p, size_t n)
 			k = 1;
 			if (esc)
 				esc = false;
-			else if (c == '\\')
+			else if (c == '\\' && n - i >= 6 && s[i + 1] == 'u' &&
+			    js_surrogate(s + i + 2) != 0) {
+				/* a pair as it is; one alone as U+FFFD */
+				if (js_surrogate(s + i + 2) == 1 && n - i >= 12 &&
+				    s[i + 6] == '\\' && s[i + 7] == 'u' &&
+				    js_surrogate(s + i + 8) == 2) {
+					i += 11;
+					continue;
+				}
+				if (buf_add(b, s + start, i - start) == -1 ||
+				    buf_addstr(b, "\\ufffd") == -1)
+					return -1;
+				i += 5;
+				start = i + 1;
+			} else if (c == '\\')
 				esc = true;
 			else if (c == '"')
 				in_str = false;
@@ -388,6 +412,21 @@ js_number(struct jscan *j)
 	return true;
 }
 
+/* After a surrogate escape (p past its digits): a high one followed by a
+ * low one is a pair (p past both); any other is alone, which RFC 8259
+ * lets pass and some readers (cJSON, jq 1.6) refuse: json_minified
+ * writes it \ufffd, so the text is not copied as it stands. */
+static const unsigned char *
+js_pair(struct jscan *j, const unsigned char *p)
+{
+	if (js_surrogate(p - 4) == 1 && j->end - p >= 6 && p[0] == '\\' &&
+	    p[1] == 'u' && isxdigit(p[2]) && isxdigit(p[3]) &&
+	    isxdigit(p[4]) && isxdigit(p[5]) && js_surrogate(p + 2) == 2)
+		return p + 6;
+	j->dirty = true;
+	return p;
+}
+
 static bool
 js_string(struct jscan *j)
 {
@@ -429,6 +468,8 @@ js_string(struct jscan *j)
 				p++;
 			if (k < 4)
 				break;
+			if (js_surrogate(p - 4) != 0)
+				p = js_pair(j, p);
 		} else if (c == 0 || strchr("\"\\/bfnrt", c) == NULL)
 			break;
 	}
@@ -683,6 +724,48 @@ json_string_decode(struct buf *b, const char *p, size_t n)
 		s += 2;
 	}
 	return 0;
+}
+
+int
+json_lone_surrogates(const char *s, size_t n, struct buf *out)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	const unsigned char *from = p;
+	bool in = false, fixed = false;
+	unsigned cp, lo;
+
+	while (p < end) {
+		if (!in || *p != '\\') {
+			if (*p == '"')
+				in = !in;
+			p++;
+			continue;
+		}
+		if (end - p < 6 || p[1] != 'u' || js_hex4(p + 2, &cp) == -1) {
+			p += end - p >= 2 ? 2 : 1;	/* another escape */
+			continue;
+		}
+		if (cp >= 0xd800 && cp < 0xdc00 && end - p >= 12 &&
+		    p[6] == '\\' && p[7] == 'u' && js_hex4(p + 8, &lo) == 0 &&
+		    lo >= 0xdc00 && lo < 0xe000) {
+			p += 12;		/* a pair */
+			continue;
+		}
+		if (cp < 0xd800 || cp >= 0xe000) {
+			p += 6;
+			continue;
+		}
+		if (buf_add(out, (const char *)from, (size_t)(p - from)) ==
+		    -1 || buf_add(out, "\\ufffd", 6) == -1)
+			return -1;
+		p += 6;
+		from = p;
+		fixed = true;
+	}
+	if (!fixed)
+		return 0;
+	return buf_add(out, (const char *)from, (size_t)(end - from)) == -1 ?
+	    -1 : 1;
 }
 
 /* One RFC 6901 reference token of ptr (at *pp, past its '/'), decoded. */

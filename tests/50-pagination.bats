@@ -51,6 +51,19 @@ pages() { jq -r '"\(.index):\(.page)"' <<<"$output"; }
 	done
 }
 
+@test "pagination: a page with a lone surrogate (a cut emoji) is JSON, and its values are read" {
+	hex() { printf '%s' "$1" | od -An -tx1 | tr -d ' \n'; }
+	# RFC 8259 lets "\ud83d" alone pass; cJSON refuses it.  The record
+	# is the same with pagination as without, and the chain goes on.
+	u="$BASE/body?hex=$(hex '{"items":[1],"name":"cut\ud83d","next":"/json"}')"
+	run --separate-stderr "$VOLLEY" "$u"
+	echo "$output" | jq -e '.body_encoding == "json"'
+	run --separate-stderr "$VOLLEY" --next-field /next --items /items --flatten "$u"
+	assert_success
+	[ "${#lines[@]}" -eq 2 ]
+	jq -s -e '.[0].item == 1 and .[0].body_encoding == null and .[1].page == 2 and .[1].last' <<<"$output"
+}
+
 @test "pagination: --page-param increments the page, keeps other parameters, ends on an empty page" {
 	run --separate-stderr "$VOLLEY" --page-param page --items /items "$BASE/pg/num?n=3&other=X"
 	assert_success

@@ -271,3 +271,46 @@ UNIT_TEST(json_nul_escape_where)
 	CHECK(!NUL("\"\\u000", JSON_NUL_ANY));	/* cut short */
 #undef NUL
 }
+
+/* Lone surrogate escapes, which cJSON refuses, written \ufffd; pairs,
+ * other escapes and escaped backslashes left alone. */
+UNIT_TEST(json_lone_surrogates_fixed)
+{
+	struct buf b = {0};
+#define FIX(s) json_lone_surrogates(s, strlen(s), &b)
+
+	CHECK(FIX("{\"a\":\"x\\ud83d\"}") == 1 &&
+	    strncmp(b.data, "{\"a\":\"x\\ufffd\"}", b.len) == 0 && b.len == 15);
+	buf_reset(&b);
+	CHECK(FIX("[\"\\udc00\\ud800\",\"\\ud83d\\ude00\"]") == 1 &&
+	    strncmp(b.data, "[\"\\ufffd\\ufffd\",\"\\ud83d\\ude00\"]",
+	    b.len) == 0);
+	buf_reset(&b);
+	CHECK(FIX("[\"\\ud83d\\ude00\",\"\\u00e9\",\"\\\\ud800\"]") == 0 &&
+	    b.len == 0);
+	CHECK(FIX("\"\\ud8") == 0);	/* cut short */
+	CHECK(FIX("\"\\ud800") == 1);	/* at the very end */
+	buf_free(&b);
+#undef FIX
+}
+
+/* A lone surrogate escape is JSON but not copied as it stands: some
+ * readers (cJSON, jq 1.6) refuse it, so json_minified writes U+FFFD;
+ * a pair is copied as it is. */
+UNIT_TEST(json_lone_surrogate_minified)
+{
+	struct json_span sp;
+	struct buf b = {0};
+	const char *lone = "{\"a\":\"x\\ud83d\",\"b\":\"\\udc00y\"}";
+	const char *pair = "[\"\\ud83d\\ude00\",\"\\\\ud800\"]";
+
+	CHECK(json_check(lone, strlen(lone), &sp) && sp.len == 0);
+	CHECK(json_minified(&b, lone, strlen(lone)) == 0 &&
+	    b.len == strlen("{\"a\":\"x\\ufffd\",\"b\":\"\\ufffdy\"}") &&
+	    memcmp(b.data, "{\"a\":\"x\\ufffd\",\"b\":\"\\ufffdy\"}", b.len) == 0);
+	buf_reset(&b);
+	CHECK(json_check(pair, strlen(pair), &sp) && sp.len == strlen(pair));
+	CHECK(json_minified(&b, pair, strlen(pair)) == 0 &&
+	    b.len == strlen(pair) && memcmp(b.data, pair, b.len) == 0);
+	buf_free(&b);
+}
