@@ -100,6 +100,7 @@ headers_object(struct buf *b, const char *h, size_t n)
 {
 	struct hdr_field *v = NULL, f;
 	struct hdr_iter it;
+	struct buf lname = {0};
 	size_t nv = 0, cap = 0, i, j, k;
 	int rc = -1;
 
@@ -121,9 +122,6 @@ headers_object(struct buf *b, const char *h, size_t n)
 	for (i = 0; i < nv; i++) {
 		size_t count = 0;
 		bool seen = false;
-		char lname[256];
-		size_t ln = v[i].nlen < sizeof lname ? v[i].nlen :
-		    sizeof lname - 1;
 
 		for (j = 0; j < i && !seen; j++)
 			seen = v[j].nlen == v[i].nlen &&
@@ -134,10 +132,17 @@ headers_object(struct buf *b, const char *h, size_t n)
 			if (v[j].nlen == v[i].nlen &&
 			    strncasecmp(v[j].name, v[i].name, v[i].nlen) == 0)
 				count++;
-		for (k = 0; k < ln; k++)
-			lname[k] = (char)tolower((unsigned char)v[i].name[k]);
+		/* the whole name, however long: a name cut short could be
+		 * another's, and a key twice hides a value */
+		buf_reset(&lname);
+		if (buf_reserve(&lname, v[i].nlen + 1) == -1)
+			goto out;
+		for (k = 0; k < v[i].nlen; k++)
+			lname.data[k] = (char)tolower((unsigned char)v[i].name[k]);
+		lname.len = v[i].nlen;
 		if ((b->data[b->len - 1] != '{' && buf_addc(b, ',') == -1) ||
-		    json_string(b, lname, ln) == -1 || buf_addc(b, ':') == -1)
+		    json_string(b, lname.data, lname.len) == -1 ||
+		    buf_addc(b, ':') == -1)
 			goto out;
 		if (count == 1) {
 			if (json_string(b, v[i].value, v[i].vlen) == -1)
@@ -160,6 +165,7 @@ headers_object(struct buf *b, const char *h, size_t n)
 	rc = buf_addc(b, '}');
 out:
 	free(v);
+	buf_free(&lname);
 	return rc;
 }
 

@@ -277,6 +277,35 @@ UNIT_TEST(record)
 	    "kind")->valuestring, "http") == 0);
 	CHECK(strcmp(cJSON_GetObjectItem(j, "body")->valuestring, "a\nb") == 0);
 	cJSON_Delete(j);
+	buf_reset(&b);
+
+	/* -I: two names alike in their first 300 bytes are two keys, each
+	 * whole (a name cut at 255 bytes made one key twice) */
+	{
+		char hb[1024], name[320];
+		cJSON *h;
+
+		memset(name, 'X', 300);
+		name[300] = '\0';
+		snprintf(hb, sizeof hb, "HTTP/1.1 404 x\r\n%sA: 1\r\n"
+		    "%sB: 2\r\n\r\n", name, name);
+		r.headers = hb;
+		r.headers_len = strlen(hb);
+		r.with_headers = true;
+		CHECK(record_encode(&b, &r) == 0);
+		j = cJSON_Parse(b.data);
+		CHECK(j != NULL);
+		memset(name, 'x', 300);
+		strcpy(name + 300, "a");
+		h = j ? cJSON_GetObjectItem(j, "headers") : NULL;
+		CHECK(cJSON_GetArraySize(h) == 2 &&
+		    cJSON_IsString(cJSON_GetObjectItem(h, name)) &&
+		    strcmp(cJSON_GetObjectItem(h, name)->valuestring, "1") == 0);
+		cJSON_Delete(j);
+		r.headers = NULL;
+		r.headers_len = 0;
+		r.with_headers = false;
+	}
 	buf_free(&b);
 
 	/* Every kind has a distinct name. */
