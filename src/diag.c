@@ -19,7 +19,7 @@ vsay(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 static void
 vsay(const char *fmt, va_list ap)
 {
-	errout_drain();	/* after what is queued for stderr */
+	errout_drain(-1);	/* after what is queued for stderr */
 	fputs("volley: ", stderr);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);

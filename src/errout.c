@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <unistd.h>
 
 static struct {
@@ -25,11 +26,13 @@ setup(void)
 	}
 }
 
-/* Write all of p, waiting on poll when the fd would block. */
+/* Write all of p, waiting on poll when the fd would block, until end_us
+ * (util_now_us; -1: as long as it takes), when the rest is dropped. */
 static void
-write_all(const char *p, size_t n)
+write_all(const char *p, size_t n, int64_t end_us)
 {
 	struct pollfd pfd = { .fd = 2, .events = POLLOUT };
+	int64_t left;
 	ssize_t w;
 
 	while (n > 0 && !eo.gone) {
@@ -37,7 +40,13 @@ write_all(const char *p, size_t n)
 		if (w == -1 && errno == EINTR)
 			continue;
 		if (w == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			(void)poll(&pfd, 1, -1);
+			left = end_us < 0 ? -1 : (end_us - util_now_us()) / 1000;
+			if (end_us >= 0 && left <= 0) {
+				eo.gone = true;
+				break;
+			}
+			(void)poll(&pfd, 1, left < 0 ? -1 : (int)(left < 100 ?
+			    left : 100));
 			continue;
 		}
 		if (w <= 0) {
@@ -56,8 +65,8 @@ errout_add(const char *p, size_t n)
 	if (eo.gone || n == 0)
 		return;
 	if (buf_add(&eo.q, p, n) == -1) {
-		errout_drain();
-		write_all(p, n);
+		errout_drain(-1);
+		write_all(p, n, -1);
 	}
 }
 
@@ -98,11 +107,12 @@ errout_fd(void)
 }
 
 void
-errout_drain(void)
+errout_drain(int ms)
 {
 	setup();
 	if (eo.off < eo.q.len)
-		write_all(eo.q.data + eo.off, eo.q.len - eo.off);
+		write_all(eo.q.data + eo.off, eo.q.len - eo.off, ms < 0 ? -1 :
+		    util_now_us() + (int64_t)ms * 1000);
 	buf_free(&eo.q);
 	eo.off = 0;
 }

@@ -19,8 +19,9 @@ int	 errout_flush(void);
 /* Bytes queued, not yet taken by the reader. */
 size_t	 errout_pending(void);
 int	 errout_fd(void);
-/* Write all that is queued, waiting for the reader as long as it takes
- * (after the loop, and before a direct write). */
-void	 errout_drain(void);
+/* Write all that is queued, waiting for the reader at most ms (-1: as
+ * long as it takes), then dropping the rest: after the loop, and before
+ * a direct write. */
+void	 errout_drain(int ms);
 
 #endif

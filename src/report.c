@@ -497,7 +497,7 @@ report_finish(struct report *rp, const struct stats *st, const char *stopped)
 			rc = -1;
 		}
 	}
-	errout_drain();		/* the last lines of the queued ones */
+	errout_drain(-1);		/* the last lines of the queued ones */
 	return rc;
 }
 

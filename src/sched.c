@@ -1030,7 +1030,10 @@ sched_run(struct sched *s, struct sched_outcome *o)
 		progress_free(s->prog);
 		s->prog = NULL;
 	}
-	errout_drain();		/* the loop is over: the rest, waiting */
+	/* The loop is over: the rest, waiting; after a signal as long as
+	 * the output may take, then no more. */
+	errout_drain(s->signal != 0 || *signals_flag() != 0 ?
+	    OUTPUT_SIGNAL_DRAIN_MS : -1);
 	s->st.elapsed_s = (double)(util_now_us() - s->t0_us) / 1e6;
 	memset(o, 0, sizeof(*o));
 	o->out = output_finish(s->out);
