@@ -1,7 +1,8 @@
 /* fuzz_util — durations, sizes and whole numbers (util_parse_duration,
  * util_parse_size, util_parse_long) over any text.  Checked: what is
- * accepted is in range, and plain decimal input means what it says
- * ("12" is 12 s and 12 bytes, "12ms" 12 ms, "3K" 3072 bytes). */
+ * accepted is in range (a duration at most 100 years), and plain decimal
+ * input means what it says ("12" is 12 s and 12 bytes, "12ms" 12 ms,
+ * "3K" 3072 bytes). */
 #include "fuzz.h"
 
 #include "util.h"
@@ -32,15 +33,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int64_t ms = -1;
 	uint64_t bytes = 0;
 	long v = 0;
+	int rc;
 
-	if (util_parse_duration(s, &ms) == 0) {
-		FUZZ_ASSERT(ms >= 0 && ms <= INT64_MAX / 2 + 1);
+	rc = util_parse_duration(s, &ms);
+	if (rc == 0) {
+		FUZZ_ASSERT(ms >= 0 && ms <= UTIL_DURATION_MAX_MS);
 		if (small_decimal(s, n))
 			FUZZ_ASSERT(ms == strtoll(s, NULL, 10) * 1000);
 		if (n > 2 && small_decimal(s, n - 2) &&
 		    strcmp(s + n - 2, "ms") == 0)
 			FUZZ_ASSERT(ms == strtoll(s, NULL, 10));
-	} else
+	} else if (rc == -2)	/* longer than 100 years */
+		FUZZ_ASSERT(!small_decimal(s, n) || strtoll(s, NULL, 10) >
+		    UTIL_DURATION_MAX_MS / 1000);
+	else
 		FUZZ_ASSERT(!small_decimal(s, n));
 	if (util_parse_size(s, &bytes) == 0) {
 		if (small_decimal(s, n))
