@@ -1,10 +1,12 @@
 /* errout — the standard error queue (see errout.h). */
 #include "errout.h"
+#include "output.h"
 #include "buf.h"
 #include "util.h"
 
 #include <errno.h>
 #include <poll.h>
+#include <string.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <unistd.h>
@@ -13,9 +15,23 @@ static struct {
 	struct util_wfd	 w;
 	bool		 init;
 	bool		 gone;		/* the reader is gone: drop */
+	bool		 failed;	/* a write failed (or was given up) */
 	struct buf	 q;
 	size_t		 off;		/* q[0, off) is written */
+	volatile sig_atomic_t *interrupt; /* a signal's flag, or NULL */
 } eo;
+
+void
+errout_set_interrupt(volatile sig_atomic_t *flag)
+{
+	eo.interrupt = flag;
+}
+
+bool
+errout_failed(void)
+{
+	return eo.failed;
+}
 
 static void
 setup(void)
@@ -40,17 +56,22 @@ write_all(const char *p, size_t n, int64_t end_us)
 		if (w == -1 && errno == EINTR)
 			continue;
 		if (w == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			left = end_us < 0 ? -1 : (end_us - util_now_us()) / 1000;
-			if (end_us >= 0 && left <= 0) {
-				eo.gone = true;
+			/* a signal now: the output's bound from here on */
+			if (end_us < 0 && eo.interrupt != NULL &&
+			    *eo.interrupt != 0)
+				end_us = util_now_us() +
+				    (int64_t)OUTPUT_SIGNAL_DRAIN_MS * 1000;
+			left = end_us < 0 ? 100 : (end_us - util_now_us()) /
+			    1000;
+			if (left <= 0) {
+				eo.gone = eo.failed = true;
 				break;
 			}
-			(void)poll(&pfd, 1, left < 0 ? -1 : (int)(left < 100 ?
-			    left : 100));
+			(void)poll(&pfd, 1, (int)(left < 100 ? left : 100));
 			continue;
 		}
 		if (w <= 0) {
-			eo.gone = true;
+			eo.gone = eo.failed = true;
 			break;
 		}
 		p += w;
@@ -81,11 +102,22 @@ errout_flush(void)
 		if (w == -1 && errno == EINTR)
 			continue;
 		if (w == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			return 1;
+			break;
 		if (w <= 0)
-			eo.gone = true;
+			eo.gone = eo.failed = true;
 		else
 			eo.off += (size_t)w;
+	}
+	if (eo.off < eo.q.len && !eo.gone) {
+		/* drop what is written once it is most of the buffer, so
+		 * the buffer follows what waits, not what went before */
+		if (eo.off >= 4096 && eo.off >= eo.q.len / 2) {
+			memmove(eo.q.data, eo.q.data + eo.off,
+			    eo.q.len - eo.off);
+			eo.q.len -= eo.off;
+			eo.off = 0;
+		}
+		return 1;
 	}
 	if (eo.q.cap > 65536)
 		buf_free(&eo.q);

@@ -7,6 +7,8 @@
 #ifndef VOLLEY_ERROUT_H
 #define VOLLEY_ERROUT_H
 
+#include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Queue n bytes for fd 2.  Out of memory, they are written directly
@@ -20,8 +22,13 @@ int	 errout_flush(void);
 size_t	 errout_pending(void);
 int	 errout_fd(void);
 /* Write all that is queued, waiting for the reader at most ms (-1: as
- * long as it takes), then dropping the rest: after the loop, and before
- * a direct write. */
+ * long as it takes, or, once *flag of errout_set_interrupt is set, the
+ * output's OUTPUT_SIGNAL_DRAIN_MS from then), then dropping the rest:
+ * after the loop, and before a direct write. */
 void	 errout_drain(int ms);
+void	 errout_set_interrupt(volatile sig_atomic_t *flag);
+/* Did a write fail, or was what was queued given up?  (A report on "-"
+ * that did not reach the reader: exit status 4.) */
+bool	 errout_failed(void);
 
 #endif

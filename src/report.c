@@ -123,8 +123,12 @@ report_new(const struct config *c, char *err, size_t errlen)
 static void
 pass(struct sink *k)
 {
-	if (!k->queued || fflush(k->fp) == EOF)
+	if (!k->queued)
 		return;
+	if (fflush(k->fp) == EOF || ferror(k->fp)) {
+		k->broken = true;	/* (rewind clears the error) */
+		return;
+	}
 	errout_add(k->mem, k->msize);
 	rewind(k->fp);
 }
@@ -456,6 +460,8 @@ report_finish(struct report *rp, const struct stats *st, const char *stopped)
 		FILE *fp = k->fp;
 		bool bad;
 
+		if (fp == stderr)	/* after what is queued for it */
+			errout_drain(-1);
 		switch (k->fmt) {
 		case REPORT_JUNIT:
 			junit_finish(rp, k, st, stopped);
@@ -485,7 +491,10 @@ report_finish(struct report *rp, const struct stats *st, const char *stopped)
 			break;
 		}
 		pass(k);
-		bad = k->broken || fflush(fp) == EOF || ferror(fp);
+		if (k->queued)	/* it reached the reader, or not */
+			errout_drain(-1);
+		bad = k->broken || fflush(fp) == EOF || ferror(fp) ||
+		    (k->queued && errout_failed());
 		if (fp != stderr && fclose(fp) == EOF)
 			bad = true;
 		k->fp = NULL;

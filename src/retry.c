@@ -115,18 +115,28 @@ retry_after_ms(const char *headers, size_t len, time_t now)
 	char tmp[128];
 	long secs;
 	time_t when;
+	size_t i, j;
+	int64_t v;
 
-	if (!hdr_find(headers, len, "Retry-After", &f) || f.vlen == 0 ||
-	    f.vlen >= sizeof tmp)
+	if (!hdr_find(headers, len, "Retry-After", &f) || f.vlen == 0)
+		return -1;
+	/* delta-seconds (1*DIGIT) past the bound, however many digits: as
+	 * far as the bound, not absent (which would retry at once) */
+	for (i = 0; i < f.vlen && f.value[i] == '0'; i++)
+		;
+	for (j = i, v = 0; j < f.vlen && f.value[j] >= '0' &&
+	    f.value[j] <= '9'; j++)
+		if (j - i < 11)
+			v = v * 10 + (f.value[j] - '0');
+	if (j == f.vlen)	/* digits only, however many */
+		return (j - i > 10 || v > 1000000000L ? 1000000000L : v) *
+		    1000;
+	if (f.vlen >= sizeof tmp)
 		return -1;
 	memcpy(tmp, f.value, f.vlen);
 	tmp[f.vlen] = '\0';
 	if (util_parse_long(tmp, 0, 1000000000L, &secs) == 0)
 		return (int64_t)secs * 1000;
-	/* delta-seconds (1*DIGIT) past the bound: as far as the bound, not
-	 * absent (which would retry at once) */
-	if (strspn(tmp, "0123456789") == f.vlen)
-		return (int64_t)1000000000L * 1000;
 	when = curl_getdate(tmp, NULL);
 	if (when == -1)
 		return -1;

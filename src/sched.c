@@ -482,7 +482,16 @@ static void	err_writable(void *);
 static void
 err_service(struct sched *s)
 {
-	if (errout_pending() == 0 || s->err_watching || errout_flush() != 1)
+	bool was_full = errout_pending() > s->cfg->window;
+	int rc;
+
+	if (errout_pending() == 0 || s->err_watching)
+		return;
+	rc = errout_flush();
+	/* under the window again: admission, which it stopped, goes on */
+	if (was_full && errout_pending() <= s->cfg->window)
+		kick(s);
+	if (rc != 1)
 		return;
 	if (engine_watch_write_err(s->eng, errout_fd(), err_writable,
 	    s) == 0)
@@ -998,6 +1007,7 @@ sched_new(const struct config *c, struct input *in, struct output *out,
 		limits_adapt(s->lim, c->per_host > 0 ? c->per_host :
 		    c->concurrency, c->retry_max_wait_ms);
 	output_set_interrupt(out, signals_flag());
+	errout_set_interrupt(signals_flag());
 	if (engine_notice(s->eng) != NULL)
 		diag_warn("warning: %s", engine_notice(s->eng));
 	if (!c->quiet && (c->progress == PROGRESS_ON ||
@@ -1018,6 +1028,8 @@ fail:
 void
 sched_run(struct sched *s, struct sched_outcome *o)
 {
+	int64_t end, left;
+
 	s->t0_us = util_now_us();
 	if (s->cfg->deadline_ms > 0)
 		engine_timer_arm(s->deadline, s->cfg->deadline_ms);
@@ -1030,13 +1042,18 @@ sched_run(struct sched *s, struct sched_outcome *o)
 		progress_free(s->prog);
 		s->prog = NULL;
 	}
-	/* The loop is over: the rest, waiting; after a signal as long as
-	 * the output may take, then no more. */
-	errout_drain(s->signal != 0 || *signals_flag() != 0 ?
-	    OUTPUT_SIGNAL_DRAIN_MS : -1);
 	s->st.elapsed_s = (double)(util_now_us() - s->t0_us) / 1e6;
 	memset(o, 0, sizeof(*o));
+	end = util_now_us() + (int64_t)OUTPUT_SIGNAL_DRAIN_MS * 1000;
 	o->out = output_finish(s->out);
+	/* Then what is queued for stderr, waiting; after a signal only for
+	 * what is left of the output's time (errout_set_interrupt: for a
+	 * signal that comes while it waits, the output's time from then). */
+	if (s->signal != 0 || *signals_flag() != 0) {
+		left = (end - util_now_us()) / 1000;
+		errout_drain(left > 0 ? (int)left : 0);
+	} else
+		errout_drain(-1);
 	/* A signal can come while the last records are written, after the
 	 * loop has ended. */
 	if (s->signal == 0 && *signals_flag() != 0)

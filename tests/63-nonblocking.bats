@@ -86,6 +86,24 @@ term_and_reap() {
 	done
 }
 
+@test "nbio: a report on stderr that outgrows --window stops admission, and admission goes on when it drains" {
+	# gather releases held records in bursts, and their report lines can
+	# pass a small window at once; once they are written the input must
+	# be read again even with no transfer left to wake the loop
+	seq 1 20000 | sed "s|^|$BASE/status/500?n=|" >"$BATS_TEST_TMPDIR/in"
+	status=0
+	timeout 120 "$VOLLEY" -i "$BATS_TEST_TMPDIR/in" --report tap:- --window 64k \
+		-o "$BATS_TEST_TMPDIR/recs" 2>"$BATS_TEST_TMPDIR/err" || status=$?
+	[ "$status" -eq 1 ]
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/recs")" -eq 20000 ]
+	[ "$(grep -c '^not ok ' "$BATS_TEST_TMPDIR/err")" -eq 20000 ]
+	grep -qx '1\.\.20000' "$BATS_TEST_TMPDIR/err"
+	# a report on "-" that cannot be written is exit status 4
+	status=0
+	"$VOLLEY" --report tap:- "$BASE/json" >/dev/null 2>/dev/full || status=$?
+	[ "$status" -eq 4 ]
+}
+
 # SIGTERM while the reader has stopped reading; the reader comes back
 # after the signal.  $1: the format.
 term_slow_reader() {

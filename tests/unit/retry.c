@@ -79,12 +79,12 @@ UNIT_TEST(retry_after_header)
 	CHECK(after("HTTP/1.1 503 x\r\nRetry-After: 1.5\r\n", t) == -1);
 	CHECK(after("HTTP/1.1 503 x\r\nRetry-After: 5s\r\n", t) == -1);
 	CHECK(after("HTTP/1.1 503 x\r\nRetry-After: 12abc\r\n", t) == -1);
-	/* too long to be either form: never read past the copy */
+	/* digits, however many: past the bound as far as it, and leading
+	 * zeros are no seconds */
 	memset(big, '1', sizeof big);
 	memcpy(big, "Retry-After: ", 13);
 	big[sizeof big - 1] = '\0';
-	CHECK(after(big, t) == -1);
-	/* the longest value read is 127 bytes: leading zeros show it */
+	CHECK(after(big, t) == 1000000000000LL);
 	memset(big + 13, '0', 126);
 	big[13 + 126] = '5';
 	big[13 + 127] = '\0';
@@ -92,6 +92,10 @@ UNIT_TEST(retry_after_header)
 	big[13 + 126] = '0';
 	big[13 + 127] = '5';
 	big[13 + 128] = '\0';
+	CHECK(after(big, t) == 5000);
+	/* too long for a date (never read past the copy) */
+	memset(big + 13, 'x', 200);
+	big[13 + 200] = '\0';
 	CHECK(after(big, t) == -1);
 	/* the name in any case; another header's name is not it */
 	CHECK(after("HTTP/1.1 429 x\r\nretry-after: 4\r\n", t) == 4000);
