@@ -149,8 +149,9 @@ timer_event_cb(evutil_socket_t fd, short what, void *arg)
  * later.  A later deadline leaves the timer armed for the earlier time,
  * when timer_event_cb arms it again for what is due then: an event_add
  * every few dozen requests where there were two a request (0.45k
- * instructions a request on 7.88, 0.25k on 8.14).  A deadline within 1 ms is run: libcurl takes an early
- * call (it runs what is due and asks for its timer again). */
+ * instructions a request on 7.88, 0.25k on 8.14).  A deadline within
+ * 1 ms is run: libcurl takes an early call (it runs what is due and asks
+ * for its timer again). */
 static int
 timer_cb(CURLM *multi, long timeout_ms, void *userp)
 {

@@ -233,7 +233,9 @@ page_tree(const char *body, size_t len, int *is_json)
 	if (!*is_json || json_nul_escape(body, len, JSON_NUL_KEYS))
 		return NULL;
 	t = cJSON_ParseWithLength(body, len);
-	if (t == NULL && json_lone_surrogates(body, len, &fx) == 1)
+	/* json_minified writes a lone surrogate \ufffd (and the values are
+	 * those of the text otherwise) */
+	if (t == NULL && json_minified(&fx, body, len) == 0)
 		t = cJSON_ParseWithLength(fx.data, fx.len);
 	buf_free(&fx);
 	return t;

@@ -187,6 +187,17 @@ js_surrogate(const unsigned char *h)
 	return (h[1] | 0x20) <= 'b' || h[1] <= '9' ? 1 : 2;
 }
 
+/* At p (before end), a high surrogate escape followed by a low one: a
+ * pair, 12 bytes. */
+static bool
+js_is_pair(const unsigned char *p, const unsigned char *end)
+{
+	return end - p >= 12 && p[0] == '\\' && p[1] == 'u' &&
+	    js_surrogate(p + 2) == 1 && p[6] == '\\' && p[7] == 'u' &&
+	    isxdigit(p[8]) && isxdigit(p[9]) && isxdigit(p[10]) &&
+	    isxdigit(p[11]) && js_surrogate(p + 8) == 2;
+}
+
 /* Append JSON text that json_parses accepted and that is valid UTF-8,
  * dropping the whitespace between tokens (so a record stays on one line)
  * and escaping, inside strings, what json_escape escapes and the text
@@ -215,9 +226,7 @@ json_minified(struct buf *b, const char *p, size_t n)
 			else if (c == '\\' && n - i >= 6 && s[i + 1] == 'u' &&
 			    js_surrogate(s + i + 2) != 0) {
 				/* a pair as it is; one alone as U+FFFD */
-				if (js_surrogate(s + i + 2) == 1 && n - i >= 12 &&
-				    s[i + 6] == '\\' && s[i + 7] == 'u' &&
-				    js_surrogate(s + i + 8) == 2) {
+				if (js_is_pair(s + i, s + n)) {
 					i += 11;
 					continue;
 				}
@@ -419,9 +428,7 @@ js_number(struct jscan *j)
 static const unsigned char *
 js_pair(struct jscan *j, const unsigned char *p)
 {
-	if (js_surrogate(p - 4) == 1 && j->end - p >= 6 && p[0] == '\\' &&
-	    p[1] == 'u' && isxdigit(p[2]) && isxdigit(p[3]) &&
-	    isxdigit(p[4]) && isxdigit(p[5]) && js_surrogate(p + 2) == 2)
+	if (js_is_pair(p - 6, j->end))
 		return p + 6;
 	j->dirty = true;
 	return p;
@@ -724,48 +731,6 @@ json_string_decode(struct buf *b, const char *p, size_t n)
 		s += 2;
 	}
 	return 0;
-}
-
-int
-json_lone_surrogates(const char *s, size_t n, struct buf *out)
-{
-	const unsigned char *p = (const unsigned char *)s, *end = p + n;
-	const unsigned char *from = p;
-	bool in = false, fixed = false;
-	unsigned cp, lo;
-
-	while (p < end) {
-		if (!in || *p != '\\') {
-			if (*p == '"')
-				in = !in;
-			p++;
-			continue;
-		}
-		if (end - p < 6 || p[1] != 'u' || js_hex4(p + 2, &cp) == -1) {
-			p += end - p >= 2 ? 2 : 1;	/* another escape */
-			continue;
-		}
-		if (cp >= 0xd800 && cp < 0xdc00 && end - p >= 12 &&
-		    p[6] == '\\' && p[7] == 'u' && js_hex4(p + 8, &lo) == 0 &&
-		    lo >= 0xdc00 && lo < 0xe000) {
-			p += 12;		/* a pair */
-			continue;
-		}
-		if (cp < 0xd800 || cp >= 0xe000) {
-			p += 6;
-			continue;
-		}
-		if (buf_add(out, (const char *)from, (size_t)(p - from)) ==
-		    -1 || buf_add(out, "\\ufffd", 6) == -1)
-			return -1;
-		p += 6;
-		from = p;
-		fixed = true;
-	}
-	if (!fixed)
-		return 0;
-	return buf_add(out, (const char *)from, (size_t)(end - from)) == -1 ?
-	    -1 : 1;
 }
 
 /* One RFC 6901 reference token of ptr (at *pp, past its '/'), decoded. */

@@ -56,11 +56,6 @@ int	 json_string_decode(struct buf *, const char *, size_t);
  * to it, and a value is read short.  An escaped backslash before "u0000"
  * is no NUL. */
 enum { JSON_NUL_ANY, JSON_NUL_TOP_KEYS, JSON_NUL_KEYS };
-/* The JSON text s[0..n) with each lone surrogate escape (\ud83d with no
- * \udc.. after it, which RFC 8259 lets pass and cJSON refuses) written
- * \ufffd, as json_string_decode reads it, into out: 1; 0 when there is
- * none (out untouched); -1 out of memory. */
-int	 json_lone_surrogates(const char *, size_t, struct buf *out);
 bool	 json_nul_escape(const char *, size_t, int which);
 
 /* cJSON_PrintUnformatted into memory of malloc's (free() it). */

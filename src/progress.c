@@ -1,8 +1,9 @@
-/* progress — the progress line, on fd 2 (through errout.h's queue).  The line is
- * made of segments in a fixed order; when the terminal is too narrow the
- * least important are left out, so the line never wraps (a wrapped line
- * cannot be redrawn in place).  It is drawn only when its text changes,
- * so a run that waits does not flicker or hide what the user types. */
+/* progress — the progress line, on fd 2 (through errout.h's queue).  The
+ * line is made of segments in a fixed order; when the terminal is too
+ * narrow the least important are left out, so the line never wraps (a
+ * wrapped line cannot be redrawn in place).  It is drawn only when its
+ * text changes, so a run that waits does not flicker or hide what the
+ * user types. */
 #include "progress.h"
 #include "errout.h"
 

@@ -365,16 +365,15 @@ report_record(struct report *rp, const struct record *r)
 			break;
 		case REPORT_TAP:
 			tap_record(k, r, url);
-			pass(k);
 			break;
 		case REPORT_GITHUB:
 			github_record(k, r, url);
-			pass(k);
 			break;
 		case REPORT_MARKDOWN:
 			markdown_record(k, r, url);
 			break;
 		}
+		pass(k);
 	}
 }
 

@@ -25,9 +25,10 @@ struct result_seen {
 
 /* The error kind of a CURLcode, given what was seen.
  * - 56 (receive error): connect when a proxy refused the tunnel (it
- *   answered CONNECT with a status that is not 2xx: CURLINFO_HTTP_
- *   CONNECTCODE, on every libcurl); read when the socket failed (an errno) or over
- *   TLS (8.x reports a peer gone without close_notify as 56, no errno);
+ *   answered CONNECT with a status that is not 2xx:
+ *   CURLINFO_HTTP_CONNECTCODE, on every libcurl); read when the socket
+ *   failed (an errno) or over TLS (8.x reports a peer gone without
+ *   close_notify as 56, no errno);
  *   else protocol when the body was chunked (libcurl refused a chunk
  *   header: 7.88 and 8.x word it differently); else read.
  * - 1 (unsupported protocol): volley lets libcurl fetch only http and
