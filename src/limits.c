@@ -1,14 +1,16 @@
-/* limits — per-host counts, adaptive windows and the rate bucket.  Hosts
- * are few (the origins with transfers in flight, and those whose window
- * was cut), so a flat array; an entry whose count fell to zero is reused
- * unless it was adapted (its state and counts are kept for --stats). */
+/* limits — per-host counts, adaptive windows and the rate bucket.  A host
+ * has an entry while it has transfers in flight, or for the rest of the
+ * run once its window was cut (its state and counts are kept for
+ * --stats).  The entries are found by hash: a list of many origins, each
+ * throttled once, costs no more per request than a list of one. */
 #include "limits.h"
+#include "util.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 struct host {
-	char		*key;		/* owned */
+	uint64_t	 hash;		/* util_hash_str(key) */
 	long		 n;
 	double		 win;		/* adaptive window, in [1, adapt_max] */
 	double		 lowest;
@@ -16,6 +18,7 @@ struct host {
 	int64_t		 pause_until_us;
 	unsigned long long throttled;
 	bool		 adapted;
+	char		 key[];
 };
 
 struct limits {
@@ -24,8 +27,17 @@ struct limits {
 	int64_t		 max_pause_ms;
 	double		 rate;
 	int64_t		 next_token_us;
-	struct host	*hosts;		/* owned */
-	size_t		 nhosts;
+	/* Open addressing with linear probing, at most half full; NULL is
+	 * an empty slot.  Each host is its own allocation, so a pointer to
+	 * one stays good while the table grows. */
+	struct host	**slot;		/* owned, and the hosts in it */
+	size_t		 cap;		/* 0 or a power of two */
+	size_t		 used;
+	struct host	*last;		/* the host found last: the next
+					 * lookup is mostly the same one */
+	struct host	**adapted;	/* borrowed from slot, in the order
+					 * their windows were first cut */
+	size_t		 nadapted, adapted_cap;
 };
 
 struct limits *
@@ -47,51 +59,123 @@ limits_free(struct limits *l)
 
 	if (l == NULL)
 		return;
-	for (i = 0; i < l->nhosts; i++)
-		free(l->hosts[i].key);
-	free(l->hosts);
+	for (i = 0; i < l->cap; i++)
+		free(l->slot[i]);
+	free(l->slot);
+	free(l->adapted);
 	free(l);
 }
 
-static struct host *
-host_find(const struct limits *l, const char *key)
+/* The slot of key: where it is, or the empty one where it would go. */
+static size_t
+slot_of(const struct limits *l, const char *key, uint64_t hash)
 {
-	size_t i;
+	size_t mask = l->cap - 1, i = (size_t)hash & mask;
+	const struct host *h;
 
-	for (i = 0; i < l->nhosts; i++)
-		if (strcmp(l->hosts[i].key, key) == 0)
-			return &l->hosts[i];
-	return NULL;
+	while ((h = l->slot[i]) != NULL &&
+	    (h->hash != hash || strcmp(h->key, key) != 0))
+		i = (i + 1) & mask;
+	return i;
+}
+
+static struct host *
+host_find(struct limits *l, const char *key)
+{
+	struct host *h;
+
+	if (l->last != NULL && strcmp(l->last->key, key) == 0)
+		return l->last;
+	if (l->cap == 0)
+		return NULL;
+	h = l->slot[slot_of(l, key, util_hash_str(key))];
+	if (h != NULL)
+		l->last = h;
+	return h;
+}
+
+static int
+table_grow(struct limits *l)
+{
+	size_t cap = l->cap != 0 ? l->cap * 2 : 16, i, j;
+	struct host **old = l->slot, **slot = calloc(cap, sizeof(*slot));
+
+	if (slot == NULL)
+		return -1;
+	for (i = 0; i < l->cap; i++)
+		if (old[i] != NULL) {
+			for (j = (size_t)old[i]->hash & (cap - 1);
+			    slot[j] != NULL; j = (j + 1) & (cap - 1))
+				;
+			slot[j] = old[i];
+		}
+	free(old);
+	l->slot = slot;
+	l->cap = cap;
+	return 0;
 }
 
 static struct host *
 host_make(struct limits *l, const char *key)
 {
+	size_t len = strlen(key), i;
+	uint64_t hash = util_hash_str(key);
 	struct host *h;
-	char *k = strdup(key);
-	size_t i;
 
-	if (k == NULL)
+	if ((l->used + 1) * 2 > l->cap && table_grow(l) == -1)
 		return NULL;
-	h = NULL;
-	for (i = 0; i < l->nhosts && h == NULL; i++)	/* reuse an idle entry */
-		if (l->hosts[i].n == 0 && !l->hosts[i].adapted) {
-			h = &l->hosts[i];
-			free(h->key);
-		}
-	if (h == NULL) {
-		h = realloc(l->hosts, (l->nhosts + 1) * sizeof(*h));
-		if (h == NULL) {
-			free(k);
-			return NULL;
-		}
-		l->hosts = h;
-		h = &l->hosts[l->nhosts++];
-	}
-	memset(h, 0, sizeof(*h));
-	h->key = k;
+	if ((h = calloc(1, sizeof(*h) + len + 1)) == NULL)
+		return NULL;
+	memcpy(h->key, key, len + 1);
+	h->hash = hash;
 	h->win = h->lowest = (double)l->adapt_max;
-	return h;
+	i = slot_of(l, key, hash);
+	l->slot[i] = h;
+	l->used++;
+	return l->last = h;
+}
+
+/* An idle host that was never adapted is forgotten: the next transfer to
+ * it starts afresh, as it would.  Linear probing's deletion: the entries
+ * after the hole that may not sit past it move back into it. */
+static void
+host_forget(struct limits *l, struct host *h)
+{
+	size_t mask = l->cap - 1, i = slot_of(l, h->key, h->hash), j = i, k;
+
+	if (l->last == h)
+		l->last = NULL;
+	free(h);
+	l->slot[i] = NULL;
+	l->used--;
+	for (j = (j + 1) & mask; l->slot[j] != NULL; j = (j + 1) & mask) {
+		k = (size_t)l->slot[j]->hash & mask;	/* its home */
+		if (i <= j ? (k <= i || k > j) : (k <= i && k > j)) {
+			l->slot[i] = l->slot[j];
+			l->slot[j] = NULL;
+			i = j;
+		}
+	}
+}
+
+/* h's window is cut for the first time: it is kept from now on, and
+ * listed for --stats in this order. */
+static int
+host_adapted(struct limits *l, struct host *h)
+{
+	struct host **a = l->adapted;
+	size_t cap = l->adapted_cap;
+
+	if (l->nadapted == cap) {
+		cap = cap != 0 ? cap * 2 : 8;
+		if ((a = reallocarray(a, cap, sizeof(*a))) == NULL)
+			return -1;
+		l->adapted = a;
+		l->adapted_cap = cap;
+	}
+	l->adapted[l->nadapted++] = h;
+	h->adapted = true;
+	return 0;
 }
 
 void
@@ -102,7 +186,7 @@ limits_adapt(struct limits *l, long max, int64_t max_pause_ms)
 }
 
 bool
-limits_host_room(const struct limits *l, const char *key)
+limits_host_room(struct limits *l, const char *key)
 {
 	const struct host *h;
 
@@ -114,7 +198,7 @@ limits_host_room(const struct limits *l, const char *key)
 }
 
 int64_t
-limits_host_pause(const struct limits *l, const char *key, int64_t now_us)
+limits_host_pause(struct limits *l, const char *key, int64_t now_us)
 {
 	const struct host *h;
 
@@ -146,15 +230,21 @@ limits_host_feedback(struct limits *l, const char *key,
 
 	if (l->adapt_max == 0 || key == NULL || a->status <= 0)
 		return 0;
-	if ((h = host_find(l, key)) == NULL && (h = host_make(l, key)) == NULL)
-		return -1;
+	h = host_find(l, key);
 	if (!throttled && a->remaining != 0) {
-		h->win += 1.0 / h->win;		/* additive increase */
-		if (h->win > (double)l->adapt_max)
+		/* Additive increase; a host without an entry is at its
+		 * limit already. */
+		if (h != NULL && (h->win += 1.0 / h->win) > (double)l->adapt_max)
 			h->win = (double)l->adapt_max;
 		return 0;
 	}
-	h->adapted = true;
+	if (h == NULL && (h = host_make(l, key)) == NULL)
+		return -1;
+	if (!h->adapted && host_adapted(l, h) == -1) {
+		if (h->n <= 0)
+			host_forget(l, h);
+		return -1;
+	}
 	if (throttled)
 		h->throttled++;
 	/* Multiplicative decrease, once per window: answers to transfers
@@ -183,19 +273,15 @@ limits_host_report(const struct limits *l, size_t *pos,
 {
 	const struct host *h;
 
-	for (; *pos < l->nhosts; (*pos)++) {
-		h = &l->hosts[*pos];
-		if (!h->adapted)
-			continue;
-		r->key = h->key;
-		r->limit = l->adapt_max;
-		r->window = (long)h->win;
-		r->lowest = (long)h->lowest;
-		r->throttled = h->throttled;
-		(*pos)++;
-		return true;
-	}
-	return false;
+	if (*pos >= l->nadapted)
+		return false;
+	h = l->adapted[(*pos)++];
+	r->key = h->key;
+	r->limit = l->adapt_max;
+	r->window = (long)h->win;
+	r->lowest = (long)h->lowest;
+	r->throttled = h->throttled;
+	return true;
 }
 
 int
@@ -208,8 +294,8 @@ limits_host_add(struct limits *l, const char *key, long d)
 	h = host_find(l, key);
 	if (h == NULL && d > 0 && (h = host_make(l, key)) == NULL)
 		return -1;
-	if (h != NULL)
-		h->n += d;
+	if (h != NULL && (h->n += d) <= 0 && !h->adapted)
+		host_forget(l, h);
 	return 0;
 }
 

@@ -28,9 +28,9 @@ void		 limits_adapt(struct limits *, long max, int64_t max_pause_ms);
 
 /* May one more transfer to host key start?  (NULL key: always.)  Counts
  * --per-host and the window; a pause is limits_host_pause's. */
-bool		 limits_host_room(const struct limits *, const char *key);
+bool		 limits_host_room(struct limits *, const char *key);
 /* Microseconds left of key's pause at now_us (0: not paused). */
-int64_t		 limits_host_pause(const struct limits *, const char *key,
+int64_t		 limits_host_pause(struct limits *, const char *key,
 		     int64_t now_us);
 
 /* What one answer of key said. */

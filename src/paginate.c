@@ -334,21 +334,11 @@ out:
 	return rc;
 }
 
-/* FNV-1a: a chain remembers its URLs by hash, 8 bytes each. */
-static uint64_t
-hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
+/* A chain remembers its URLs by hash, 8 bytes each. */
 int
 paginate_seen(struct paginate_chain *ch, const char *url)
 {
-	uint64_t h = hash_str(url), *p;
+	uint64_t h = util_hash_str(url), *p;
 	size_t i;
 
 	for (i = 0; i < ch->nseen; i++)

@@ -49,6 +49,9 @@ bool	 util_in_ranges(const struct util_range *, size_t n, long);
 /* Monotonic clock in microseconds. */
 int64_t	 util_now_us(void);
 
+/* FNV-1a of a NUL-terminated string: for tables, not for secrets. */
+uint64_t util_hash_str(const char *);
+
 /* Zero the struct of type at p but for its last field, text, a buffer
  * that is written before it is read: only its first byte is cleared
  * (these structs are emptied several times per request).  The assertion

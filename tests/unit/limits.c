@@ -165,3 +165,41 @@ UNIT_TEST(limits_rate_none)
 	}
 	limits_free(l);
 }
+
+UNIT_TEST(limits_many_hosts)
+{
+	enum { HOSTS = 3000, STEPS = 200000 };
+	static long model[HOSTS];
+	struct limits *l = limits_new(2, 0);
+	unsigned seed = 12345;
+	char key[32];
+	long i, k, ok = 0;
+
+	/* Hosts come and go at random, thousands of them at once: the
+	 * table grows, entries are forgotten when idle (moving others back
+	 * in their probe runs), and every count stays what a model says. */
+	CHECK(l != NULL);
+	for (i = 0; i < STEPS; i++) {
+		seed = seed * 1103515245u + 12345u;
+		k = (long)((seed >> 8) % HOSTS);
+		snprintf(key, sizeof key, "http://h%ld:80", k);
+		if (limits_host_room(l, key) != (model[k] < 2)) {
+			CHECK(!"room differs from the model");
+			break;
+		}
+		if (model[k] < 2 && ((seed >> 4) & 1) == 0) {
+			CHECK(limits_host_add(l, key, 1) == 0);
+			model[k]++;
+		} else if (model[k] > 0) {
+			CHECK(limits_host_add(l, key, -1) == 0);
+			model[k]--;
+		}
+		ok++;
+	}
+	CHECK(ok == STEPS);
+	for (k = 0; k < HOSTS; k++) {
+		snprintf(key, sizeof key, "http://h%ld:80", k);
+		CHECK(limits_host_room(l, key) == (model[k] < 2));
+	}
+	limits_free(l);
+}

@@ -232,3 +232,34 @@ UNIT_TEST(adapt_report_and_reuse)
 	CHECK(room_for(l, A) == 2);
 	limits_free(l);
 }
+
+UNIT_TEST(adapt_many_hosts_kept_in_order)
+{
+	enum { HOSTS = 5000 };
+	struct limits *l = limits_new(0, 0);
+	struct limits_report r;
+	char key[32], want[32];
+	size_t pos = 0;
+	int i, n = 0;
+
+	/* Every third host is throttled once among thousands that are not:
+	 * the throttled ones are all kept, listed in the order they were
+	 * cut, at their cut window; the others leave no trace. */
+	limits_adapt(l, 4, 30000);
+	for (i = 0; i < HOSTS; i++) {
+		snprintf(key, sizeof key, "http://h%d:80", i);
+		start(l, key, 1);
+		finish(l, key, answer(i % 3 == 0 ? 429 : 200, 0), 10);
+	}
+	while (limits_host_report(l, &pos, &r)) {
+		snprintf(want, sizeof want, "http://h%d:80", n * 3);
+		CHECK(strcmp(r.key, want) == 0 && r.window == 1 &&
+		    r.lowest == 1 && r.throttled == 1 && r.limit == 4);
+		n++;
+	}
+	CHECK(n == (HOSTS + 2) / 3);
+	/* a kept host still holds its window; a forgotten one has all */
+	CHECK(room_for(l, "http://h0:80") == 1);
+	CHECK(room_for(l, "http://h1:80") == 4);
+	limits_free(l);
+}
