@@ -2,8 +2,9 @@
  * "-" and the progress line write there is queued and written as fd 2
  * takes it, so a reader that pauses (2>&1 | less) never blocks the loop.
  * One queue for the process, as there is one standard error.  Lines
- * before the run and after it (diag.c, --stats) are written directly,
- * after what is queued (errout_drain). */
+ * before the run and after it (diag.c, --stats, the end of a report)
+ * are queued and then waited for (errout_drain): after a signal, within
+ * its bound. */
 #ifndef VOLLEY_ERROUT_H
 #define VOLLEY_ERROUT_H
 

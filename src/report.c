@@ -29,10 +29,10 @@ static const char *const format_names[] = {
 struct sink {
 	enum report_format fmt;
 	const char	*path;		/* borrowed from argv */
-	FILE		*fp;		/* the report (stderr for "-") */
-	/* TAP and GitHub lines for "-": written into memory (fp), then
-	 * queued for stderr (errout.h), so a paused reader does not block
-	 * the loop */
+	FILE		*fp;		/* the report's file */
+	/* A report on "-": written into memory (fp), then queued for
+	 * stderr (errout.h), so a paused reader does not block the loop,
+	 * nor, after a signal, the exit */
 	bool		 queued;
 	char		*mem;
 	size_t		 msize;
@@ -97,14 +97,12 @@ report_new(const struct config *c, char *err, size_t errlen)
 		rp->n++;
 		/* Markdown is added to what is there, as GitHub asks of
 		 * $GITHUB_STEP_SUMMARY; the others replace the file. */
-		k->queued = strcmp(k->path, "-") == 0 &&
-		    (k->fmt == REPORT_TAP || k->fmt == REPORT_GITHUB);
+		k->queued = strcmp(k->path, "-") == 0;
 		if (k->queued)
 			k->fp = open_memstream(&k->mem, &k->msize);
 		else
-			k->fp = strcmp(k->path, "-") == 0 ? stderr :
-			    fopen(k->path, k->fmt == REPORT_MARKDOWN ? "ae" :
-			    "we");
+			k->fp = fopen(k->path, k->fmt == REPORT_MARKDOWN ?
+			    "ae" : "we");
 		if (k->fp == NULL ||
 		    (k->fmt == REPORT_JUNIT && (k->tmp = tmpfile()) == NULL)) {
 			snprintf(err, errlen, "--report %s: %s", c->reports[i],
@@ -131,6 +129,17 @@ pass(struct sink *k)
 	}
 	errout_add(k->mem, k->msize);
 	rewind(k->fp);
+}
+
+/* After the run: what a sink on "-" wrote, written out now (waiting for
+ * the reader, or after a signal within the queue's bound). */
+static void
+pass_out(struct sink *k)
+{
+	if (!k->queued)
+		return;
+	pass(k);
+	errout_drain(-1);
 }
 
 /* --- text in each format's quoting --- */
@@ -406,8 +415,10 @@ junit_finish(struct report *rp, struct sink *k, const struct stats *st,
 		fputs("\"/>\n    </properties>\n", k->fp);
 	}
 	rewind(k->tmp);
-	while ((n = fread(chunk, 1, sizeof chunk, k->tmp)) > 0)
+	while ((n = fread(chunk, 1, sizeof chunk, k->tmp)) > 0) {
 		(void)fwrite(chunk, 1, n, k->fp);
+		pass_out(k);	/* on "-", a chunk at a time */
+	}
 	if (ferror(k->tmp)) {
 		k->broken = true;
 		errno = EIO;
@@ -459,8 +470,6 @@ report_finish(struct report *rp, const struct stats *st, const char *stopped)
 		FILE *fp = k->fp;
 		bool bad;
 
-		if (fp == stderr)	/* after what is queued for it */
-			errout_drain(-1);
 		switch (k->fmt) {
 		case REPORT_JUNIT:
 			junit_finish(rp, k, st, stopped);
@@ -489,12 +498,10 @@ report_finish(struct report *rp, const struct stats *st, const char *stopped)
 			markdown_finish(k, st, stopped);
 			break;
 		}
-		pass(k);
-		if (k->queued)	/* it reached the reader, or not */
-			errout_drain(-1);
+		pass_out(k);	/* it reached the reader, or not */
 		bad = k->broken || fflush(fp) == EOF || ferror(fp) ||
 		    (k->queued && errout_failed());
-		if (fp != stderr && fclose(fp) == EOF)
+		if (fclose(fp) == EOF)
 			bad = true;
 		k->fp = NULL;
 		free(k->mem);
@@ -517,7 +524,7 @@ report_free(struct report *rp)
 	if (rp == NULL)
 		return;
 	for (i = 0; i < rp->n; i++) {
-		if (rp->v[i].fp != NULL && rp->v[i].fp != stderr)
+		if (rp->v[i].fp != NULL)
 			(void)fclose(rp->v[i].fp);	/* not finished */
 		free(rp->v[i].mem);
 		if (rp->v[i].tmp != NULL)

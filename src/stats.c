@@ -6,6 +6,7 @@
  * where there is nothing to measure the summary says so (null, "-")
  * rather than print a zero. */
 #include "stats.h"
+#include "errout.h"
 #include "buf.h"
 #include "json.h"
 
@@ -355,9 +356,10 @@ stats_print(const struct stats *st, bool json)
 		stats_json(&b, st);
 	else
 		stats_table(&b, st, false);
-	if (b.len > 0 && write(2, b.data, b.len) < 0) {
-		/* nothing more to do: stderr is gone */
-	}
+	/* Through the stderr queue: after a signal a reader that does not
+	 * read holds the exit no longer than the queue's bound. */
+	errout_add(b.data, b.len);
+	errout_drain(-1);
 	buf_free(&b);
 }
 

@@ -169,6 +169,35 @@ term_slow_reader() {
 	[ "$took" -ge 1500 ]
 }
 
+# After a signal, what is written to stderr at the end (--stats, a report
+# on "-", a last message) keeps the queue's bound too: a stderr reader
+# that never reads does not hold the exit.  $1: the report's format.
+term_stderr_never_read() {
+	fixture_reset
+	seq 1 3000 | sed "s|^|$BASE/bytes/10?key=en$1\&n=|" >"$BATS_TEST_TMPDIR/in"
+	fifo=$BATS_TEST_TMPDIR/efifo
+	mkfifo "$fifo"
+	"$VOLLEY" --stats=json --report "$1":- -c 20 \
+		-i "$BATS_TEST_TMPDIR/in" >/dev/null 2>"$fifo" &
+	pid=$!
+	exec 8<"$fifo"
+	wait_until "[ \"\$(fixture_count en$1)\" -ge 200 ]"
+	term_and_reap
+	exec 8<&-
+	[ "$status" -eq 143 ]
+	# the 2 s bound and slack; with a blocking write at the end it
+	# would wait for ever
+	[ "$took" -lt $((8000 + VG_SLACK_MS)) ]
+}
+
+@test "nbio: SIGTERM with a stderr reader that never reads: --stats and a TAP report do not hold the exit" {
+	term_stderr_never_read tap
+}
+
+@test "nbio: SIGTERM with a stderr reader that never reads: --stats and a JUnit report do not hold the exit" {
+	term_stderr_never_read junit
+}
+
 @test "nbio: -i FIFO whose writer comes late: the loop runs on, then reads it" {
 	fifo=$BATS_TEST_TMPDIR/fifo
 	mkfifo "$fifo"
