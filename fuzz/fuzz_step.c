@@ -116,6 +116,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct config c;
 	struct paginate_chain ch;
 	struct paginate_next nx;
+	struct paginate_page pp;
 	char *url, *name, *hdrs, *body, *moved, msg[256];
 	const cJSON *items;
 	cJSON *tree;
@@ -143,14 +144,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	moved = paginate_chain_init(&ch, &c, cur);
 	free(moved);
 	tree = cJSON_Parse(body);
+	pp.headers = hdrs;
+	pp.hlen = strlen(hdrs);
+	pp.body = body;
+	pp.blen = strlen(body);
+	pp.tree = tree;
+	pp.no_tree = "the body is not JSON";
 	for (page = 1; page <= 4; page++) {
-		if (paginate_items(&c, tree, &items, &nitems, msg,
+		if (paginate_items(&c, &pp, &items, &nitems, msg,
 		    sizeof msg) != ERR_NONE) {
 			check_msg(msg);
 			break;
 		}
-		paginate_step(&c, &ch, cur, page, hdrs, strlen(hdrs), body,
-		    strlen(body), tree, nitems, &nx);
+		pp.nitems = nitems;
+		paginate_step(&c, &ch, cur, page, &pp, &nx);
 		check_next(&nx);
 		if (page >= c.max_pages)
 			FUZZ_ASSERT(nx.url == NULL);

@@ -224,20 +224,29 @@ job_page_save(struct job *j, const struct config *c,
  * which RFC 8259 lets pass and cJSON refuses, is read as U+FFFD.
  * *is_json: the body is JSON, whatever the tree (its record says so). */
 static cJSON *
-page_tree(const char *body, size_t len, int *is_json)
+page_tree(const char *body, size_t len, int *is_json, const char **why)
 {
 	struct buf fx = {0};
 	cJSON *t;
 
 	*is_json = utf8_valid(body, len) && json_parses(body, len);
-	if (!*is_json || json_nul_escape(body, len, JSON_NUL_KEYS))
+	if (!*is_json) {
+		*why = "the body is not JSON";
 		return NULL;
+	}
+	if (json_nul_escape(body, len, JSON_NUL_KEYS)) {
+		*why = "the body has a member name holding \\u0000, which "
+		    "volley does not read";
+		return NULL;
+	}
 	t = cJSON_ParseWithLength(body, len);
 	/* json_minified writes a lone surrogate \ufffd (and the values are
 	 * those of the text otherwise) */
 	if (t == NULL && json_minified(&fx, body, len) == 0)
 		t = cJSON_ParseWithLength(fx.data, fx.len);
 	buf_free(&fx);
+	if (t == NULL)	/* cJSON's nesting limit, or memory */
+		*why = "the body cannot be read (too deep, or out of memory)";
 	return t;
 }
 
@@ -263,8 +272,10 @@ job_page(struct job *j, const struct config *c, bool need_tree,
 	}
 	r->err = kind;
 	r->errmsg = kind != ERR_NONE ? msg : NULL;
+	pg->no_tree = "the body is empty";
 	if (need_tree && kind == ERR_NONE && res->body_len > 0)
-		pg->tree = page_tree(res->body, res->body_len, &is_json);
+		pg->tree = page_tree(res->body, res->body_len, &is_json,
+		    &pg->no_tree);
 	if (res->status > 0 && kind != ERR_BODY_TOO_LARGE)
 		result_body(c, r, res, is_json, pg->body_msg,
 		    sizeof pg->body_msg);

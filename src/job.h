@@ -84,6 +84,7 @@ void		 job_record(const struct job *, const struct config *,
 struct job_page {
 	struct record	 r;
 	cJSON		*tree;		/* owned */
+	const char	*no_tree;	/* why tree is NULL, for a message */
 	struct buf	 path;		/* --save */
 	char		 hex[SAVE_HEX_LEN];
 	char		 body_msg[64];

@@ -398,16 +398,22 @@ paginate_chain_clear(struct paginate_chain *ch)
 }
 
 enum err_kind
-paginate_items(const struct config *c, const cJSON *tree,
+paginate_items(const struct config *c, const struct paginate_page *pp,
     const cJSON **items, long *nitems, char *msg, size_t len)
 {
+	const cJSON *tree = pp->tree;
 	bool bad;
 
 	*items = NULL;
 	*nitems = -1;
 	if (c->items != NULL) {
-		*items = tree ? paginate_pointer(tree, c->items, &bad) : NULL;
-		if (tree == NULL || (*items != NULL && !cJSON_IsArray(*items))) {
+		if (tree == NULL) {
+			snprintf(msg, len, "--items %s: %s", ptr_shown(c->items),
+			    pp->no_tree);
+			return ERR_PAGINATION;
+		}
+		*items = paginate_pointer(tree, c->items, &bad);
+		if (*items != NULL && !cJSON_IsArray(*items)) {
 			snprintf(msg, len, "--items %s is not an array",
 			    ptr_shown(c->items));
 			*items = NULL;
@@ -462,10 +468,10 @@ oom:
  * (ERR_NONE: it simply ends). */
 static CURLU *
 next_page(const struct config *c, const struct paginate_chain *ch,
-    CURLU *cur, long page, const char *headers, size_t hlen,
-    const char *body, size_t blen, const cJSON *tree, long nitems,
+    CURLU *cur, long page, const struct paginate_page *pp,
     enum err_kind *perr, char *msg, size_t len)
 {
+	const cJSON *tree = pp->tree;
 	const cJSON *v;
 	char *ref = NULL, *str = NULL;
 	CURLU *u = NULL;
@@ -473,7 +479,7 @@ next_page(const struct config *c, const struct paginate_chain *ch,
 	char num[32];
 
 	*perr = ERR_NONE;
-	if (nitems == 0 || page >= c->max_pages || c->page == PAGE_NONE)
+	if (pp->nitems == 0 || page >= c->max_pages || c->page == PAGE_NONE)
 		return NULL;
 	if (cur == NULL) {
 		snprintf(msg, len, "the page URL does not parse");
@@ -484,18 +490,18 @@ next_page(const struct config *c, const struct paginate_chain *ch,
 	case PAGE_NONE:
 		return NULL;
 	case PAGE_LINK:
-		ref = paginate_link_next(headers, hlen);
+		ref = paginate_link_next(pp->headers, pp->hlen);
 		if (ref == NULL)
 			return NULL;
 		u = paginate_resolve(cur, ref, msg, len);
 		break;
 	case PAGE_FIELD:
-		v = tree ? paginate_pointer(tree, c->next_field, &bad) : NULL;
 		if (tree == NULL) {
-			snprintf(msg, len, "--next-field: the body is not JSON");
+			snprintf(msg, len, "--next-field: %s", pp->no_tree);
 			*perr = ERR_PAGINATION;
 			return NULL;
 		}
+		v = paginate_pointer(tree, c->next_field, &bad);
 		if (v == NULL || cJSON_IsNull(v))
 			return NULL;
 		if (!cJSON_IsString(v)) {
@@ -504,7 +510,7 @@ next_page(const struct config *c, const struct paginate_chain *ch,
 			*perr = ERR_PAGINATION;
 			return NULL;
 		}
-		if (field_text(body, blen, c->next_field, "--next-field", &ref,
+		if (field_text(pp->body, pp->blen, c->next_field, "--next-field", &ref,
 		    perr, msg, len) == -1 || *ref == '\0') {
 			free(ref);
 			return NULL;
@@ -512,7 +518,7 @@ next_page(const struct config *c, const struct paginate_chain *ch,
 		u = paginate_resolve(cur, ref, msg, len);
 		break;
 	case PAGE_PARAM:
-		if (nitems < 0) {
+		if (pp->nitems < 0) {
 			snprintf(msg, len, "--page-param: no items to count "
 			    "(give --items, or the body must be an array)");
 			*perr = ERR_PAGINATION;
@@ -530,8 +536,7 @@ next_page(const struct config *c, const struct paginate_chain *ch,
 		break;
 	case PAGE_CURSOR:
 		if (tree == NULL) {
-			snprintf(msg, len, "--cursor-field: the body is not "
-			    "JSON");
+			snprintf(msg, len, "--cursor-field: %s", pp->no_tree);
 			*perr = ERR_PAGINATION;
 			return NULL;
 		}
@@ -544,7 +549,7 @@ next_page(const struct config *c, const struct paginate_chain *ch,
 			*perr = ERR_PAGINATION;
 			return NULL;
 		}
-		if (field_text(body, blen, c->cursor_field, "--cursor-field",
+		if (field_text(pp->body, pp->blen, c->cursor_field, "--cursor-field",
 		    &str, perr, msg, len) == -1 || *str == '\0') {
 			free(str);
 			return NULL;
@@ -568,16 +573,15 @@ next_page(const struct config *c, const struct paginate_chain *ch,
 
 void
 paginate_step(const struct config *c, struct paginate_chain *ch,
-    const void *cur, long page, const char *headers, size_t hlen,
-    const char *body, size_t blen, const cJSON *tree, long nitems,
+    const void *cur, long page, const struct paginate_page *pp,
     struct paginate_next *out)
 {
 	char *s_next = NULL, shown[160];
 	CURLU *next;
 
 	memset(out, 0, sizeof(*out));
-	next = next_page(c, ch, (CURLU *)cur, page, headers, hlen, body,
-	    blen, tree, nitems, &out->err, out->msg, sizeof out->msg);
+	next = next_page(c, ch, (CURLU *)cur, page, pp, &out->err, out->msg,
+	    sizeof out->msg);
 	if (next == NULL)
 		return;
 	if (curl_url_get(next, CURLUPART_URL, &s_next, 0) == CURLUE_OK)

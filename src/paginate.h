@@ -53,11 +53,26 @@ void		 paginate_chain_clear(struct paginate_chain *);
 /* Remember url: 0 new, 1 seen before, -1 out of memory. */
 int		 paginate_seen(struct paginate_chain *, const char *url);
 
+/* What a good page said: its raw headers and body, the body's tree
+ * (parsed from body; NULL for the reason no_tree) and the number of its
+ * items (paginate_items; -1 when there are none to count). */
+struct paginate_page {
+	const char	*headers;
+	size_t		 hlen;
+	const char	*body;
+	size_t		 blen;
+	const cJSON	*tree;
+	const char	*no_tree;
+	long		 nitems;
+};
+
 /* Where a page's items are (--items, else the body if an array): *items
  * and *nitems (-1 when there are none to count).  ERR_PAGINATION with
- * msg when --items names something that is not an array. */
-enum err_kind	 paginate_items(const struct config *, const cJSON *tree,
-		    const cJSON **items, long *nitems, char *msg, size_t len);
+ * msg when --items names something that is not an array, or the page has
+ * no tree. */
+enum err_kind	 paginate_items(const struct config *,
+		    const struct paginate_page *, const cJSON **items,
+		    long *nitems, char *msg, size_t len);
 
 /* The step after a good page: the next page's URL, or the end of the
  * chain (url NULL, err ERR_NONE), or why the chain fails. */
@@ -69,12 +84,10 @@ struct paginate_next {
 };
 
 /* cur: the page's URL (CURLU *, NULL if it does not parse); page: its
- * 1-based number; headers, body, tree and nitems: what the page said
- * (tree parsed from body; a cursor is copied from body's text). */
+ * 1-based number; pp: what it said (a cursor is copied from its body's
+ * text). */
 void		 paginate_step(const struct config *,
 		    struct paginate_chain *, const void *cur, long page,
-		    const char *headers, size_t hlen, const char *body,
-		    size_t blen, const cJSON *tree, long nitems,
-		    struct paginate_next *);
+		    const struct paginate_page *, struct paginate_next *);
 
 #endif

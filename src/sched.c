@@ -705,12 +705,15 @@ complete_page(struct sched *s, struct job *j, const struct xfer_res *res,
 	UTIL_ZERO_BUT_TEXT(struct paginate_next, &pg.next, msg);
 	job_page(j, s->cfg, s->need_tree, res, kind, msg, &pg.jp);
 	if (pg.jp.r.err == ERR_NONE && s->need_tree) {
-		pg.next.err = paginate_items(s->cfg, pg.jp.tree, &pg.items,
+		struct paginate_page pp = { res->headers, res->headers_len,
+		    res->body, res->body_len, pg.jp.tree, pg.jp.no_tree, -1 };
+
+		pg.next.err = paginate_items(s->cfg, &pp, &pg.items,
 		    &pg.nitems, pg.next.msg, sizeof pg.next.msg);
+		pp.nitems = pg.nitems;
 		if (pg.next.err == ERR_NONE)
 			paginate_step(s->cfg, &j->chain, job_curlu(j), j->page,
-			    res->headers, res->headers_len, res->body,
-			    res->body_len, pg.jp.tree, pg.nitems, &pg.next);
+			    &pp, &pg.next);
 	}
 	page_emit(s, j, &pg);
 	/* A closed output ends every job; apply_stop frees this one. */

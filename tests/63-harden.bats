@@ -93,6 +93,25 @@ hex() {
 	[ "$(fixture_count nul1)" -eq 0 ]
 }
 
+@test "values: a page with a member name holding \\u0000 is a pagination error that says so, not \"not JSON\"" {
+	local body opt
+	body=$(hex '{"a\u0000b":1,"data":[1],"next":"/json"}')
+	for opt in "--items /data --page-param p" "--next-field /next" "--cursor-field /next --cursor-param c"; do
+		# shellcheck disable=SC2086
+		run --separate-stderr "$VOLLEY" --body none $opt "$BASE/body?hex=$body"
+		assert_failure 1
+		[ "${#lines[@]}" -eq 2 ]
+		jq -e '.page == 1 and .ok' <<<"${lines[0]}"
+		# the chain's end is its own record, naming the reason
+		jq -e '.page == 2 and .error.kind == "pagination"
+			and (.error.message | test("member name holding \\\\u0000"))' <<<"${lines[1]}" ||
+			{ echo "$opt: ${lines[1]}"; false; }
+	done
+	# the body is still the page's, copied as it came
+	run --separate-stderr "$VOLLEY" --items /data --page-param p "$BASE/body?hex=$body"
+	jq -e '.body == {"a\u0000b":1,"data":[1],"next":"/json"}' <<<"${lines[0]}"
+}
+
 @test "values: --flatten items are copied as written, DEL and line separators escaped" {
 	local body
 	body=$(hex '[12345678901234567890, 1e400, "a\u0000b", -0, "'$'\x7f\xc2\x85\xe2\x80\xa8\xe2\x80\xa9''", {"x" : [ 1 , 2 ]}, 1.000000000000000000001]')

@@ -50,11 +50,12 @@ step(struct walk *w, const struct config *c, const char *headers,
     const char *json, long nitems)
 {
 	cJSON *tree = json ? cJSON_Parse(json) : NULL;
+	struct paginate_page pp = { headers, headers ? strlen(headers) : 0,
+	    json, json ? strlen(json) : 0, tree, "the body is not JSON",
+	    nitems };
 
 	free(w->next.url_str);
-	paginate_step(c, &w->ch, w->cur, w->page, headers,
-	    headers ? strlen(headers) : 0, json, json ? strlen(json) : 0,
-	    tree, nitems, &w->next);
+	paginate_step(c, &w->ch, w->cur, w->page, &pp, &w->next);
 	cJSON_Delete(tree);
 	if (w->next.err == ERR_NONE)
 		CHECK((w->next.url == NULL) == (w->next.url_str == NULL));
@@ -368,17 +369,20 @@ UNIT_TEST(paginate_bad_page_url)
 	struct paginate_chain ch;
 	struct paginate_next n;
 	cJSON *tree = cJSON_Parse("{\"next\":\"http://h/2\"}");
+	struct paginate_page pp = { NULL, 0, NULL, 0, NULL, "", -1 };
 
 	/* the page's own URL did not parse (cur NULL) */
 	config_init(&c, PAGE_FIELD);
 	c.next_field = "/next";
 	CHECK(paginate_chain_init(&ch, &c, NULL) == NULL);
 	CHECK(ch.nseen == 0 && ch.page_num == 0);
-	paginate_step(&c, &ch, NULL, 1, NULL, 0, NULL, 0, tree, -1, &n);
+	pp.tree = tree;
+	paginate_step(&c, &ch, NULL, 1, &pp, &n);
 	CHECK(n.err == ERR_PAGINATION && n.url == NULL && n.url_str == NULL);
 	CHECK(strcmp(n.msg, "the page URL does not parse") == 0);
 	/* ... but an ended chain needs no URL */
-	paginate_step(&c, &ch, NULL, 1, NULL, 0, NULL, 0, tree, 0, &n);
+	pp.nitems = 0;
+	paginate_step(&c, &ch, NULL, 1, &pp, &n);
 	CHECK(n.err == ERR_NONE && n.url == NULL);
 	paginate_chain_clear(&ch);
 	cJSON_Delete(tree);
@@ -487,12 +491,15 @@ items(const char *ptr, const char *json, long *n, int *where, char *msg,
 	struct config c;
 	cJSON *tree = json ? cJSON_Parse(json) : NULL;
 	const cJSON *it = (const cJSON *)&c;	/* not NULL: must be set */
+	struct paginate_page pp = { NULL, 0, json, json ? strlen(json) : 0,
+	    NULL, "the body is not JSON", -1 };
 	enum err_kind k;
 
 	config_init(&c, PAGE_PARAM);
 	c.items = ptr;
 	msg[0] = '\0';
-	k = paginate_items(&c, tree, &it, n, msg, len);
+	pp.tree = tree;
+	k = paginate_items(&c, &pp, &it, n, msg, len);
 	*where = it == NULL ? 0 : it == tree ? 1 : 2;
 	if (it != NULL && *n != cJSON_GetArraySize(it))
 		*where = -1;
@@ -544,7 +551,7 @@ UNIT_TEST(paginate_page_items)
 	/* no JSON body at all */
 	CHECK(items("/data", NULL, &n, &where, msg, sizeof msg) ==
 	    ERR_PAGINATION && where == 0 && n == -1);
-	CHECK(strcmp(msg, "--items /data is not an array") == 0);
+	CHECK(strcmp(msg, "--items /data: the body is not JSON") == 0);
 }
 
 /* Found by fuzz/fuzz_pointer: a malformed escape past the point where
