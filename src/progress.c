@@ -127,12 +127,15 @@ progress_format(char *buf, size_t len, const struct progress_fields *f,
 }
 
 bool
-progress_same_terminal(int a, int b)
+progress_same_place(int a, int b)
 {
 	struct stat sa, sb;
 
-	return isatty(a) && isatty(b) && fstat(a, &sa) == 0 &&
-	    fstat(b, &sb) == 0 && sa.st_rdev == sb.st_rdev;
+	if (fstat(a, &sa) == -1 || fstat(b, &sb) == -1)
+		return false;
+	if (isatty(a) && isatty(b))	/* two fds of one terminal */
+		return sa.st_rdev == sb.st_rdev;
+	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
 struct progress *

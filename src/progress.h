@@ -30,9 +30,10 @@ struct progress_fields {
 size_t		 progress_format(char *buf, size_t len,
 		    const struct progress_fields *, int width);
 
-/* Are fds a and b the same terminal?  (Records on stdout and the line
- * on stderr would mix there: the line is not drawn.) */
-bool		 progress_same_terminal(int a, int b);
+/* Do fds a and b write to the same place: one terminal, or one pipe,
+ * socket or file?  (The records' fd and the line on stderr would mix
+ * there: the line is not drawn.) */
+bool		 progress_same_place(int a, int b);
 
 struct progress;
 

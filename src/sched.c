@@ -1015,7 +1015,7 @@ sched_new(const struct config *c, struct input *in, struct output *out,
 		diag_warn("warning: %s", engine_notice(s->eng));
 	if (!c->quiet && (c->progress == PROGRESS_ON ||
 	    (c->progress == PROGRESS_AUTO && isatty(2))) &&
-	    !progress_same_terminal(1, 2)) {
+	    !progress_same_place(output_fd(out), 2)) {
 		s->prog = progress_new(2);
 		s->progress_after_eof = input_from_tty(c);
 		if (s->prog != NULL && isatty(2) && signals_watch_winch() == -1)

@@ -81,6 +81,25 @@ fits() {
 	true
 }
 
+@test "progress in tmux: records written with -o FILE leave the terminal to the line" {
+	# stdout is the terminal too, but no record goes there
+	pane_start "'$VOLLEY' -c 1 --body none -o '$OUT' $BASE/json $BASE/delay/1500 $BASE/delay/1500"
+	wait_screen '^[0-9]/3  [0-9]+%  ok [0-9]'
+	wait_screen '^EXIT=0$'
+	[ "$(wc -l <"$OUT")" -eq 3 ]
+}
+
+@test "progress: --progress with records and the line on one pipe (2>&1) draws no line" {
+	local out
+	out=$("$VOLLEY" --progress -c 1 --body none "$BASE/json" "$BASE/delay/600" 2>&1 | cat)
+	[ "$(grep -c '^{"index":[01],' <<<"$out")" -eq 2 ]
+	# nothing but the two records: no \r, no line text
+	[ "$(wc -l <<<"$out")" -eq 2 ]
+	! grep -q $'\r' <<<"$out"
+	# on a pipe of its own the line is drawn
+	"$VOLLEY" --progress -c 1 --body none "$BASE/json" "$BASE/delay/600" 2>&1 >/dev/null | grep -q 'ok [0-9]'
+}
+
 @test "progress in tmux: not drawn while input is typed at the terminal" {
 	pane_start "'$VOLLEY' --body none -i - > '$OUT'"
 	tmux -L "$SOCK" send-keys "$BASE/json" Enter
