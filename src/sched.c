@@ -290,6 +290,9 @@ apply_stop(struct sched *s)
 
 /* --- starting transfers --- */
 
+static bool	retry_later(struct sched *, struct job *, enum err_kind, long,
+		    const char *, size_t);
+
 static void
 start_job(struct sched *s, struct job *j)
 {
@@ -300,8 +303,12 @@ start_job(struct sched *s, struct job *j)
 
 	job_begin(j, now);
 	job_request(j, c, s->need_tree, now, &r);
+	/* A hop that waited (for --rate, a host's room) past the attempt's
+	 * time: the attempt timed out, as if in a transfer. */
 	if (c->timeout_ms > 0 && r.timeout_ms <= 0) {
-		job_fail(s, j, ERR_TIMEOUT, "timed out across redirects");
+		if (!retry_later(s, j, ERR_TIMEOUT, 0, NULL, 0))
+			job_fail(s, j, ERR_TIMEOUT,
+			    "timed out across redirects");
 		return;
 	}
 	if (c->save_dir != NULL && save_open(&j->save, c->save_dir,
@@ -752,6 +759,32 @@ host_feedback(struct sched *s, struct job *j, const struct xfer_res *res)
 	}
 }
 
+/* An attempt of j ended as kind (with status and headers, if it was
+ * answered): true when the retry rules want it again, and its timer is
+ * set for then. */
+static bool
+retry_later(struct sched *s, struct job *j, enum err_kind kind, long status,
+    const char *headers, size_t hlen)
+{
+	int64_t wait;
+
+	/* The jitter only for a retry: glibc 2.36's arc4random is a
+	 * getrandom system call each time. */
+	wait = !retry_wanted(&s->retry, j->attempts, j->method, kind,
+	    status) ? -1 : retry_wait(&s->retry, j->attempts, j->method,
+	    kind, status, kind == ERR_HTTP ? retry_after_ms(headers, hlen,
+	    time(NULL)) : -1, (double)arc4random() / 4294967296.0);
+	if (wait < 0)
+		return false;
+	if (j->timer == NULL)
+		j->timer = engine_timer_new(s->eng, retry_fired, j);
+	if (j->timer == NULL)
+		return false;
+	save_discard(&j->save);
+	engine_timer_arm(j->timer, wait);
+	return true;
+}
+
 /* What to do with a finished attempt: a redirect hop, a retry, or the
  * page's end.  Each rule is asked in turn; this acts on the answers. */
 static void
@@ -763,7 +796,6 @@ transfer_done(void *owner, const struct xfer_res *res)
 	char msg[CURL_ERROR_SIZE + 64];
 	struct redirect_hop hop;
 	enum err_kind kind;
-	int64_t wait;
 
 	j->x = NULL;
 	s->inflight--;
@@ -786,23 +818,9 @@ transfer_done(void *owner, const struct xfer_res *res)
 			return;
 		}
 	}
-	/* The jitter only for a retry: glibc 2.36's arc4random is a
-	 * getrandom system call each time. */
-	wait = !retry_wanted(&s->retry, j->attempts, j->method, kind,
-	    res->status) ? -1 : retry_wait(&s->retry, j->attempts, j->method,
-	    kind, res->status, kind == ERR_HTTP ? retry_after_ms(res->headers,
-	    res->headers_len, time(NULL)) : -1,
-	    (double)arc4random() / 4294967296.0);
-	if (wait >= 0) {
-		if (j->timer == NULL)
-			j->timer = engine_timer_new(s->eng, retry_fired, j);
-		if (j->timer != NULL) {
-			save_discard(&j->save);
-			engine_timer_arm(j->timer, wait);
-			return;
-		}
-	}
-	complete_page(s, j, res, kind, msg);
+	if (!retry_later(s, j, kind, res->status, res->headers,
+	    res->headers_len))
+		complete_page(s, j, res, kind, msg);
 }
 
 /* --- signals, deadline, progress --- */
