@@ -45,6 +45,7 @@ struct output {
 	struct buf	 stream;	/* ready to write */
 	size_t		 off;		/* stream[0, off) is written */
 	bool		 wrote;		/* any byte written */
+	uint64_t	 nwritten;	/* bytes written in all */
 	char		 last;		/* the last byte written */
 	bool		 blocked;	/* a write would block */
 	struct slot	*slots;		/* the ring, gather mode */
@@ -136,6 +137,23 @@ output_full(const struct output *o)
 	return o->held + output_unwritten(o) > 0 && pending(o) >= o->budget;
 }
 
+/* The head waits for the reader with a few writes' worth in the stream,
+ * not the whole budget: a buffer that grows to tens of megabytes and is
+ * freed again at each wait would leave the heap in pieces. */
+bool
+output_room(const struct output *o, int64_t seq)
+{
+	size_t most = o->budget < STREAM_FLUSH * 4 ? o->budget :
+	    STREAM_FLUSH * 4;
+
+	if (o->state != OUT_OK)
+		return true;	/* records go nowhere: the run is ending */
+	if (!o->gather || seq == o->head)
+		return output_unwritten(o) + (o->gather ?
+		    slot_of(o, seq)->b.len : 0) < most;
+	return !output_full(o);
+}
+
 /* Double the ring until seq fits; the slots keep their seqs. */
 static int
 grow(struct output *o, int64_t seq)
@@ -192,6 +210,7 @@ write_some(struct output *o)
 			break;
 		}
 		o->off += (size_t)w;
+		o->nwritten += (uint64_t)w;
 		o->wrote = true;
 		o->last = o->stream.data[o->off - 1];
 	}
@@ -222,6 +241,12 @@ output_flush(struct output *o)
 		write_some(o);
 	}
 	return o->state;
+}
+
+uint64_t
+output_written(const struct output *o)
+{
+	return o->nwritten;
 }
 
 bool

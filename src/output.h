@@ -37,8 +37,15 @@ void		 output_free(struct output *);
 /* Can seq be admitted now?  No when the byte budget is spent (or, out
  * of memory, the window cannot grow to hold it). */
 bool		 output_admits(struct output *, int64_t seq);
+/* Bytes the reader has taken so far. */
+uint64_t	 output_written(const struct output *);
 /* Is the budget spent? */
 bool		 output_full(const struct output *);
+/* May seq's records grow now?  The head's (and, as-completed, every
+ * record) wait only for the reader: while what it has not taken is a few
+ * writes' worth (at most the budget).  Others wait in memory: while the
+ * budget is not spent. */
+bool		 output_room(const struct output *, int64_t seq);
 /* The seq whose records the others wait for (gather: the oldest not
  * finished, when records wait behind it), else -1: what is held waits on
  * the reader.  output_unwritten: bytes not yet taken by the reader. */

@@ -162,6 +162,44 @@ plain_build() { ! grep -q __asan_init "$VOLLEY" 2>/dev/null; }
 	! plain_build || [ "$small" -lt 50000 ]
 }
 
+# The records of $BATS_TEST_TMPDIR/flat.in with --flatten --next-link,
+# times left out, sorted by request and position when $1 is as-completed.
+flat_records() {
+	local mode=$1 fmt=$2
+	shift 2
+	jq -c "$([ "$fmt" = json ] && echo '.[] |') del(.time_ms, .timing)" |
+		if [ "$mode" = as-completed ]; then sort; else cat; fi
+}
+
+@test "backpressure: --flatten pages that wait for room write the records they would write at once" {
+	local mode fmt
+	# chains of 2-item pages and pages of 3,000 items, through a window
+	# of 16K: pages stop and go on again behind the head, and (with the
+	# reader away) the head's own page does too
+	for i in $(seq 1 12); do
+		echo "$BASE/pg/link?n=4&chain=$i"
+		echo "$BASE/items/$((i * 250))"
+	done >"$BATS_TEST_TMPDIR/flat.in"
+	for mode in gather as-completed; do
+		for fmt in jsonl json; do
+			set -- --flatten --next-link --body none -c 4 -m "$mode" -f "$fmt" -i "$BATS_TEST_TMPDIR/flat.in"
+			"$VOLLEY" "$@" --window 1G | flat_records "$mode" "$fmt" >"$BATS_TEST_TMPDIR/ref"
+			[ "$(wc -l <"$BATS_TEST_TMPDIR/ref")" -eq $((12 * 8 + 250 * 78)) ]
+			"$VOLLEY" "$@" --window 1 | flat_records "$mode" "$fmt" >"$BATS_TEST_TMPDIR/one"
+			cmp "$BATS_TEST_TMPDIR/one" "$BATS_TEST_TMPDIR/ref"
+			"$VOLLEY" "$@" --window 16K >"$BATS_TEST_TMPDIR/file.$mode.$fmt"
+			flat_records "$mode" "$fmt" <"$BATS_TEST_TMPDIR/file.$mode.$fmt" |
+				cmp - "$BATS_TEST_TMPDIR/ref"
+			"$VOLLEY" "$@" --window 16K | (sleep 1; cat) | flat_records "$mode" "$fmt" |
+				cmp - "$BATS_TEST_TMPDIR/ref"
+		done
+	done
+	# in input order, each request's last record, and only that, says so
+	jq -s -e '(map(.index) | . == sort) and (group_by(.index) |
+		all(map(.last) | (.[-1] and (.[:-1] | all(not)))))' \
+		"$BATS_TEST_TMPDIR/file.gather.jsonl" >/dev/null
+}
+
 @test "backpressure: the progress line says which request holds a full window" {
 	{
 		echo "$BASE/delay/2000"
