@@ -19,7 +19,27 @@ static struct {
 	struct buf	 q;
 	size_t		 off;		/* q[0, off) is written */
 	volatile sig_atomic_t *interrupt; /* a signal's flag, or NULL */
+	int64_t		 sig_end_us;	/* after a signal, writes end here
+					 * (0: not set yet) */
 } eo;
+
+/* After a signal, one bound for all that is written from then on: the
+ * first wait that sees the signal sets it (or errout_set_deadline). */
+static int64_t
+signal_end(void)
+{
+	if (eo.sig_end_us == 0 && eo.interrupt != NULL && *eo.interrupt != 0)
+		eo.sig_end_us = util_now_us() +
+		    (int64_t)OUTPUT_SIGNAL_DRAIN_MS * 1000;
+	return eo.sig_end_us;
+}
+
+void
+errout_set_deadline(int64_t end_us)
+{
+	if (eo.sig_end_us == 0 || end_us < eo.sig_end_us)
+		eo.sig_end_us = end_us;
+}
 
 void
 errout_set_interrupt(volatile sig_atomic_t *flag)
@@ -56,11 +76,10 @@ write_all(const char *p, size_t n, int64_t end_us)
 		if (w == -1 && errno == EINTR)
 			continue;
 		if (w == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			/* a signal now: the output's bound from here on */
-			if (end_us < 0 && eo.interrupt != NULL &&
-			    *eo.interrupt != 0)
-				end_us = util_now_us() +
-				    (int64_t)OUTPUT_SIGNAL_DRAIN_MS * 1000;
+			/* after a signal: the one bound of all writes */
+			if (signal_end() != 0 && (end_us < 0 ||
+			    eo.sig_end_us < end_us))
+				end_us = eo.sig_end_us;
 			left = end_us < 0 ? 100 : (end_us - util_now_us()) /
 			    1000;
 			if (left <= 0) {

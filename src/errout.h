@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Queue n bytes for fd 2.  Out of memory, they are written directly
  * (after the queue), blocking: late rather than lost. */
@@ -28,6 +29,9 @@ int	 errout_fd(void);
  * after the loop, and before a direct write. */
 void	 errout_drain(int ms);
 void	 errout_set_interrupt(volatile sig_atomic_t *flag);
+/* After a signal: no write waits past end_us (util_now_us), whichever
+ * drain it is in; the first wait after the signal sets it otherwise. */
+void	 errout_set_deadline(int64_t end_us);
 /* Did a write fail, or was what was queued given up?  (A report on "-"
  * that did not reach the reader: exit status 4.) */
 bool	 errout_failed(void);

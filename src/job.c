@@ -222,7 +222,8 @@ job_page_save(struct job *j, const struct config *c,
  * when a member name holds \u0000 (cJSON cuts it short: its values would
  * be read from another member than the text shows).  A lone surrogate,
  * which RFC 8259 lets pass and cJSON refuses, is read as U+FFFD.
- * *is_json: the body is JSON, whatever the tree (its record says so). */
+ * *is_json: the body is JSON, whatever the tree (its record says so);
+ * *why: why there is no tree, when there is none. */
 static cJSON *
 page_tree(const char *body, size_t len, int *is_json, const char **why)
 {

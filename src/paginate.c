@@ -518,6 +518,11 @@ next_page(const struct config *c, const struct paginate_chain *ch,
 		u = paginate_resolve(cur, ref, msg, len);
 		break;
 	case PAGE_PARAM:
+		if (pp->nitems < 0 && tree == NULL) {
+			snprintf(msg, len, "--page-param: %s", pp->no_tree);
+			*perr = ERR_PAGINATION;
+			return NULL;
+		}
 		if (pp->nitems < 0) {
 			snprintf(msg, len, "--page-param: no items to count "
 			    "(give --items, or the body must be an array)");

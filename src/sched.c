@@ -853,8 +853,12 @@ complete_page(struct sched *s, struct job *j, const struct xfer_res *res,
 	UTIL_ZERO_BUT_TEXT(struct paginate_next, &pg.next, msg);
 	job_page(j, s->cfg, s->need_tree, res, kind, msg, &pg.jp);
 	if (pg.jp.r.err == ERR_NONE && s->need_tree) {
-		struct paginate_page pp = { res->headers, res->headers_len,
-		    res->body, res->body_len, pg.jp.tree, pg.jp.no_tree, -1 };
+		struct paginate_page pp = {
+			.headers = res->headers, .hlen = res->headers_len,
+			.body = res->body, .blen = res->body_len,
+			.tree = pg.jp.tree, .no_tree = pg.jp.no_tree,
+			.nitems = -1,
+		};
 
 		pg.next.err = paginate_items(s->cfg, &pp, &pg.items,
 		    &pg.nitems, pg.next.msg, sizeof pg.next.msg);
@@ -1211,6 +1215,7 @@ sched_run(struct sched *s, struct sched_outcome *o)
 	 * what is left of the output's time (errout_set_interrupt: for a
 	 * signal that comes while it waits, the output's time from then). */
 	if (s->signal != 0 || *signals_flag() != 0) {
+		errout_set_deadline(end);	/* and what comes after */
 		left = (end - util_now_us()) / 1000;
 		errout_drain(left > 0 ? (int)left : 0);
 	} else
@@ -1246,9 +1251,13 @@ sched_stats(struct sched *s)
 	 * out of the summary. */
 	free(s->hosts);
 	hosts = NULL;
-	while (limits_host_report(s->lim, &pos, &r) &&
-	    (h = reallocarray(hosts, n + 1, sizeof(*h))) != NULL) {
-		hosts = h;
+	while (limits_host_report(s->lim, &pos, &r)) {
+		if ((n & (n - 1)) == 0) {	/* 0, 1, 2, 4, ...: double */
+			h = reallocarray(hosts, n ? n * 2 : 1, sizeof(*h));
+			if (h == NULL)
+				break;
+			hosts = h;
+		}
 		hosts[n].host = r.key;
 		hosts[n].limit = r.limit;
 		hosts[n].window = r.window;

@@ -94,11 +94,16 @@ hex() {
 }
 
 @test "values: a page with a member name holding \\u0000 is a pagination error that says so, not \"not JSON\"" {
-	local body opt
-	body=$(hex '{"a\u0000b":1,"data":[1],"next":"/json"}')
-	for opt in "--items /data --page-param p" "--next-field /next" "--cursor-field /next --cursor-param c"; do
+	local obj array opt url
+	obj=$(hex '{"a\u0000b":1,"data":[1],"next":"/json"}')
+	# an array: --page-param counts the body's items itself
+	array=$(hex '[{"a\u0000b":1}]')
+	for opt in "--items /data --page-param p" "--next-field /next" \
+		"--cursor-field /next --cursor-param c" "--page-param p"; do
+		url="$BASE/body?hex=$obj"
+		[ "$opt" != "--page-param p" ] || url="$BASE/body?hex=$array"
 		# shellcheck disable=SC2086
-		run --separate-stderr "$VOLLEY" --body none $opt "$BASE/body?hex=$body"
+		run --separate-stderr "$VOLLEY" --body none $opt "$url"
 		assert_failure 1
 		[ "${#lines[@]}" -eq 2 ]
 		jq -e '.page == 1 and .ok' <<<"${lines[0]}"
@@ -108,7 +113,7 @@ hex() {
 			{ echo "$opt: ${lines[1]}"; false; }
 	done
 	# the body is still the page's, copied as it came
-	run --separate-stderr "$VOLLEY" --items /data --page-param p "$BASE/body?hex=$body"
+	run --separate-stderr "$VOLLEY" --items /data --page-param p "$BASE/body?hex=$obj"
 	jq -e '.body == {"a\u0000b":1,"data":[1],"next":"/json"}' <<<"${lines[0]}"
 }
 

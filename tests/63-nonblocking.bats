@@ -198,6 +198,29 @@ term_stderr_never_read() {
 	term_stderr_never_read junit
 }
 
+@test "nbio: SIGTERM with a stderr reader that reads slowly: one 2 s bound for all of a JUnit report on -" {
+	fixture_reset
+	{
+		echo "$BASE/delay/60000"
+		seq 1 20000 | sed "s|^|$BASE/bytes/10?key=sr\&n=|"
+	} >"$BATS_TEST_TMPDIR/in"
+	fifo=$BATS_TEST_TMPDIR/sfifo
+	mkfifo "$fifo"
+	"$VOLLEY" --body none --report junit:- -c 20 -i "$BATS_TEST_TMPDIR/in" \
+		>/dev/null 2>"$fifo" &
+	pid=$!
+	# 64 KB a second: each of the report's chunks is taken within 2 s,
+	# the 3 MB of it in 50 s
+	python3 -c 'import os, time
+while os.read(0, 65536): time.sleep(1)' <"$fifo" &
+	reader=$!
+	wait_until '[ "$(fixture_count sr)" -ge 20000 ]'
+	term_and_reap
+	kill "$reader" 2>/dev/null || true
+	[ "$status" -eq 143 ]
+	[ "$took" -lt $((8000 + VG_SLACK_MS)) ]
+}
+
 @test "nbio: -i FIFO whose writer comes late: the loop runs on, then reads it" {
 	fifo=$BATS_TEST_TMPDIR/fifo
 	mkfifo "$fifo"

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "check.h"
 
@@ -166,22 +167,23 @@ UNIT_TEST(limits_rate_none)
 	limits_free(l);
 }
 
-UNIT_TEST(limits_many_hosts)
+/* Hosts (hosts of them) come and go at random: the table grows, entries
+ * are forgotten when idle (moving others back in their probe runs, also
+ * where a run wraps round the table's end), and every count stays what
+ * a model says. */
+static void
+churn(long hosts, long steps, unsigned seed)
 {
-	enum { HOSTS = 3000, STEPS = 200000 };
-	static long model[HOSTS];
+	static long model[3000];
 	struct limits *l = limits_new(2, 0);
-	unsigned seed = 12345;
 	char key[32];
 	long i, k, ok = 0;
 
-	/* Hosts come and go at random, thousands of them at once: the
-	 * table grows, entries are forgotten when idle (moving others back
-	 * in their probe runs), and every count stays what a model says. */
-	CHECK(l != NULL);
-	for (i = 0; i < STEPS; i++) {
+	memset(model, 0, sizeof(model));
+	CHECK(l != NULL && hosts <= 3000);
+	for (i = 0; i < steps; i++) {
 		seed = seed * 1103515245u + 12345u;
-		k = (long)((seed >> 8) % HOSTS);
+		k = (long)((seed >> 8) % (unsigned long)hosts);
 		snprintf(key, sizeof key, "http://h%ld:80", k);
 		if (limits_host_room(l, key) != (model[k] < 2)) {
 			CHECK(!"room differs from the model");
@@ -196,10 +198,20 @@ UNIT_TEST(limits_many_hosts)
 		}
 		ok++;
 	}
-	CHECK(ok == STEPS);
-	for (k = 0; k < HOSTS; k++) {
+	CHECK(ok == steps);
+	for (k = 0; k < hosts; k++) {
 		snprintf(key, sizeof key, "http://h%ld:80", k);
 		CHECK(limits_host_room(l, key) == (model[k] < 2));
 	}
 	limits_free(l);
+}
+
+UNIT_TEST(limits_many_hosts)
+{
+	unsigned seed;
+
+	churn(3000, 200000, 12345);
+	/* few hosts in a table of 16 or 32 slots: runs wrap often */
+	for (seed = 1; seed <= 40; seed++)
+		churn(5 + (long)seed / 2, 3000, seed);
 }
