@@ -98,7 +98,8 @@ static int
 table_grow(struct limits *l)
 {
 	size_t cap = l->cap != 0 ? l->cap * 2 : 16, i, j;
-	struct host **old = l->slot, **slot = calloc(cap, sizeof(*slot));
+	/* an array of pointers, which clang-tidy cannot be told but so */
+	struct host **old = l->slot, **slot = calloc(cap, sizeof(*slot)); /* NOLINT(bugprone-sizeof-expression) */
 
 	if (slot == NULL)
 		return -1;
@@ -168,7 +169,7 @@ host_adapted(struct limits *l, struct host *h)
 
 	if (l->nadapted == cap) {
 		cap = cap != 0 ? cap * 2 : 8;
-		if ((a = reallocarray(a, cap, sizeof(*a))) == NULL)
+		if ((a = reallocarray(a, cap, sizeof(*a))) == NULL) /* NOLINT(bugprone-sizeof-expression) */
 			return -1;
 		l->adapted = a;
 		l->adapted_cap = cap;

@@ -143,15 +143,18 @@ output_full(const struct output *o)
 bool
 output_room(const struct output *o, int64_t seq)
 {
-	size_t most = o->budget < STREAM_FLUSH * 4 ? o->budget :
-	    STREAM_FLUSH * 4;
+	size_t most = (size_t)STREAM_FLUSH * 4, waiting;
 
 	if (o->state != OUT_OK)
 		return true;	/* records go nowhere: the run is ending */
-	if (!o->gather || seq == o->head)
-		return output_unwritten(o) + (o->gather ?
-		    slot_of(o, seq)->b.len : 0) < most;
-	return !output_full(o);
+	if (o->gather && seq != o->head)
+		return !output_full(o);
+	if (o->budget < most)
+		most = o->budget;
+	waiting = output_unwritten(o);
+	if (o->gather)
+		waiting += slot_of(o, seq)->b.len;
+	return waiting < most;
 }
 
 /* Double the ring until seq fits; the slots keep their seqs. */
