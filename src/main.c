@@ -38,6 +38,7 @@
 #include "report.h"
 #include "resume.h"
 #include "sched.h"
+#include "signals.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -308,6 +309,10 @@ main(int argc, char **argv)
 	if (report_finish(rp, sched_stats(s), sched_stopped(s)) == -1 &&
 	    status <= EXIT_STOPPED)
 		status = EXIT_OUTPUT;
+	/* A signal while --stats and the reports were written (errout.c
+	 * then gives stderr at most its 2 s): the signal's status still. */
+	if (o.signal == 0 && *signals_flag() != 0 && o.out != OUT_FAILED)
+		status = 128 + *signals_flag();
 	if (fd > 2 && close(fd) == -1 && status != EXIT_OUTPUT) {
 		diag_error("cannot write the output: %s", strerror(errno));
 		status = EXIT_OUTPUT;

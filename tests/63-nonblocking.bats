@@ -221,6 +221,25 @@ while os.read(0, 65536): time.sleep(1)' <"$fifo" &
 	[ "$took" -lt $((8000 + VG_SLACK_MS)) ]
 }
 
+@test "nbio: SIGTERM after the run, while a JUnit report on - waits for stderr: exit 143 in time" {
+	fixture_reset
+	seq 1 20000 | sed "s|^|$BASE/bytes/10?key=ar\&n=|" >"$BATS_TEST_TMPDIR/in"
+	fifo=$BATS_TEST_TMPDIR/afifo
+	mkfifo "$fifo"
+	"$VOLLEY" --body none --report junit:- -c 20 -i "$BATS_TEST_TMPDIR/in" \
+		>/dev/null 2>"$fifo" &
+	pid=$!
+	exec 8<"$fifo"
+	# every request is done: what is left is the report, 3 MB that
+	# stderr (never read) cannot take; volley waits for it
+	wait_until '[ "$(fixture_count ar)" -ge 20000 ] &&
+		[ "$(awk "{ print \$3 }" /proc/$pid/stat)" = S ]'
+	term_and_reap
+	exec 8<&-
+	[ "$status" -eq 143 ]
+	[ "$took" -lt $((8000 + VG_SLACK_MS)) ]
+}
+
 @test "nbio: -i FIFO whose writer comes late: the loop runs on, then reads it" {
 	fifo=$BATS_TEST_TMPDIR/fifo
 	mkfifo "$fifo"
