@@ -40,7 +40,7 @@ endif
 MODULES = cli opt diag buf utf8 base64 util input engine xfer signals \
           sched limits retry redirect paginate result save resume json \
           redact hdr record output stats progress job ratelimit \
-          report replay errout
+          report replay errout flat
 SRC  = src/main.c $(MODULES:%=src/%.c)
 OBJ  = $(SRC:src/%.c=build/%.o)
 SOBJ = $(SRC:src/%.c=build-san/%.o)

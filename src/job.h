@@ -51,8 +51,8 @@ struct job {
 	int64_t		 attempt_start_us;
 	struct paginate_chain chain;
 	struct save	 save;
-	struct flat	*flat;		/* the scheduler's: a --flatten page
-					 * whose items wait for room */
+	struct paused_page *paused;	/* the scheduler's: a --flatten
+					 * page whose items wait for room */
 };
 
 /* A new job for request r (taken: r is left empty); NULL out of memory. */

@@ -24,6 +24,7 @@
 #include "diag.h"
 #include "engine.h"
 #include "errout.h"
+#include "flat.h"
 #include "job.h"
 #include "json.h"
 #include "limits.h"
@@ -99,7 +100,7 @@ struct sched {
 	struct report	*report;	/* borrowed, may be NULL */
 	int64_t		 t0_us;
 	bool		 need_tree;	/* pages need the parsed body */
-	size_t		 nflat;		/* jobs with a --flatten page paused */
+	size_t		 npaused;	/* jobs with a --flatten page paused */
 };
 
 static void
@@ -127,7 +128,7 @@ seq_done(struct sched *s, int64_t seq)
 {
 	output_done(s->out, seq);
 	s->reqs_done++;
-	if (s->nflat > 0)	/* a paused page may have room now */
+	if (s->npaused > 0)	/* a paused page may have room now */
 		kick(s);
 }
 
@@ -143,7 +144,7 @@ host_add(struct sched *s, struct job *j, long d)
 	}
 }
 
-static void	flat_free(struct sched *, struct job *);
+static void	paused_free(struct sched *, struct job *);
 
 /* Take a job out of the run: its transfer, its queue place, itself. */
 static void
@@ -159,7 +160,7 @@ job_drop(struct sched *s, struct job *j)
 		TAILQ_REMOVE(&s->ready, j, q);
 		s->nready--;
 	}
-	flat_free(s, j);
+	paused_free(s, j);
 	TAILQ_REMOVE(&s->jobs, j, all);
 	s->njobs--;
 	engine_timer_free(j->timer);
@@ -543,7 +544,7 @@ out_service(struct sched *s)
 	/* A write that made room in a full --window: admission may go on
 	 * (a regular file is never watched, so nothing else would say so). */
 	if ((was_full && !output_full(s->out)) ||
-	    (s->nflat > 0 && output_written(s->out) != written))
+	    (s->npaused > 0 && output_written(s->out) != written))
 		kick(s);	/* (and a paused page may have room) */
 	if (!output_blocked(s->out) || s->out_watching)
 		return;
@@ -574,7 +575,7 @@ flush_when_idle(void *arg)
 	out_service(arg);
 }
 
-static void	flat_resume(struct sched *);
+static void	paused_resume(struct sched *);
 
 /* The driver: apply a stop, go on with paused --flatten pages, start
  * what may start, read what may be read; run from the loop only (the
@@ -586,7 +587,7 @@ pump(void *arg)
 
 	do {
 		apply_stop(s);
-		flat_resume(s);
+		paused_resume(s);
 		start_ready(s);
 		read_input(s);
 	} while (s->stop_pending);
@@ -625,160 +626,91 @@ struct page {	/* complete_page sets each field but jp (job_page's) by hand */
 	struct paginate_next next;
 };
 
-/* A --flatten page's items, written as the output takes them: each item
- * is a record copied from the body as it was written, and a page's items
- * can be far more bytes of records than the page (a server's "[0,0,...]"
- * makes a few hundred bytes of record of every two bytes of body).  So
- * the items stop where the output has no room (output_room), and the
- * page waits in its job, with a copy of its body, until it has. */
-struct flat {
-	const char	*body;		/* the page's (the transfer's, or own) */
-	size_t		 aoff, alen;	/* the items' array in body */
-	size_t		 pos;		/* json_array_next's place in it */
-	long		 k, nitems;	/* items written, and in all */
-	bool		 more;		/* records after the page's */
-	struct record	 ir;		/* the items' record but for the item */
-	struct buf	 own;		/* once paused: body and ir's strings */
-	struct paginate_next next;	/* once paused: the page's step */
+/* A --flatten page whose items wait for room in the output: a page of
+ * tiny items makes far more bytes of records than of body (a server's
+ * "[0,0,...]" makes a few hundred bytes of record of every two bytes of
+ * body), so its items are written as the output takes them (flat.c makes
+ * them one at a time), and meanwhile the page waits in its job. */
+struct paused_page {
+	struct flat	 items;		/* its own body and strings */
+	struct paginate_next next;	/* the step after its last item */
 };
 
-/* Write f's items while the output has room (at least one: a page always
- * moves on); true when they are all written. */
+/* Write f's records while the output has room (at least one: a page
+ * always moves on); true when they are all written. */
 static bool
-flat_items(struct sched *s, struct job *j, struct flat *f)
+flat_write(struct sched *s, struct job *j, struct flat *f)
 {
-	struct buf item = {0};
-	size_t off, len;
-	bool done = true;
+	const struct record *r;
 
-	while (json_array_next(f->body + f->aoff, f->alen, &f->pos, &off,
-	    &len)) {
-		buf_reset(&item);
-		f->ir.err = ERR_NONE;
-		f->ir.errmsg = NULL;
-		if (json_minified(&item, f->body + f->aoff + off, len) == -1) {
-			f->ir.err = ERR_INPUT;
-			f->ir.errmsg = "out of memory while copying this item";
-		}
-		f->ir.item = f->ir.err == ERR_NONE ? item.data : "null";
-		f->ir.item_index = f->k++;
-		/* only the page's last item can be the request's last */
-		f->ir.more = f->k < f->nitems || f->more;
-		emit(s, j->seq, &f->ir);
+	while ((r = flat_next(f)) != NULL) {
+		emit(s, j->seq, r);
 		if (s->out_gone)
-			break;
-		if (!output_room(s->out, j->seq)) {
-			done = f->pos >= f->alen;
-			break;
-		}
+			return true;
+		if (!output_room(s->out, j->seq))
+			return false;
 	}
-	if (f->k == 0 && done) {	/* no items: the page's one record */
-		f->ir.err = ERR_NONE;
-		f->ir.errmsg = NULL;
-		f->ir.item = "null";
-		f->ir.item_index = -1;
-		f->ir.more = f->more;
-		emit(s, j->seq, &f->ir);
-	}
-	buf_free(&item);
-	return done || s->out_gone;
-}
-
-/* The record's strings that are the transfer's (its handle is used again
- * once the transfer is done) and the body, copied into f->own. */
-static int
-flat_own(struct flat *f)
-{
-	const char **str[] = { &f->ir.final_url, &f->ir.content_type,
-	    &f->ir.sha256 };
-	size_t at[4], i, n = sizeof str / sizeof str[0];
-
-	if (buf_add(&f->own, f->body, f->aoff + f->alen) == -1)
-		return -1;
-	for (i = 0; i < n; i++) {
-		at[i] = f->own.len;
-		if (*str[i] != NULL &&
-		    buf_add(&f->own, *str[i], strlen(*str[i]) + 1) == -1)
-			return -1;
-	}
-	at[n] = f->own.len;
-	if (f->ir.headers != NULL &&
-	    buf_add(&f->own, f->ir.headers, f->ir.headers_len) == -1)
-		return -1;
-	f->body = f->own.data;
-	for (i = 0; i < n; i++)
-		if (*str[i] != NULL)
-			*str[i] = f->own.data + at[i];
-	if (f->ir.headers != NULL)
-		f->ir.headers = f->own.data + at[n];
-	return 0;
+	return true;
 }
 
 static void
-flat_free(struct sched *s, struct job *j)
+paused_free(struct sched *s, struct job *j)
 {
-	struct flat *f = j->flat;
+	struct paused_page *p = j->paused;
 
-	if (f == NULL)
+	if (p == NULL)
 		return;
-	curl_url_cleanup(f->next.url);
-	free(f->next.url_str);
-	buf_free(&f->own);
-	free(f);
-	j->flat = NULL;
-	s->nflat--;
+	flat_clear(&p->items);
+	curl_url_cleanup(p->next.url);
+	free(p->next.url_str);
+	free(p);
+	j->paused = NULL;
+	s->npaused--;
 }
 
 /* Write the page's records: one, or with --flatten one per item.  A page
  * with no items writes one record with "item" and "item_index" null:
  * every page leaves a trace.  "last" is false on all but the request's
- * last record.  False when the items wait for room (j->flat). */
+ * last record.  False when the items wait for room (j->paused). */
 static bool
 page_emit(struct sched *s, struct job *j, struct page *pg)
 {
-	struct flat f, *kept;
+	struct paused_page *p;
+	struct flat f;
 
 	pg->jp.r.more = pg->next.url != NULL || pg->next.err != ERR_NONE;
 	if (!s->cfg->flatten || pg->items == NULL || pg->jp.r.err != ERR_NONE) {
 		emit(s, j->seq, &pg->jp.r);
 		return true;
 	}
-	memset(&f, 0, sizeof(f));
-	f.body = pg->body;
-	f.nitems = pg->nitems;
-	f.more = pg->jp.r.more;
-	f.ir = pg->jp.r;
-	f.ir.body_enc = BENC_NONE;
-	f.ir.body = NULL;
-	f.ir.body_len = 0;
-	f.ir.saved = NULL;
-	if (json_pointer_span(pg->body, pg->body_len, s->cfg->items ?
-	    s->cfg->items : "", &f.aoff, &f.alen) != 1)
-		f.alen = 0;
-	if (flat_items(s, j, &f))
-		return true;
-	/* Out of memory the rest is written now: late rather than lost. */
-	if ((kept = malloc(sizeof(*kept))) == NULL || flat_own(&f) == -1) {
-		free(kept);
-		buf_free(&f.own);
-		while (!flat_items(s, j, &f))
-			;
+	flat_begin(&f, &pg->jp.r, pg->body, pg->body_len, s->cfg->items ?
+	    s->cfg->items : "", pg->nitems, pg->jp.r.more);
+	if (flat_write(s, j, &f)) {
+		flat_clear(&f);
 		return true;
 	}
-	*kept = f;
-	kept->next = pg->next;
+	/* Out of memory the rest is written now: late rather than lost. */
+	if ((p = malloc(sizeof(*p))) == NULL || flat_keep(&f) == -1) {
+		free(p);
+		while (!flat_write(s, j, &f))
+			;
+		flat_clear(&f);
+		return true;
+	}
+	p->items = f;		/* its buffers with it */
+	p->next = pg->next;
 	UTIL_ZERO_BUT_TEXT(struct paginate_next, &pg->next, msg);
-	j->flat = kept;
-	s->nflat++;
+	j->paused = p;
+	s->npaused++;
 	return false;
 }
 
 static void	chain_advance(struct sched *, struct job *, struct page *);
 
-/* Go on with the paused --flatten pages that have room again; a page
- * whose items are all written takes its step. */
+/* Go on with the paused pages that have room again; a page whose items
+ * are all written takes its step. */
 static void
-flat_resume(struct sched *s)
+paused_resume(struct sched *s)
 {
 	struct job *j, *tmp;
 	struct page pg;
@@ -786,14 +718,14 @@ flat_resume(struct sched *s)
 	/* (glibc's sys/queue.h has no TAILQ_FOREACH_SAFE) */
 	for (j = TAILQ_FIRST(&s->jobs); j != NULL; j = tmp) {
 		tmp = TAILQ_NEXT(j, all);
-		if (s->nflat == 0 || s->out_gone)
+		if (s->npaused == 0 || s->out_gone)
 			return;
-		if (j->flat == NULL || !output_room(s->out, j->seq) ||
-		    !flat_items(s, j, j->flat))
+		if (j->paused == NULL || !output_room(s->out, j->seq) ||
+		    !flat_write(s, j, &j->paused->items))
 			continue;
-		pg.next = j->flat->next;
-		UTIL_ZERO_BUT_TEXT(struct paginate_next, &j->flat->next, msg);
-		flat_free(s, j);
+		pg.next = j->paused->next;
+		UTIL_ZERO_BUT_TEXT(struct paginate_next, &j->paused->next, msg);
+		paused_free(s, j);
 		chain_advance(s, j, &pg);
 		curl_url_cleanup(pg.next.url);
 		free(pg.next.url_str);
