@@ -39,7 +39,7 @@ vsay(const char *fmt, va_list ap)
 	errout_add(big != NULL ? big : line, (size_t)n);
 	errout_add("\n", 1);
 	free(big);
-	errout_drain(-1);
+	errout_drain();
 }
 
 void

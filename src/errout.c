@@ -62,10 +62,11 @@ setup(void)
 	}
 }
 
-/* Write all of p, waiting on poll when the fd would block, until end_us
- * (util_now_us; -1: as long as it takes), when the rest is dropped. */
+/* Write all of p, waiting on poll when the fd would block: as long as it
+ * takes, or after a signal until the one end of all writes, when the rest
+ * is dropped. */
 static void
-write_all(const char *p, size_t n, int64_t end_us)
+write_all(const char *p, size_t n)
 {
 	struct pollfd pfd = { .fd = 2, .events = POLLOUT };
 	int64_t left;
@@ -76,12 +77,8 @@ write_all(const char *p, size_t n, int64_t end_us)
 		if (w == -1 && errno == EINTR)
 			continue;
 		if (w == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			/* after a signal: the one bound of all writes */
-			if (signal_end() != 0 && (end_us < 0 ||
-			    eo.sig_end_us < end_us))
-				end_us = eo.sig_end_us;
-			left = end_us < 0 ? 100 : (end_us - util_now_us()) /
-			    1000;
+			left = signal_end() == 0 ? 100 :
+			    (eo.sig_end_us - util_now_us()) / 1000;
 			if (left <= 0) {
 				eo.gone = eo.failed = true;
 				break;
@@ -105,8 +102,8 @@ errout_add(const char *p, size_t n)
 	if (eo.gone || n == 0)
 		return;
 	if (buf_add(&eo.q, p, n) == -1) {
-		errout_drain(-1);
-		write_all(p, n, -1);
+		errout_drain();
+		write_all(p, n);
 	}
 }
 
@@ -158,12 +155,11 @@ errout_fd(void)
 }
 
 void
-errout_drain(int ms)
+errout_drain(void)
 {
 	setup();
 	if (eo.off < eo.q.len)
-		write_all(eo.q.data + eo.off, eo.q.len - eo.off, ms < 0 ? -1 :
-		    util_now_us() + (int64_t)ms * 1000);
+		write_all(eo.q.data + eo.off, eo.q.len - eo.off);
 	buf_free(&eo.q);
 	eo.off = 0;
 }

@@ -23,14 +23,13 @@ int	 errout_flush(void);
 /* Bytes queued, not yet taken by the reader. */
 size_t	 errout_pending(void);
 int	 errout_fd(void);
-/* Write all that is queued, waiting for the reader at most ms (-1: as
- * long as it takes, or, once *flag of errout_set_interrupt is set, the
- * output's OUTPUT_SIGNAL_DRAIN_MS from then), then dropping the rest:
- * after the loop, and before a direct write. */
-void	 errout_drain(int ms);
+/* Write all that is queued, waiting for the reader as long as it takes;
+ * but once *flag of errout_set_interrupt is set, no write waits past one
+ * end: errout_set_deadline's, else OUTPUT_SIGNAL_DRAIN_MS from the first
+ * wait that sees the flag; the rest is dropped.  After the loop, and
+ * before a direct write. */
+void	 errout_drain(void);
 void	 errout_set_interrupt(volatile sig_atomic_t *flag);
-/* After a signal: no write waits past end_us (util_now_us), whichever
- * drain it is in; the first wait after the signal sets it otherwise. */
 void	 errout_set_deadline(int64_t end_us);
 /* Did a write fail, or was what was queued given up?  (A report on "-"
  * that did not reach the reader: exit status 4.) */

@@ -11,6 +11,7 @@
 
 #include <curl/curl.h>
 #include <ctype.h>
+#include <stdarg.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -463,6 +464,24 @@ oom:
 	return -1;
 }
 
+/* The chain fails as kind, msg saying why: NULL, for next_page. */
+static CURLU *
+chain_fails(enum err_kind *perr, enum err_kind kind, char *msg, size_t len,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static CURLU *
+chain_fails(enum err_kind *perr, enum err_kind kind, char *msg, size_t len,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, len, fmt, ap);
+	va_end(ap);
+	*perr = kind;
+	return NULL;
+}
+
 /* After a good page: where does the chain go next?  Returns the next
  * URL (owned CURLU *), or NULL with *perr/msg set if the chain fails
  * (ERR_NONE: it simply ends). */
@@ -481,11 +500,9 @@ next_page(const struct config *c, const struct paginate_chain *ch,
 	*perr = ERR_NONE;
 	if (pp->nitems == 0 || page >= c->max_pages || c->page == PAGE_NONE)
 		return NULL;
-	if (cur == NULL) {
-		snprintf(msg, len, "the page URL does not parse");
-		*perr = ERR_PAGINATION;
-		return NULL;
-	}
+	if (cur == NULL)
+		return chain_fails(perr, ERR_PAGINATION, msg, len,
+		    "the page URL does not parse");
 	switch (c->page) {
 	case PAGE_NONE:
 		return NULL;
@@ -496,66 +513,55 @@ next_page(const struct config *c, const struct paginate_chain *ch,
 		u = paginate_resolve(cur, ref, msg, len);
 		break;
 	case PAGE_FIELD:
-		if (tree == NULL) {
-			snprintf(msg, len, "--next-field: %s", pp->no_tree);
-			*perr = ERR_PAGINATION;
-			return NULL;
-		}
+		if (tree == NULL)
+			return chain_fails(perr, ERR_PAGINATION, msg, len,
+			    "--next-field: %s", pp->no_tree);
 		v = paginate_pointer(tree, c->next_field, &bad);
 		if (v == NULL || cJSON_IsNull(v))
 			return NULL;
-		if (!cJSON_IsString(v)) {
-			snprintf(msg, len, "--next-field %s is not a string",
+		if (!cJSON_IsString(v))
+			return chain_fails(perr, ERR_PAGINATION, msg, len,
+			    "--next-field %s is not a string",
 			    ptr_shown(c->next_field));
-			*perr = ERR_PAGINATION;
-			return NULL;
-		}
-		if (field_text(pp->body, pp->blen, c->next_field, "--next-field", &ref,
-		    perr, msg, len) == -1 || *ref == '\0') {
+		if (field_text(pp->body, pp->blen, c->next_field,
+		    "--next-field", &ref, perr, msg, len) == -1 ||
+		    *ref == '\0') {
 			free(ref);
 			return NULL;
 		}
 		u = paginate_resolve(cur, ref, msg, len);
 		break;
 	case PAGE_PARAM:
-		if (pp->nitems < 0 && tree == NULL) {
-			snprintf(msg, len, "--page-param: %s", pp->no_tree);
-			*perr = ERR_PAGINATION;
-			return NULL;
-		}
-		if (pp->nitems < 0) {
-			snprintf(msg, len, "--page-param: no items to count "
-			    "(give --items, or the body must be an array)");
-			*perr = ERR_PAGINATION;
-			return NULL;
-		}
+		if (pp->nitems < 0 && tree == NULL)
+			return chain_fails(perr, ERR_PAGINATION, msg, len,
+			    "--page-param: %s", pp->no_tree);
+		if (pp->nitems < 0)
+			return chain_fails(perr, ERR_PAGINATION, msg, len,
+			    "--page-param: no items to count (give --items, or "
+			    "the body must be an array)");
 		u = curl_url_dup(cur);
 		snprintf(num, sizeof num, "%ld", ch->page_num + 1);
 		if (u == NULL || paginate_set_param(u, c->page_param, num) ==
 		    -1) {
-			snprintf(msg, len, "out of memory");
-			*perr = ERR_INPUT;
 			curl_url_cleanup(u);
-			return NULL;
+			return chain_fails(perr, ERR_INPUT, msg, len,
+			    "out of memory");
 		}
 		break;
 	case PAGE_CURSOR:
-		if (tree == NULL) {
-			snprintf(msg, len, "--cursor-field: %s", pp->no_tree);
-			*perr = ERR_PAGINATION;
-			return NULL;
-		}
+		if (tree == NULL)
+			return chain_fails(perr, ERR_PAGINATION, msg, len,
+			    "--cursor-field: %s", pp->no_tree);
 		v = paginate_pointer(tree, c->cursor_field, &bad);
 		if (v == NULL || cJSON_IsNull(v))
 			return NULL;
-		if (!cJSON_IsString(v) && !cJSON_IsNumber(v)) {
-			snprintf(msg, len, "--cursor-field %s is not a string "
-			    "or number", ptr_shown(c->cursor_field));
-			*perr = ERR_PAGINATION;
-			return NULL;
-		}
-		if (field_text(pp->body, pp->blen, c->cursor_field, "--cursor-field",
-		    &str, perr, msg, len) == -1 || *str == '\0') {
+		if (!cJSON_IsString(v) && !cJSON_IsNumber(v))
+			return chain_fails(perr, ERR_PAGINATION, msg, len,
+			    "--cursor-field %s is not a string or number",
+			    ptr_shown(c->cursor_field));
+		if (field_text(pp->body, pp->blen, c->cursor_field,
+		    "--cursor-field", &str, perr, msg, len) == -1 ||
+		    *str == '\0') {
 			free(str);
 			return NULL;
 		}

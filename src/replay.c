@@ -89,7 +89,7 @@ replay_run(const char *path, struct stats *st, struct report *rp, char *err,
 		} else {
 			stats_count(st, &r);
 			report_record(rp, &r);
-			errout_drain(-1);	/* no loop here to wait on */
+			errout_drain();	/* no loop here to wait on */
 		}
 		cJSON_Delete(o);
 	}

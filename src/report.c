@@ -139,7 +139,7 @@ pass_out(struct sink *k)
 	if (!k->queued)
 		return;
 	pass(k);
-	errout_drain(-1);
+	errout_drain();
 }
 
 /* --- text in each format's quoting --- */
@@ -512,7 +512,7 @@ report_finish(struct report *rp, const struct stats *st, const char *stopped)
 			rc = -1;
 		}
 	}
-	errout_drain(-1);		/* the last lines of the queued ones */
+	errout_drain();		/* the last lines of the queued ones */
 	return rc;
 }
 

@@ -1125,7 +1125,7 @@ fail:
 void
 sched_run(struct sched *s, struct sched_outcome *o)
 {
-	int64_t end, left;
+	int64_t end;
 
 	s->t0_us = util_now_us();
 	if (s->cfg->deadline_ms > 0)
@@ -1144,14 +1144,12 @@ sched_run(struct sched *s, struct sched_outcome *o)
 	end = util_now_us() + (int64_t)OUTPUT_SIGNAL_DRAIN_MS * 1000;
 	o->out = output_finish(s->out);
 	/* Then what is queued for stderr, waiting; after a signal only for
-	 * what is left of the output's time (errout_set_interrupt: for a
-	 * signal that comes while it waits, the output's time from then). */
-	if (s->signal != 0 || *signals_flag() != 0) {
-		errout_set_deadline(end);	/* and what comes after */
-		left = (end - util_now_us()) / 1000;
-		errout_drain(left > 0 ? (int)left : 0);
-	} else
-		errout_drain(-1);
+	 * what is left of the output's time, as all of stderr from then on
+	 * (errout_set_interrupt: for a signal that comes while it waits, the
+	 * output's time from then). */
+	if (s->signal != 0 || *signals_flag() != 0)
+		errout_set_deadline(end);
+	errout_drain();
 	/* A signal can come while the last records are written, after the
 	 * loop has ended. */
 	if (s->signal == 0 && *signals_flag() != 0)

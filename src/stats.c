@@ -359,7 +359,7 @@ stats_print(const struct stats *st, bool json)
 	/* Through the stderr queue: after a signal a reader that does not
 	 * read holds the exit no longer than the queue's bound. */
 	errout_add(b.data, b.len);
-	errout_drain(-1);
+	errout_drain();
 	buf_free(&b);
 }
 
