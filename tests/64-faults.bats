@@ -267,18 +267,20 @@ teardown_file() { fixture_stop; }
 
 @test "time limits: a hop that waits past -t (for --rate) is a timeout the retry rules are asked about" {
 	# the second hop needs a --rate token a second after the first's:
-	# the attempt's -t 1s is used up before it can start
-	run --separate-stderr "$VOLLEY" -L -t 1s --rate 1 --body none "$BASE/redirect/0"
+	# the attempt's -t 500ms is used up well before it can start (-t 1s
+	# would leave the hop the millisecond between the token's time and
+	# the attempt's start, a race under valgrind)
+	run --separate-stderr "$VOLLEY" -L -t 500ms --rate 1 --body none "$BASE/redirect/0"
 	assert_failure 1
 	jq -e '.error.kind == "timeout" and .error.message == "timed out across redirects"
 		and .attempts == 1' <<<"$output"
 	# with --retries the attempt is retried (from where the hop led)
-	run --separate-stderr "$VOLLEY" -L -t 1s --rate 1 --retries 1 --retry-delay 10ms \
+	run --separate-stderr "$VOLLEY" -L -t 500ms --rate 1 --retries 1 --retry-delay 10ms \
 		--body none "$BASE/redirect/0"
 	assert_success
 	jq -e --arg f "$BASE/json" '.ok and .attempts == 2 and .final_url == $f' <<<"$output"
 	# ... unless the rules leave timeouts out
-	run --separate-stderr "$VOLLEY" -L -t 1s --rate 1 --retries 1 --retry-on 500 \
+	run --separate-stderr "$VOLLEY" -L -t 500ms --rate 1 --retries 1 --retry-on 500 \
 		--body none "$BASE/redirect/0"
 	assert_failure 1
 	jq -e '.error.kind == "timeout" and .attempts == 1' <<<"$output"
