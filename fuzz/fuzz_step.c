@@ -5,9 +5,10 @@
  * Input: a byte picking the style and options, then the URL, a pointer
  * or parameter name, the header block and the body, NUL-separated.
  * Checked: a step gives a next URL or an error or the end, never two;
- * a next URL is the parsed URL printed, with no space or control byte;
- * an error has a message that encodes to JSON; the chain never goes on
- * past --max-pages or to a URL it fetched. */
+ * a next URL is the parsed URL printed, with no space or control byte
+ * (a host's "%7F" stays encoded), and libcurl takes it back; an error
+ * has a message that encodes to JSON; the chain never goes on past
+ * --max-pages or to a URL it fetched. */
 #include "fuzz.h"
 
 #include "json.h"
@@ -65,6 +66,7 @@ check_next(const struct paginate_next *nx)
 {
 	char *s = NULL;
 	size_t i;
+	CURLU *again;
 
 	if (nx->url == NULL) {
 		FUZZ_ASSERT(nx->url_str == NULL || nx->err != ERR_NONE);
@@ -83,6 +85,10 @@ check_next(const struct paginate_next *nx)
 	for (i = 0; nx->url_str[i] != '\0'; i++)
 		FUZZ_ASSERT((unsigned char)nx->url_str[i] > 0x20 &&
 		    nx->url_str[i] != 0x7f);
+	/* libcurl takes the text back (it is the next request's URL) */
+	again = parse_url(nx->url_str);
+	FUZZ_ASSERT(again != NULL);
+	curl_url_cleanup(again);
 }
 
 static void

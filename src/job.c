@@ -78,18 +78,17 @@ job_curlu(struct job *j)
 static int
 job_target(struct job *j, const struct config *c, CURLU *u)
 {
-	char *origin, *str = NULL;
+	char *origin, *str;
 
 	/* The request's own origin, found on the first move away from it. */
 	if (j->origin == NULL && job_curlu(j) != NULL)
 		j->origin = redirect_origin(j->url);
-	if (curl_url_get(u, CURLUPART_URL, &str, 0) != CURLUE_OK) {
+	if ((str = redirect_url_text(u)) == NULL) {
 		curl_url_cleanup(u);
 		return -1;
 	}
 	free(j->hop_url);
-	j->hop_url = strdup(str);
-	curl_free(str);
+	j->hop_url = str;
 	curl_url_cleanup(j->url);
 	j->url = u;
 	origin = redirect_origin(u);

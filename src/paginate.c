@@ -363,16 +363,16 @@ paginate_chain_init(struct paginate_chain *ch, const struct config *c,
     void *url)
 {
 	CURLU *u = url;
-	char *first = NULL, *v, *str = NULL, *moved = NULL;
+	char *first, *v, *moved = NULL;
 	char num[32];
 	long n;
 
 	memset(ch, 0, sizeof(*ch));
 	if (c->page == PAGE_NONE || u == NULL)
 		return NULL;
-	if (curl_url_get(u, CURLUPART_URL, &first, 0) == CURLUE_OK)
+	if ((first = redirect_url_text(u)) != NULL)
 		paginate_seen(ch, first);
-	curl_free(first);
+	free(first);
 	if (c->page != PAGE_PARAM)
 		return NULL;
 	v = paginate_get_param(u, c->page_param);
@@ -382,10 +382,8 @@ paginate_chain_init(struct paginate_chain *ch, const struct config *c,
 		ch->page_num = n;
 	else {
 		snprintf(num, sizeof num, "%ld", ch->page_num);
-		if (paginate_set_param(u, c->page_param, num) == 0 &&
-		    curl_url_get(u, CURLUPART_URL, &str, 0) == CURLUE_OK)
-			moved = strdup(str);
-		curl_free(str);
+		if (paginate_set_param(u, c->page_param, num) == 0)
+			moved = redirect_url_text(u);
 	}
 	free(v);
 	return moved;
@@ -587,7 +585,7 @@ paginate_step(const struct config *c, struct paginate_chain *ch,
     const void *cur, long page, const struct paginate_page *pp,
     struct paginate_next *out)
 {
-	char *s_next = NULL, shown[160];
+	char shown[160];
 	CURLU *next;
 
 	memset(out, 0, sizeof(*out));
@@ -595,9 +593,7 @@ paginate_step(const struct config *c, struct paginate_chain *ch,
 	    sizeof out->msg);
 	if (next == NULL)
 		return;
-	if (curl_url_get(next, CURLUPART_URL, &s_next, 0) == CURLUE_OK)
-		out->url_str = strdup(s_next);
-	curl_free(s_next);
+	out->url_str = redirect_url_text(next);
 	/* The rule a redirect has (the record names the link refused). */
 	if (out->url_str != NULL)
 		out->err = redirect_scheme_rule(c, cur, next, "next link",

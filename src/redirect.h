@@ -10,6 +10,12 @@
 #include "cli.h"
 #include "record.h"
 
+/* u (a CURLU *) printed as URL text that parses back to it, malloc'd;
+ * NULL if it cannot be printed or out of memory.  libcurl (7.88.1 and
+ * 8.14.1) decodes a host's "%7F" to a raw DEL and prints it raw, which
+ * neither its own parser nor a reader of the record takes back: any
+ * byte <= 0x20 or 0x7f is percent-encoded again. */
+char		*redirect_url_text(const void *u);
 /* "scheme://host:port" of u (a CURLU *), lower case, malloc'd; or NULL. */
 char		*redirect_origin(const void *u);
 /* The same from a plain http(s) URL string, without parsing it with
