@@ -1,12 +1,19 @@
-/* fuzz_pointer — paginate_pointer: a JSON pointer (the input up to its
- * first NUL) over the JSON document after it.  Checked: *bad is set
- * exactly for pointers RFC 6901 calls malformed, "" is the root, and what
- * is found is a node of the tree, reached by the pointer's tokens. */
+/* fuzz_pointer — json_pointer_span, which reads a page's values from its
+ * text: a JSON pointer (the input up to its first NUL) over the JSON
+ * document after it, against a walk of cJSON's tree by RFC 6901.
+ * Checked, for a valid pointer and a document that json_parses accepts
+ * and cJSON reads: the text finds a value exactly when the tree does,
+ * its span is one JSON value that cJSON reads as the tree's node, and ""
+ * is the whole document; a malformed pointer is -1.  Documents with a
+ * member name holding \u0000 are left out of the comparison (cJSON cuts
+ * the name there; the text compares it whole). */
 #include "fuzz.h"
 
-#include "paginate.h"
+#include "json.h"
 
 #include <cjson/cJSON.h>
+
+#define WS	" \t\r\n"
 
 static int
 valid_pointer(const char *p)
@@ -19,69 +26,102 @@ valid_pointer(const char *p)
 	return 1;
 }
 
-/* Is node in the tree at root? */
-static int
-in_tree(const cJSON *root, const cJSON *node)
+/* RFC 6901 on cJSON's tree: the first member of a name, an index with no
+ * leading zero. */
+static const cJSON *
+tree_walk(const cJSON *cur, const char *p)
 {
-	const cJSON *c;
+	char tok[4096];
+	size_t n;
 
-	if (root == node)
-		return 1;
-	for (c = root->child; c != NULL; c = c->next)
-		if (in_tree(c, node))
+	while (cur != NULL && *p == '/') {
+		for (p++, n = 0; *p != '\0' && *p != '/'; p++) {
+			char c = *p;
+
+			if (c == '~')
+				c = *++p == '0' ? '~' : '/';
+			if (n + 1 < sizeof tok)
+				tok[n++] = c;
+		}
+		tok[n] = '\0';
+		if (cJSON_IsArray(cur)) {
+			size_t i;
+			int k = 0;
+
+			if (n == 0 || n > 9 || (n > 1 && tok[0] == '0'))
+				return NULL;
+			for (i = 0; i < n; i++) {
+				if (tok[i] < '0' || tok[i] > '9')
+					return NULL;
+				k = k * 10 + (tok[i] - '0');
+			}
+			cur = cJSON_GetArrayItem(cur, k);
+		} else if (cJSON_IsObject(cur))
+			cur = cJSON_GetObjectItemCaseSensitive(cur, tok);
+		else
+			cur = NULL;
+	}
+	return cur;
+}
+
+/* Does any index token of ptr have more than 9 digits (past what the
+ * walk above reads)? */
+static int
+long_index(const char *p)
+{
+	size_t run = 0;
+
+	for (; *p; p++) {
+		run = *p >= '0' && *p <= '9' ? run + 1 : 0;
+		if (run > 9)
 			return 1;
+	}
 	return 0;
-}
-
-static int
-count_tokens(const char *p)
-{
-	int n = 0;
-
-	for (; *p; p++)
-		n += *p == '/';
-	return n;
-}
-
-/* How deep node is below root, or -1. */
-static int
-depth_of(const cJSON *root, const cJSON *node)
-{
-	const cJSON *c;
-	int d;
-
-	if (root == node)
-		return 0;
-	for (c = root->child; c != NULL; c = c->next)
-		if ((d = depth_of(c, node)) >= 0)
-			return d + 1;
-	return -1;
 }
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *ptr = fuzz_part(&data, &size), *doc;
-	cJSON *root;
+	size_t len, off = 0, n = 0;
+	cJSON *root, *got;
 	const cJSON *v;
-	bool bad = false;
+	int rc;
 
 	doc = fuzz_cstr(data != NULL ? data : (const uint8_t *)"",
 	    data != NULL ? size : 0);
-	root = cJSON_ParseWithLength(doc, strlen(doc));
+	len = strlen(doc);
+	rc = json_pointer_span(doc, len, ptr, &off, &n);
+	if (!valid_pointer(ptr))
+		FUZZ_ASSERT(rc == -1);
+	if (rc == 1) {
+		FUZZ_ASSERT(off + n <= len && n > 0);
+		FUZZ_ASSERT(json_parses(doc + off, n));
+	}
+	root = NULL;
+	if (valid_pointer(ptr) && strlen(ptr) < 4096 && !long_index(ptr) &&
+	    json_parses(doc, len) &&
+	    !json_nul_escape(doc, len, JSON_NUL_KEYS))
+		root = cJSON_ParseWithLength(doc, len);
 	if (root != NULL) {
-		v = paginate_pointer(root, ptr, &bad);
-		if (!valid_pointer(ptr))
-			FUZZ_ASSERT(bad && v == NULL);
-		else {
-			FUZZ_ASSERT(!bad);
-			if (*ptr == '\0')
-				FUZZ_ASSERT(v == root);
-			if (v != NULL) {
-				FUZZ_ASSERT(in_tree(root, v));
-				FUZZ_ASSERT(depth_of(root, v) ==
-				    count_tokens(ptr));
-			}
+		FUZZ_ASSERT(rc != -1);
+		v = tree_walk(root, ptr);
+		FUZZ_ASSERT((v != NULL) == (rc == 1));
+		if (*ptr == '\0')	/* the document but its white space */
+			FUZZ_ASSERT(rc == 1 && strspn(doc, WS) == off &&
+			    strspn(doc + off + n, WS) == len - off - n);
+		if (v != NULL) {
+			char *a, *b;
+
+			got = cJSON_ParseWithLength(doc + off, n);
+			FUZZ_ASSERT(got != NULL);
+			/* printed, as cJSON_Compare says inf is not inf */
+			a = cJSON_PrintUnformatted(got);
+			b = cJSON_PrintUnformatted(v);
+			FUZZ_ASSERT(a != NULL && b != NULL && strcmp(a, b) == 0);
+			free(a);
+			free(b);
+			cJSON_Delete(got);
 		}
 	}
 	cJSON_Delete(root);

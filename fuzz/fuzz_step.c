@@ -14,7 +14,6 @@
 #include "json.h"
 #include "paginate.h"
 
-#include <cjson/cJSON.h>
 #include <curl/curl.h>
 
 static int
@@ -124,8 +123,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct paginate_next nx;
 	struct paginate_page pp;
 	char *url, *name, *hdrs, *body, *moved, msg[256];
-	const cJSON *items;
-	cJSON *tree;
+	bool items;
 	CURLU *cur;
 	long page, nitems;
 	uint8_t pick;
@@ -149,13 +147,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cur = parse_url(url);
 	moved = paginate_chain_init(&ch, &c, cur);
 	free(moved);
-	tree = cJSON_Parse(body);
 	pp.headers = hdrs;
 	pp.hlen = strlen(hdrs);
 	pp.body = body;
 	pp.blen = strlen(body);
-	pp.tree = tree;
-	pp.no_tree = "the body is not JSON";
+	pp.not_json = json_parses(body, pp.blen) ? NULL :
+	    "the body is not JSON";
 	for (page = 1; page <= 4; page++) {
 		if (paginate_items(&c, &pp, &items, &nitems, msg,
 		    sizeof msg) != ERR_NONE) {
@@ -176,7 +173,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	curl_url_cleanup(cur);
 	paginate_chain_clear(&ch);
-	cJSON_Delete(tree);
 	free(url);
 	free(name);
 	free(hdrs);

@@ -114,7 +114,7 @@ job_begin(struct job *j, int64_t now)
 }
 
 void
-job_request(struct job *j, const struct config *c, bool need_tree,
+job_request(struct job *j, const struct config *c, bool read_pages,
     int64_t now, struct xfer_req *r)
 {
 	memset(r, 0, sizeof(*r));
@@ -139,11 +139,11 @@ job_request(struct job *j, const struct config *c, bool need_tree,
 	if (c->timeout_ms > 0)
 		r->timeout_ms = c->timeout_ms - (now - j->attempt_start_us) /
 		    1000;
-	r->keep_body = c->body != BODY_NONE || need_tree;
+	r->keep_body = c->body != BODY_NONE || read_pages;
 	if (c->save_dir != NULL) {
 		r->sink = save_write;
 		r->sink_arg = &j->save;
-		r->keep_body = need_tree;
+		r->keep_body = read_pages;
 	}
 }
 
@@ -216,42 +216,20 @@ job_page_save(struct job *j, const struct config *c,
 	}
 }
 
-/* A page's values are read with cJSON, once the body is known to be
- * strict JSON (cJSON alone would take a JSON prefix, or a BOM), and not
- * when a member name holds \u0000 (cJSON cuts it short: its values would
- * be read from another member than the text shows).  A lone surrogate,
- * which RFC 8259 lets pass and cJSON refuses, is read as U+FFFD.
- * *is_json: the body is JSON, whatever the tree (its record says so);
- * *why: why there is no tree, when there is none. */
-static cJSON *
-page_tree(const char *body, size_t len, int *is_json, const char **why)
+/* A page's values are read from its text (json_pointer_span), once the
+ * body is known to be strict JSON in UTF-8: NULL, or why it cannot be
+ * read.  A member name holding \u0000 is compared whole, and a lone
+ * surrogate read as U+FFFD.  *is_json: the body is JSON (its record
+ * says so). */
+static const char *
+page_json(const char *body, size_t len, int *is_json)
 {
-	struct buf fx = {0};
-	cJSON *t;
-
 	*is_json = utf8_valid(body, len) && json_parses(body, len);
-	if (!*is_json) {
-		*why = "the body is not JSON";
-		return NULL;
-	}
-	if (json_nul_escape(body, len, JSON_NUL_KEYS)) {
-		*why = "the body has a member name holding \\u0000, which "
-		    "volley does not read";
-		return NULL;
-	}
-	t = cJSON_ParseWithLength(body, len);
-	/* json_minified writes a lone surrogate \ufffd (and the values are
-	 * those of the text otherwise) */
-	if (t == NULL && json_minified(&fx, body, len) == 0)
-		t = cJSON_ParseWithLength(fx.data, fx.len);
-	buf_free(&fx);
-	if (t == NULL)	/* cJSON's nesting limit, or memory */
-		*why = "the body cannot be read (too deep, or out of memory)";
-	return t;
+	return *is_json ? NULL : "the body is not JSON";
 }
 
 void
-job_page(struct job *j, const struct config *c, bool need_tree,
+job_page(struct job *j, const struct config *c, bool read_pages,
     const struct xfer_res *res, enum err_kind kind, const char *msg,
     struct job_page *pg)
 {
@@ -272,10 +250,9 @@ job_page(struct job *j, const struct config *c, bool need_tree,
 	}
 	r->err = kind;
 	r->errmsg = kind != ERR_NONE ? msg : NULL;
-	pg->no_tree = "the body is empty";
-	if (need_tree && kind == ERR_NONE && res->body_len > 0)
-		pg->tree = page_tree(res->body, res->body_len, &is_json,
-		    &pg->no_tree);
+	pg->not_json = "the body is empty";
+	if (read_pages && kind == ERR_NONE && res->body_len > 0)
+		pg->not_json = page_json(res->body, res->body_len, &is_json);
 	if (res->status > 0 && kind != ERR_BODY_TOO_LARGE)
 		result_body(c, r, res, is_json, pg->body_msg,
 		    sizeof pg->body_msg);
@@ -286,7 +263,5 @@ job_page(struct job *j, const struct config *c, bool need_tree,
 void
 job_page_clear(struct job_page *pg)
 {
-	cJSON_Delete(pg->tree);
-	pg->tree = NULL;
 	buf_free(&pg->path);
 }

@@ -9,7 +9,6 @@
 #include <stdint.h>
 #include <sys/queue.h>
 
-#include <cjson/cJSON.h>
 
 #include "buf.h"
 #include "cli.h"
@@ -68,9 +67,9 @@ void		*job_curlu(struct job *);
 
 /* A start: a new attempt unless it continues one with a hop. */
 void		 job_begin(struct job *, int64_t now_us);
-/* The request of the next start (need_tree: pages need the body). */
+/* The request of the next start (read_pages: pages need the body). */
 void		 job_request(struct job *, const struct config *,
-		    bool need_tree, int64_t now_us, struct xfer_req *);
+		    bool read_pages, int64_t now_us, struct xfer_req *);
 /* Take a redirect hop (hop->url is taken).  0, or -1 out of memory. */
 int		 job_hop(struct job *, const struct config *,
 		    struct redirect_hop *);
@@ -81,19 +80,19 @@ int		 job_next_page(struct job *, const struct config *, void *url);
 void		 job_record(const struct job *, const struct config *,
 		    struct record *);
 
-/* A finished page: its record (with body or --save file) and its body
- * parsed for pagination.  Buffers the record points into live here. */
+/* A finished page: its record (with body or --save file), and whether
+ * its body can be read for pagination.  Buffers the record points into
+ * live here. */
 struct job_page {
 	struct record	 r;
-	cJSON		*tree;		/* owned */
-	const char	*no_tree;	/* why tree is NULL, for a message */
+	const char	*not_json;	/* why the body cannot be read */
 	struct buf	 path;		/* --save */
 	char		 hex[SAVE_HEX_LEN];
 	char		 body_msg[64];
 	char		 save_msg[128];
 };
 
-void		 job_page(struct job *, const struct config *, bool need_tree,
+void		 job_page(struct job *, const struct config *, bool read_pages,
 		    const struct xfer_res *, enum err_kind, const char *msg,
 		    struct job_page *);
 void		 job_page_clear(struct job_page *);

@@ -825,10 +825,15 @@ json_pointer_span(const char *s, size_t n, const char *ptr, size_t *off,
 	    (const unsigned char *)s + n, 0, false, false};
 	struct buf tok = {0}, key = {0};
 	const unsigned char *start;
+	const char *q;
 	int rc = 1;
 
+	/* the whole pointer, also past where the walk may stop */
 	if (*ptr != '\0' && *ptr != '/')
 		return -1;
+	for (q = ptr; (q = strchr(q, '~')) != NULL; q++)
+		if (q[1] != '0' && q[1] != '1')
+			return -1;
 	while (rc == 1 && *ptr == '/') {
 		ptr++;
 		if (js_token(&ptr, &tok) == -1)

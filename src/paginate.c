@@ -136,78 +136,6 @@ paginate_link_next(const char *h, size_t len)
 	return NULL;
 }
 
-/* Is every '~' in p an escape, ~0 or ~1? */
-static bool
-pointer_escapes_ok(const char *p)
-{
-	for (; *p != '\0'; p++)
-		if (*p == '~' && p[1] != '0' && p[1] != '1')
-			return false;
-	return true;
-}
-
-const cJSON *
-paginate_pointer(const cJSON *root, const char *ptr, bool *bad)
-{
-	const cJSON *cur = root;
-	const char *p = ptr;
-	struct buf tok = {0};
-
-	*bad = false;
-	if (*p == '\0')
-		return root;
-	/* The whole pointer, also past where the walk would stop. */
-	if (*p != '/' || !pointer_escapes_ok(p)) {
-		*bad = true;
-		return NULL;
-	}
-	while (cur != NULL && *p == '/') {
-		p++;
-		buf_reset(&tok);
-		while (*p != '\0' && *p != '/') {
-			if (*p == '~') {
-				if (p[1] == '0')
-					buf_addc(&tok, '~');
-				else if (p[1] == '1')
-					buf_addc(&tok, '/');
-				else {
-					*bad = true;
-					buf_free(&tok);
-					return NULL;
-				}
-				p += 2;
-				continue;
-			}
-			buf_addc(&tok, *p++);
-		}
-		if (tok.data == NULL)
-			buf_addstr(&tok, "");
-		if (cJSON_IsArray(cur)) {
-			char *endp;
-			unsigned long i;
-			const char *t = tok.data;
-
-			if (tok.len == 0 || (tok.len > 1 && t[0] == '0') ||
-			    !isdigit((unsigned char)t[0])) {
-				cur = NULL;
-				break;
-			}
-			errno = 0;
-			i = strtoul(t, &endp, 10);
-			if (errno != 0 || *endp != '\0' || i > 1000000000UL) {
-				cur = NULL;
-				break;
-			}
-			cur = cJSON_GetArrayItem(cur, (int)i);
-		} else if (cJSON_IsObject(cur))
-			cur = cJSON_GetObjectItemCaseSensitive(cur, tok.data);
-		else
-			cur = NULL;
-	}
-	buf_free(&tok);
-	return cur;
-}
-
 void *
 paginate_resolve(const void *base, const char *ref, char *err,
     size_t errlen)
@@ -396,55 +324,77 @@ paginate_chain_clear(struct paginate_chain *ch)
 	memset(ch, 0, sizeof(*ch));
 }
 
+/* The value at ptr in the page's body: 1 with its span, 0 when there
+ * is none, -1 (msg filled) when memory ran out. */
+static int
+page_value(const struct paginate_page *pp, const char *ptr, size_t *off,
+    size_t *n, enum err_kind *perr, char *msg, size_t len)
+{
+	int rc = json_pointer_span(pp->body, pp->blen, ptr, off, n);
+
+	if (rc == -1) {	/* the text is JSON and ptr was checked: memory */
+		snprintf(msg, len, "out of memory");
+		*perr = ERR_INPUT;
+	}
+	return rc;
+}
+
 enum err_kind
 paginate_items(const struct config *c, const struct paginate_page *pp,
-    const cJSON **items, long *nitems, char *msg, size_t len)
+    bool *items, long *nitems, char *msg, size_t len)
 {
-	const cJSON *tree = pp->tree;
-	bool bad;
+	const char *ptr = c->items != NULL ? c->items : "";
+	enum err_kind k = ERR_NONE;
+	size_t off, n, pos = 0, eo, el;
+	int rc;
 
-	*items = NULL;
+	*items = false;
 	*nitems = -1;
-	if (c->items != NULL) {
-		if (tree == NULL) {
-			snprintf(msg, len, "--items %s: %s", ptr_shown(c->items),
-			    pp->no_tree);
-			return ERR_PAGINATION;
-		}
-		*items = paginate_pointer(tree, c->items, &bad);
-		if (*items != NULL && !cJSON_IsArray(*items)) {
-			snprintf(msg, len, "--items %s is not an array",
-			    ptr_shown(c->items));
-			*items = NULL;
-			return ERR_PAGINATION;
-		}
-		*nitems = *items ? cJSON_GetArraySize(*items) : 0;
-	} else if (cJSON_IsArray(tree)) {
-		*items = tree;
-		*nitems = cJSON_GetArraySize(tree);
+	if (pp->not_json != NULL) {
+		if (c->items == NULL)
+			return ERR_NONE;
+		snprintf(msg, len, "--items %s: %s", ptr_shown(c->items),
+		    pp->not_json);
+		return ERR_PAGINATION;
 	}
+	rc = page_value(pp, ptr, &off, &n, &k, msg, len);
+	if (rc == -1)
+		return k;
+	if (rc == 0 || pp->body[off] != '[') {
+		if (c->items == NULL)
+			return ERR_NONE;
+		if (rc == 0) {		/* no such member: no items */
+			*nitems = 0;
+			return ERR_NONE;
+		}
+		snprintf(msg, len, "--items %s is not an array",
+		    ptr_shown(c->items));
+		return ERR_PAGINATION;
+	}
+	/* Counted on the text: no tree of a page of many small items. */
+	*items = true;
+	*nitems = 0;
+	while (json_array_next(pp->body + off, n, &pos, &eo, &el))
+		(*nitems)++;
 	return ERR_NONE;
 }
 
-/* The value at ptr (named by option opt) as it goes into a URL, from
- * the raw body: a string decoded, a number with the digits it was written
- * with (cJSON would print 12345678901234567890 as 1.2345678901234567e+19,
- * and cut "a\u0000b" to "a").  A string holding a NUL cannot be sent: a
- * pagination error. */
+/* The value v[0..n) (the body's text at ptr, named by option opt) as
+ * it goes into a URL: a string decoded, a number with the digits it was
+ * written with (cJSON would print 12345678901234567890 as
+ * 1.2345678901234567e+19, and cut "a\u0000b" to "a").  A string holding
+ * a NUL cannot be sent: a pagination error. */
 static int
-field_text(const char *body, size_t blen, const char *ptr,
-    const char *opt, char **str, enum err_kind *perr, char *msg, size_t len)
+field_text(const char *v, size_t n, const char *ptr, const char *opt,
+    char **str, enum err_kind *perr, char *msg, size_t len)
 {
 	struct buf b = {0};
-	size_t off, n;
 
 	*str = NULL;
-	if (json_pointer_span(body, blen, ptr, &off, &n) != 1)
-		goto oom;	/* the tree found it: the text holds it */
-	if (body[off] != '"') {
-		if (buf_add(&b, body + off, n) == -1)
+	if (*v != '"') {
+		if (buf_add(&b, v, n) == -1)
 			goto oom;
-	} else if (json_string_decode(&b, body + off, n) == -1)
+	} else if (json_string_decode(&b, v, n) == -1)
 		goto oom;
 	if (memchr(b.data, '\0', b.len) != NULL) {
 		buf_free(&b);
@@ -460,6 +410,13 @@ oom:
 	snprintf(msg, len, "out of memory");
 	*perr = ERR_INPUT;
 	return -1;
+}
+
+/* Is the value v[0..n) (a span of JSON text) null? */
+static bool
+is_null(const char *v, size_t n)
+{
+	return n == 4 && memcmp(v, "null", 4) == 0;
 }
 
 /* The chain fails as kind, msg saying why: NULL, for next_page. */
@@ -488,11 +445,10 @@ next_page(const struct config *c, const struct paginate_chain *ch,
     CURLU *cur, long page, const struct paginate_page *pp,
     enum err_kind *perr, char *msg, size_t len)
 {
-	const cJSON *tree = pp->tree;
-	const cJSON *v;
 	char *ref = NULL, *str = NULL;
 	CURLU *u = NULL;
-	bool bad;
+	size_t off, n;
+	int rc;
 	char num[32];
 
 	*perr = ERR_NONE;
@@ -511,17 +467,17 @@ next_page(const struct config *c, const struct paginate_chain *ch,
 		u = paginate_resolve(cur, ref, msg, len);
 		break;
 	case PAGE_FIELD:
-		if (tree == NULL)
+		if (pp->not_json != NULL)
 			return chain_fails(perr, ERR_PAGINATION, msg, len,
-			    "--next-field: %s", pp->no_tree);
-		v = paginate_pointer(tree, c->next_field, &bad);
-		if (v == NULL || cJSON_IsNull(v))
+			    "--next-field: %s", pp->not_json);
+		rc = page_value(pp, c->next_field, &off, &n, perr, msg, len);
+		if (rc != 1 || is_null(pp->body + off, n))
 			return NULL;
-		if (!cJSON_IsString(v))
+		if (pp->body[off] != '"')
 			return chain_fails(perr, ERR_PAGINATION, msg, len,
 			    "--next-field %s is not a string",
 			    ptr_shown(c->next_field));
-		if (field_text(pp->body, pp->blen, c->next_field,
+		if (field_text(pp->body + off, n, c->next_field,
 		    "--next-field", &ref, perr, msg, len) == -1 ||
 		    *ref == '\0') {
 			free(ref);
@@ -530,9 +486,9 @@ next_page(const struct config *c, const struct paginate_chain *ch,
 		u = paginate_resolve(cur, ref, msg, len);
 		break;
 	case PAGE_PARAM:
-		if (pp->nitems < 0 && tree == NULL)
+		if (pp->nitems < 0 && pp->not_json != NULL)
 			return chain_fails(perr, ERR_PAGINATION, msg, len,
-			    "--page-param: %s", pp->no_tree);
+			    "--page-param: %s", pp->not_json);
 		if (pp->nitems < 0)
 			return chain_fails(perr, ERR_PAGINATION, msg, len,
 			    "--page-param: no items to count (give --items, or "
@@ -547,17 +503,20 @@ next_page(const struct config *c, const struct paginate_chain *ch,
 		}
 		break;
 	case PAGE_CURSOR:
-		if (tree == NULL)
+		if (pp->not_json != NULL)
 			return chain_fails(perr, ERR_PAGINATION, msg, len,
-			    "--cursor-field: %s", pp->no_tree);
-		v = paginate_pointer(tree, c->cursor_field, &bad);
-		if (v == NULL || cJSON_IsNull(v))
+			    "--cursor-field: %s", pp->not_json);
+		rc = page_value(pp, c->cursor_field, &off, &n, perr, msg,
+		    len);
+		if (rc != 1 || is_null(pp->body + off, n))
 			return NULL;
-		if (!cJSON_IsString(v) && !cJSON_IsNumber(v))
+		/* a string or a number: '"', '-' or a digit */
+		if (pp->body[off] != '"' && pp->body[off] != '-' &&
+		    !isdigit((unsigned char)pp->body[off]))
 			return chain_fails(perr, ERR_PAGINATION, msg, len,
 			    "--cursor-field %s is not a string or number",
 			    ptr_shown(c->cursor_field));
-		if (field_text(pp->body, pp->blen, c->cursor_field,
+		if (field_text(pp->body + off, n, c->cursor_field,
 		    "--cursor-field", &str, perr, msg, len) == -1 ||
 		    *str == '\0') {
 			free(str);

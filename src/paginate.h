@@ -10,19 +10,12 @@
 
 #include <stdint.h>
 
-#include <cjson/cJSON.h>
-
 #include "cli.h"
 #include "record.h"
 
 /* The target of the first rel="next" link in a raw header block (every
  * Link header, several links each), or NULL.  The result is malloc'd. */
 char		*paginate_link_next(const char *headers, size_t len);
-
-/* The value at pointer ptr in root (NULL if absent).  *bad is set when
- * ptr itself is malformed (it must be "" or start with '/'). */
-const cJSON	*paginate_pointer(const cJSON *root, const char *ptr,
-		    bool *bad);
 
 /* A new CURLU * for ref (absolute or relative) resolved against base (a
  * CURLU *).  NULL with err filled when it cannot be. */
@@ -53,25 +46,27 @@ void		 paginate_chain_clear(struct paginate_chain *);
 /* Remember url: 0 new, 1 seen before, -1 out of memory. */
 int		 paginate_seen(struct paginate_chain *, const char *url);
 
-/* What a good page said: its raw headers and body, the body's tree
- * (parsed from body; NULL for the reason no_tree) and the number of its
- * items (paginate_items; -1 when there are none to count). */
+/* What a good page said: its raw headers and body, why its body cannot
+ * be read as JSON (NULL when it can: text json_parses accepts), and the
+ * number of its items (paginate_items; -1 when there are none to
+ * count).  Values are read from the text itself (json_pointer_span), not
+ * from a tree: a page of many small items costs no memory beyond its
+ * body. */
 struct paginate_page {
 	const char	*headers;
 	size_t		 hlen;
 	const char	*body;
 	size_t		 blen;
-	const cJSON	*tree;
-	const char	*no_tree;
+	const char	*not_json;
 	long		 nitems;
 };
 
-/* Where a page's items are (--items, else the body if an array): *items
- * and *nitems (-1 when there are none to count).  ERR_PAGINATION with
- * msg when --items names something that is not an array, or the page has
- * no tree. */
+/* Are there items (--items, else the body if it is an array), and how
+ * many (*nitems, -1 when there are none to count)?  ERR_PAGINATION with
+ * msg when --items names something that is not an array, or the body is
+ * not JSON. */
 enum err_kind	 paginate_items(const struct config *,
-		    const struct paginate_page *, const cJSON **items,
+		    const struct paginate_page *, bool *items,
 		    long *nitems, char *msg, size_t len);
 
 /* The step after a good page: the next page's URL, or the end of the

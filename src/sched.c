@@ -43,7 +43,6 @@
 #include "utf8.h"
 #include "util.h"
 
-#include <cjson/cJSON.h>
 #include <curl/curl.h>
 #include <errno.h>
 #include <signal.h>
@@ -99,7 +98,7 @@ struct sched {
 	struct stats	 st;
 	struct report	*report;	/* borrowed, may be NULL */
 	int64_t		 t0_us;
-	bool		 need_tree;	/* pages need the parsed body */
+	bool		 read_pages;	/* pages are read (pagination, --flatten) */
 	size_t		 npaused;	/* jobs with a --flatten page paused */
 };
 
@@ -309,7 +308,7 @@ start_job(struct sched *s, struct job *j)
 	char err[256];
 
 	job_begin(j, now);
-	job_request(j, c, s->need_tree, now, &r);
+	job_request(j, c, s->read_pages, now, &r);
 	/* A hop that waited (for --rate, a host's room) past the attempt's
 	 * time: the attempt timed out, as if in a transfer. */
 	if (c->timeout_ms > 0 && r.timeout_ms <= 0) {
@@ -621,7 +620,7 @@ struct page {	/* complete_page sets each field but jp (job_page's) by hand */
 	struct job_page	 jp;		/* the record, the parsed body */
 	const char	*body;		/* the raw body, items are copied from */
 	size_t		 body_len;
-	const cJSON	*items;
+	bool		 items;		/* the page has items (an array) */
 	long		 nitems;
 	struct paginate_next next;
 };
@@ -679,7 +678,7 @@ page_emit(struct sched *s, struct job *j, struct page *pg)
 	struct flat f;
 
 	pg->jp.r.more = pg->next.url != NULL || pg->next.err != ERR_NONE;
-	if (!s->cfg->flatten || pg->items == NULL || pg->jp.r.err != ERR_NONE) {
+	if (!s->cfg->flatten || !pg->items || pg->jp.r.err != ERR_NONE) {
 		emit(s, j->seq, &pg->jp.r);
 		return true;
 	}
@@ -780,15 +779,15 @@ complete_page(struct sched *s, struct job *j, const struct xfer_res *res,
 	/* job_page clears pg.jp itself: the rest only, not 1 KB twice */
 	pg.body = res->body;
 	pg.body_len = res->body_len;
-	pg.items = NULL;
+	pg.items = false;
 	pg.nitems = 0;
 	UTIL_ZERO_BUT_TEXT(struct paginate_next, &pg.next, msg);
-	job_page(j, s->cfg, s->need_tree, res, kind, msg, &pg.jp);
-	if (pg.jp.r.err == ERR_NONE && s->need_tree) {
+	job_page(j, s->cfg, s->read_pages, res, kind, msg, &pg.jp);
+	if (pg.jp.r.err == ERR_NONE && s->read_pages) {
 		struct paginate_page pp = {
 			.headers = res->headers, .hlen = res->headers_len,
 			.body = res->body, .blen = res->body_len,
-			.tree = pg.jp.tree, .no_tree = pg.jp.no_tree,
+			.not_json = pg.jp.not_json,
 			.nitems = -1,
 		};
 
@@ -1081,9 +1080,9 @@ sched_new(const struct config *c, struct input *in, struct output *out,
 	s->resume = resume;
 	TAILQ_INIT(&s->jobs);
 	TAILQ_INIT(&s->ready);
-	/* --items alone has no effect (cli_warn says so): no tree, and no
-	 * chain that could fail on it */
-	s->need_tree = c->page != PAGE_NONE || c->flatten;
+	/* --items alone has no effect (cli_warn says so): no page read, and
+	 * no chain that could fail on it */
+	s->read_pages = c->page != PAGE_NONE || c->flatten;
 	s->max_jobs = sched_window(c);
 	s->retry.retries = c->retries;
 	s->retry.delay_ms = c->retry_delay_ms;

@@ -115,3 +115,28 @@ flat_peak_kb() {
 	echo "peak RSS: 10-byte ids $small KB, 10 KB ids $big KB"
 	[ "$big" -le $(( small + 32768 )) ]
 }
+
+# page_peak_kb NAME ARGS...: volley's peak RSS in KB for one request.
+page_peak_kb() {
+	local out=$BATS_TEST_TMPDIR/page.$1
+	shift
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=4" \
+		/usr/bin/time -f %M -o "$out" "$VOLLEY" "$@" >"$out.records" ||
+		{ echo "volley $*: exit $?" >&2; return 1; }
+	tail -n 1 "$out"
+}
+
+@test "memory: a page of many small items is read from its text, at about its own size" {
+	# 200,000 items, 9 MB of JSON: as a cJSON tree it cost ~77 MB more
+	# (about 300 bytes an item); read from its text it costs the body's
+	# buffer (16 MB of room) and little else.
+	local url=$BASE/items/200000 small paged flat
+	small=$(page_peak_kb small --body none "$BASE/json")
+	paged=$(page_peak_kb paged --body none --page-param p --max-pages 1 "$url")
+	flat=$(page_peak_kb flat --flatten "$url")
+	echo "peak RSS: a small request $small KB, the page counted for --page-param $paged KB, --flatten $flat KB"
+	jq -e '.ok and .page == 1' "$BATS_TEST_TMPDIR/page.paged.records"
+	[ "$(jq -c 'select(.item_index != null)' "$BATS_TEST_TMPDIR/page.flat.records" | wc -l)" -eq 200000 ]
+	[ "$paged" -le $(( small + 32768 )) ]
+	[ "$flat" -le $(( small + 32768 )) ]
+}
