@@ -299,23 +299,25 @@ input_parse_line(const char *line, size_t len, const struct config *cfg,
 		return 1;
 	}
 	if (cfg != NULL && cfg->template != NULL) {
-		if (apply_template(cfg->template, line, len, &b) == -1) {
-			buf_free(&b);
-			req_error(r, ERR_INPUT, "out of memory");
-			return 1;
-		}
-		if ((r->input = strndup(line, len)) == NULL) {
+		if (apply_template(cfg->template, line, len, &b) == -1 ||
+		    (r->input = strndup(line, len)) == NULL) {
 			buf_free(&b);
 			req_error(r, ERR_INPUT, "out of memory");
 			return 1;
 		}
 		r->input_len = len;
-	} else if (buf_add(&b, line, len) == -1) {
-		req_error(r, ERR_INPUT, "out of memory");
-		return 1;
+		r->url_len = b.len;
+		r->url = buf_steal(&b);
+	} else {
+		/* the line at its own size, not in a buffer's 256 bytes */
+		if ((r->url = malloc(len + 1)) == NULL) {
+			req_error(r, ERR_INPUT, "out of memory");
+			return 1;
+		}
+		memcpy(r->url, line, len);
+		r->url[len] = '\0';
+		r->url_len = len;
 	}
-	r->url_len = b.len;
-	r->url = buf_steal(&b);
 	input_check_url(r, r->url, r->url_len);
 	return 1;
 }
