@@ -10,13 +10,19 @@
  * volley and curl -w do).  No header callback, no other getinfo.
  * CURLOPT_NOSIGNAL as in volley, so libcurl makes no signal calls.
  *
- *   floor [-c N] [-lean] < urls
+ *   floor [-c N] [-lean] [-opts] < urls
  *
  * By default it sends the request volley sends (User-Agent as a header
  * list entry, libcurl's default Accept; no proxy, so libcurl reads no
  * environment).
  * -lean drops the User-Agent and Accept headers too: the cheapest request
  * libcurl 7.88 can build.
+ * -opts also sets, once per handle, the libcurl options volley sets for
+ * such a run: a header callback that takes each line and does nothing
+ * with it, --connect-timeout's default 10 s (CURLOPT_CONNECTTIMEOUT_MS), a
+ * share of DNS and TLS sessions, an error buffer, the protocols, a body
+ * size limit.  What libcurl costs per request for what volley asks of it;
+ * volley minus this is volley's own work.
  */
 #include <curl/curl.h>
 #include <event2/event.h>
@@ -39,6 +45,24 @@ static size_t discard(char *p, size_t s, size_t n, void *u)
 {
 	(void)p; (void)u;
 	return s * n;
+}
+
+/* -opts: what volley's xfer.c sets on each handle that a bare client
+ * would not (the values of a default run) */
+static CURLSH *share;
+static char errbuf[CURL_ERROR_SIZE];
+
+static void volley_opts(CURL *h)
+{
+	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, discard);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
+	curl_easy_setopt(h, CURLOPT_SHARE, share);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h, CURLOPT_QUICK_EXIT, 1L);
+	curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,
+	    (curl_off_t)10 * 1024 * 1024);
 }
 
 static void on_socket_event(evutil_socket_t fd, short what, void *arg);
@@ -138,14 +162,16 @@ static int timer_cb(CURLM *m, long ms, void *u)
 int main(int argc, char **argv)
 {
 	size_t c = 50;
-	int lean = 0;
+	int lean = 0, opts = 0;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-c") && i + 1 < argc)
 			c = strtoul(argv[++i], NULL, 10);
 		else if (!strcmp(argv[i], "-lean"))
 			lean = 1;
+		else if (!strcmp(argv[i], "-opts"))
+			opts = 1;
 		else {
-			fprintf(stderr, "usage: floor [-c N] [-lean] < urls\n");
+			fprintf(stderr, "usage: floor [-c N] [-lean] [-opts] < urls\n");
 			return 2;
 		}
 	}
@@ -155,6 +181,9 @@ int main(int argc, char **argv)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	base = event_base_new();
 	multi = curl_multi_init();
+	share = curl_share_init();
+	curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+	curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
 	timer = evtimer_new(base, on_timeout, NULL);
 	curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, socket_cb);
 	curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, timer_cb);
@@ -169,6 +198,8 @@ int main(int argc, char **argv)
 		curl_easy_setopt(h, CURLOPT_PROXY, "");
 		curl_easy_setopt(h, CURLOPT_NOPROXY, "");
 		curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+		if (opts)
+			volley_opts(h);
 		idle[n_idle++] = h;
 	}
 	start_more();
@@ -181,6 +212,7 @@ int main(int argc, char **argv)
 	curl_slist_free_all(headers);
 	event_free(timer);
 	curl_multi_cleanup(multi);
+	curl_share_cleanup(share);
 	event_base_free(base);
 	curl_global_cleanup();
 	return 0;

@@ -307,6 +307,7 @@ set_case() {
 	volley-g-nb)    CMD=("$vb" -c "$C" --body none -m gather -i "$URLS" -o "$s");;
 	floor)          CMD=("$fb" -c "$C"); IN=$URLS; OUT=$s;;
 	floor-lean)     CMD=("$fb" -c "$C" -lean); IN=$URLS; OUT=$s;;
+	floor-opts)     CMD=("$fb" -c "$C" -opts); IN=$URLS; OUT=$s;;
 	curl)           CMD=("$cb" -sZ --parallel-max "$C" -w '%{json}\n' -K "$CFG"); OUT=$s;;
 	curl-nw)        CMD=("$cb" -sZ --parallel-max "$C" -K "$CFG"); OUT=$s;;
 	wget2)          CMD=(wget2 --no-config --max-threads="$C" -q --no-robots -O "$s" -i "$URLS");;
@@ -334,6 +335,7 @@ label() { # the tool, without the libcurl version
 	volley-g-nb)  echo "volley -m gather --body none";;
 	floor)        echo "libcurl floor (tests/bench/floor.c)";;
 	floor-lean)   echo "libcurl floor -lean (no User-Agent, Accept)";;
+	floor-opts)   echo "libcurl floor -opts (volley's libcurl options)";;
 	curl)         echo "curl -Z --parallel-max $C -w '%{json}'";;
 	curl-nw)      echo "curl -Z --parallel-max $C (no -w)";;
 	wget2)        echo "wget2 --max-threads=$C";;
@@ -713,7 +715,7 @@ if [ "$CALLGRIND_N" -gt 0 ] && have valgrind; then
 	gen_urls "$((2 * K))" "http://127.0.0.1:$PORT/item/" > "$TMP/cg2.urls"
 	to_cfg < "$TMP/cg1.urls" > "$TMP/cg1.cfg"
 	to_cfg < "$TMP/cg2.urls" > "$TMP/cg2.cfg"
-	CG_BASES=(volley-g floor)
+	CG_BASES=(volley-g floor floor-opts)
 	[ "$CALLGRIND_ALL" = 1 ] && CG_BASES+=(floor-lean curl wget2)
 	for c in $(cases "${CG_BASES[@]}"); do available "$c" && CG_CASES+=("$c"); done
 	for rep in $(seq "$CALLGRIND_REPS"); do
@@ -898,7 +900,7 @@ vsep() { # COUNT: the separator cells of COUNT right-aligned columns per libcurl
 		echo
 		echo "| per request |$(vcols '@V median' 'min–max (runs)')"
 		echo "|---|$(vsep 2)"
-		cg_bases=(volley-g floor); [ "$CALLGRIND_ALL" = 1 ] && cg_bases+=(floor-lean curl wget2)
+		cg_bases=(volley-g floor floor-opts); [ "$CALLGRIND_ALL" = 1 ] && cg_bases+=(floor-lean curl wget2)
 		for b in "${cg_bases[@]}"; do
 			line="| $(label "$b") |"
 			for v in "${VERSIONS[@]}"; do
@@ -909,12 +911,21 @@ vsep() { # COUNT: the separator cells of COUNT right-aligned columns per libcurl
 		line="| volley − floor (per repetition) |"
 		for v in "${VERSIONS[@]}"; do line="$line$(cg_diff_cell "volley-g@$v" "floor@$v")"; done
 		echo "$line"
+		line="| floor -opts − floor: libcurl's cost of volley's options |"
+		for v in "${VERSIONS[@]}"; do line="$line$(cg_diff_cell "floor-opts@$v" "floor@$v")"; done
+		echo "$line"
+		line="| volley − floor -opts: volley's own work |"
+		for v in "${VERSIONS[@]}"; do line="$line$(cg_diff_cell "volley-g@$v" "floor-opts@$v")"; done
+		echo "$line"
 		echo
 		echo "(I($((2 * CALLGRIND_N)) URLs) − I($CALLGRIND_N URLs)) / $CALLGRIND_N from callgrind's total (all threads), -c $C, so start-up"
 		echo "cancels out; repeated because the count moves with how transfers batch per socket_action."
 		echo "The floor is not a tool: tests/bench/floor.c is a bare libcurl multi-socket loop on libevent"
 		echo "(reused easy handles, bodies discarded, one status line per URL, the same request headers as"
 		echo "volley): what the linked libcurl costs per request before a client does anything of its own."
+		echo "floor -opts also sets, once per handle, the libcurl options volley sets (a header callback that"
+		echo "does nothing, the 10 s connect limit, a share of DNS and TLS sessions, an error buffer, the"
+		echo "protocols, a body limit): volley minus it is the work of volley's own code and its libc calls."
 		echo
 	fi
 	if [ -n "$SLOW_BASE" ]; then
