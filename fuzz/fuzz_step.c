@@ -7,8 +7,10 @@
  * Checked: a step gives a next URL or an error or the end, never two;
  * a next URL is the parsed URL printed, with no space or control byte
  * (a host's "%7F" stays encoded), and libcurl takes it back; an error
- * has a message that encodes to JSON; the chain never goes on past
- * --max-pages or to a URL it fetched. */
+ * has a message that encodes to JSON and is never "out of memory"
+ * (ERR_INPUT: no allocation is made to fail here); items found are
+ * counted, and none are counted that were not found; the chain never
+ * goes on past --max-pages or to a URL it fetched. */
 #include "fuzz.h"
 
 #include "json.h"
@@ -154,13 +156,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pp.not_json = json_parses(body, pp.blen) ? NULL :
 	    "the body is not JSON";
 	for (page = 1; page <= 4; page++) {
-		if (paginate_items(&c, &pp, &items, &nitems, msg,
-		    sizeof msg) != ERR_NONE) {
+		enum err_kind k = paginate_items(&c, &pp, &items, &nitems,
+		    msg, sizeof msg);
+
+		/* no allocation fails here: ERR_INPUT ("out of memory")
+		 * would be the text and a pointer disagreeing */
+		FUZZ_ASSERT(k != ERR_INPUT);
+		if (k != ERR_NONE) {
 			check_msg(msg);
 			break;
 		}
+		FUZZ_ASSERT(items ? nitems >= 0 : nitems <= 0);
 		pp.nitems = nitems;
 		paginate_step(&c, &ch, cur, page, &pp, &nx);
+		FUZZ_ASSERT(nx.err != ERR_INPUT);
 		check_next(&nx);
 		if (page >= c.max_pages)
 			FUZZ_ASSERT(nx.url == NULL);

@@ -18,6 +18,7 @@ struct flat {
 	long		 k, nitems;	/* items made, and in all */
 	bool		 more;		/* records after the page's */
 	bool		 ended;		/* the last record is made */
+	bool		 lost;		/* out of memory finding the items */
 	struct record	 ir;		/* the items' record but for the item */
 	struct buf	 item;		/* the item being written */
 	struct buf	 own;		/* flat_keep's: body and ir's strings */

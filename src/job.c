@@ -97,7 +97,7 @@ job_target(struct job *j, const struct config *c, CURLU *u)
 	j->hostkey = c->per_host > 0 || !c->no_adapt ? origin : NULL;
 	if (j->hostkey != origin)
 		free(origin);
-	return j->hop_url != NULL ? 0 : -1;
+	return 0;
 }
 
 void

@@ -1,7 +1,8 @@
 /* json — the JSON writer's pieces: string escaping (any bytes in, valid
  * UTF-8 JSON out), verbatim copies of JSON text that has been checked,
- * the strict RFC 8259 scanner that does the checking, and the bump
- * arena that cJSON allocates from while a page is parsed. */
+ * the strict RFC 8259 scanner that does the checking, values read from
+ * a page's text by JSON pointer, and the bump arena that cJSON allocates
+ * from while a request line or a --replay record is parsed. */
 #include "json.h"
 #include "utf8.h"
 #include "util.h"
@@ -330,7 +331,9 @@ json_arena_install(void)
 /* A strict RFC 8259 check, no tree and no allocation.  cJSON 1.7.15 is
  * lenient (a BOM, any byte <= 0x20 as whitespace, "01", "1.", "-.5"), and
  * a body that is copied into a record verbatim must be JSON for every
- * reader, so this decides; cJSON only reads values out of pages. */
+ * reader, so this decides.  A page's values are read from its text
+ * (json_pointer_span); cJSON reads only request lines and --replay
+ * records. */
 struct jscan {
 	const unsigned char *p, *end;
 	int depth;
@@ -772,8 +775,9 @@ js_child(struct jscan *j, const struct buf *tok, struct buf *key)
 		return 0;
 	object = *j->p++ == '{';
 	if (!object) {
-		/* an index: digits, no leading zero, not absurdly long */
-		if (tok->len == 0 || tok->len > 10 ||
+		/* an index: digits, no leading zero, at most 9 of them
+		 * (no unsigned long wraps, on any platform) */
+		if (tok->len == 0 || tok->len > 9 ||
 		    (tok->len > 1 && tok->data[0] == '0'))
 			return 0;
 		for (i = 0; i < tok->len; i++) {

@@ -62,7 +62,8 @@ bool	 json_nul_escape(const char *, size_t, int which);
 struct cJSON;
 char	*json_print(const struct cJSON *);
 /* Give cJSON a bump arena that is reset whenever every cJSON allocation
- * is freed: parsing a body then costs no malloc or free per node. */
+ * is freed: parsing a request line then costs no malloc or free per
+ * node. */
 void	 json_arena_install(void);
 
 #endif

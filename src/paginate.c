@@ -343,7 +343,6 @@ enum err_kind
 paginate_items(const struct config *c, const struct paginate_page *pp,
     bool *items, long *nitems, char *msg, size_t len)
 {
-	const char *ptr = c->items != NULL ? c->items : "";
 	enum err_kind k = ERR_NONE;
 	size_t off, n, pos = 0, eo, el;
 	int rc;
@@ -357,8 +356,16 @@ paginate_items(const struct config *c, const struct paginate_page *pp,
 		    pp->not_json);
 		return ERR_PAGINATION;
 	}
-	rc = page_value(pp, ptr, &off, &n, &k, msg, len);
-	if (rc == -1)
+	if (c->items == NULL) {
+		/* the body itself, if an array: no pass to find its end */
+		for (off = 0; off < pp->blen && (pp->body[off] == ' ' ||
+		    pp->body[off] == '\t' || pp->body[off] == '\r' ||
+		    pp->body[off] == '\n'); off++)
+			;
+		rc = off < pp->blen;
+		n = pp->blen - off;
+	} else if ((rc = page_value(pp, c->items, &off, &n, &k, msg,
+	    len)) == -1)
 		return k;
 	if (rc == 0 || pp->body[off] != '[') {
 		if (c->items == NULL)
@@ -546,6 +553,7 @@ paginate_step(const struct config *c, struct paginate_chain *ch,
 {
 	char shown[160];
 	CURLU *next;
+	int seen;
 
 	memset(out, 0, sizeof(*out));
 	next = next_page(c, ch, (CURLU *)cur, page, pp, &out->err, out->msg,
@@ -561,11 +569,20 @@ paginate_step(const struct config *c, struct paginate_chain *ch,
 		curl_url_cleanup(next);
 		return;
 	}
-	if (out->url_str == NULL || paginate_seen(ch, out->url_str) != 0) {
+	if (out->url_str == NULL || (seen = paginate_seen(ch,
+	    out->url_str)) == -1) {
+		out->err = ERR_INPUT;
+		snprintf(out->msg, sizeof out->msg, "out of memory");
+		free(out->url_str);
+		out->url_str = NULL;
+		curl_url_cleanup(next);
+		return;
+	}
+	if (seen != 0) {
 		/* The error record names the looping URL. */
 		out->err = ERR_PAGINATION;
-		redact_url_text(out->url_str, out->url_str ?
-		    strlen(out->url_str) : 0, shown, sizeof shown);
+		redact_url_text(out->url_str, strlen(out->url_str), shown,
+		    sizeof shown);
 		snprintf(out->msg, sizeof out->msg,
 		    "next URL already fetched in this chain: %s", shown);
 		curl_url_cleanup(next);

@@ -47,8 +47,8 @@ void		 paginate_chain_clear(struct paginate_chain *);
 int		 paginate_seen(struct paginate_chain *, const char *url);
 
 /* What a good page said: its raw headers and body, why its body cannot
- * be read as JSON (NULL when it can: text json_parses accepts), and the
- * number of its items (paginate_items; -1 when there are none to
+ * be read as JSON (NULL when it can: UTF-8 that json_parses accepts),
+ * and the number of its items (paginate_items; -1 when there are none to
  * count).  Values are read from the text itself (json_pointer_span), not
  * from a tree: a page of many small items costs no memory beyond its
  * body. */

@@ -4,6 +4,7 @@
  * its last '@'. */
 #include "redact.h"
 #include "json.h"
+#include "util.h"
 
 #include <ctype.h>
 #include <curl/curl.h>
@@ -135,7 +136,7 @@ int
 redact_url_json(struct buf *b, const char *url, size_t n)
 {
 	CURLU *u;
-	char *pw = NULL, *out = NULL, *tmp;
+	char *pw = NULL, *out = NULL, *tmp, *tmp2;
 	int rc;
 
 	if (url == NULL || memchr(url, '@', n) == NULL)
@@ -157,7 +158,10 @@ redact_url_json(struct buf *b, const char *url, size_t n)
 		rc = redact_unparsed(b, url, n);
 		goto done;
 	}
-	rc = json_cstr(b, out);
+	/* a host's %7F stays encoded, as in every URL volley prints */
+	tmp2 = util_url_text(out);
+	rc = tmp2 != NULL ? json_cstr(b, tmp2) : -1;
+	free(tmp2);
 done:
 	curl_free(pw);
 	curl_free(out);

@@ -5,6 +5,7 @@
 #include "redirect.h"
 #include "buf.h"
 #include "paginate.h"
+#include "util.h"
 
 #include <curl/curl.h>
 #include <stdio.h>
@@ -15,29 +16,11 @@
 char *
 redirect_url_text(const void *url)
 {
-	static const char hex[] = "0123456789ABCDEF";
 	char *s = NULL, *o;
-	size_t i, n = 0;
 
 	if (curl_url_get((CURLU *)url, CURLUPART_URL, &s, 0) != CURLUE_OK)
 		return NULL;
-	for (i = 0; s[i] != '\0'; i++)
-		n += (unsigned char)s[i] <= 0x20 || s[i] == 0x7f ? 3 : 1;
-	o = malloc(n + 1);
-	if (o != NULL) {
-		for (i = 0, n = 0; s[i] != '\0'; i++) {
-			unsigned char c = (unsigned char)s[i];
-
-			if (c > 0x20 && c != 0x7f) {
-				o[n++] = (char)c;
-				continue;
-			}
-			o[n++] = '%';
-			o[n++] = hex[c >> 4];
-			o[n++] = hex[c & 0xf];
-		}
-		o[n] = '\0';
-	}
+	o = util_url_text(s);
 	curl_free(s);
 	return o;
 }

@@ -617,7 +617,7 @@ retry_fired(void *arg)
 
 /* A page is done (no retry, no hop): its records and what comes next. */
 struct page {	/* complete_page sets each field but jp (job_page's) by hand */
-	struct job_page	 jp;		/* the record, the parsed body */
+	struct job_page	 jp;		/* the record, and if its body reads */
 	const char	*body;		/* the raw body, items are copied from */
 	size_t		 body_len;
 	bool		 items;		/* the page has items (an array) */

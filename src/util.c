@@ -196,6 +196,32 @@ util_hash_str(const char *s)
 	return h;
 }
 
+char *
+util_url_text(const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i, n = 0;
+	char *o;
+
+	for (i = 0; s[i] != '\0'; i++)
+		n += (unsigned char)s[i] <= 0x20 || s[i] == 0x7f ? 3 : 1;
+	if ((o = malloc(n + 1)) == NULL)
+		return NULL;
+	for (i = 0, n = 0; s[i] != '\0'; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c > 0x20 && c != 0x7f) {
+			o[n++] = (char)c;
+			continue;
+		}
+		o[n++] = '%';
+		o[n++] = hex[c >> 4];
+		o[n++] = hex[c & 0xf];
+	}
+	o[n] = '\0';
+	return o;
+}
+
 void
 util_wfd_init(struct util_wfd *w, int fd)
 {

@@ -51,6 +51,10 @@ int64_t	 util_now_us(void);
 
 /* FNV-1a of a NUL-terminated string: for tables, not for secrets. */
 uint64_t util_hash_str(const char *);
+/* URL text s with every byte <= 0x20 and DEL percent-encoded, malloc'd
+ * (NULL: out of memory): what libcurl prints of a host's "%7F" (a raw
+ * DEL), made text it takes back. */
+char	*util_url_text(const char *s);
 
 /* Zero the struct of type at p but for its last field, text, a buffer
  * that is written before it is read: only its first byte is cleared

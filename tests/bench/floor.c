@@ -20,8 +20,8 @@
  * -opts also sets, once per handle, the libcurl options volley sets for
  * such a run: a header callback that takes each line and does nothing
  * with it, --connect-timeout's default 10 s (CURLOPT_CONNECTTIMEOUT_MS), a
- * share of DNS and TLS sessions, an error buffer, the protocols, a body
- * size limit.  What libcurl costs per request for what volley asks of it;
+ * share of DNS and TLS sessions, an error buffer, the protocols,
+ * CURLOPT_QUICK_EXIT, a body size limit.  What libcurl costs per request for what volley asks of it;
  * volley minus this is volley's own work.
  */
 #include <curl/curl.h>

@@ -346,6 +346,17 @@ UNIT_TEST(record_integers)
 	buf_free(&b);
 }
 
+UNIT_TEST(url_text)
+{
+	char *s = util_url_text("http://a\x7f" "b/ c\x01");
+
+	CHECK(s != NULL && strcmp(s, "http://a%7Fb/%20c%01") == 0);
+	free(s);
+	s = util_url_text("");
+	CHECK(s != NULL && *s == '\0');
+	free(s);
+}
+
 UNIT_TEST(redact)
 {
 	struct buf b = {0};
@@ -361,6 +372,10 @@ UNIT_TEST(redact)
 	buf_reset(&b);
 	redact_url_json(&b, "http://h/x?email=a@b", 20);	/* not userinfo */
 	CHECK(strcmp(b.data, "\"http://h/x?email=a@b\"") == 0);
+	buf_reset(&b);
+	/* printed again by libcurl, a host's %7F stays encoded */
+	redact_url_json(&b, "http://u:pw@a%7Fb/x", 19);
+	CHECK(strcmp(b.data, "\"http://u:***@a%7Fb/x\"") == 0);
 	buf_reset(&b);
 	/* a password with an unencoded '/', '?' or '#': the URL does not
 	 * parse, and everything up to the last '@' goes */
