@@ -155,7 +155,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (strict)
 		FUZZ_ASSERT(sp.ascii == !high);
 	if (size > 0) {
-		enc = record_classify(BODY_AUTO, s, size, -1, &nj, &cs);
+		enc = record_classify(BODY_AUTO, s, size, &nj, &cs);
 		FUZZ_ASSERT(enc == (strict && utf8 ? BENC_JSON : utf8 ?
 		    BENC_TEXT : BENC_BASE64));
 		FUZZ_ASSERT(enc == BENC_JSON ? cs.off == sp.off &&

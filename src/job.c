@@ -219,13 +219,15 @@ job_page_save(struct job *j, const struct config *c,
 /* A page's values are read from its text (json_pointer_span), once the
  * body is known to be strict JSON in UTF-8: NULL, or why it cannot be
  * read.  A member name holding \u0000 is compared whole, and a lone
- * surrogate read as U+FFFD.  *is_json: the body is JSON (its record
- * says so). */
+ * surrogate read as U+FFFD.  enc: how the record shows the body, which
+ * says it when the body was checked for the record. */
 static const char *
-page_json(const char *body, size_t len, int *is_json)
+page_json(enum body_enc enc, const char *body, size_t len)
 {
-	*is_json = utf8_valid(body, len) && json_parses(body, len);
-	return *is_json ? NULL : "the body is not JSON";
+	if (enc == BENC_JSON ||
+	    (utf8_valid(body, len) && json_parses(body, len)))
+		return NULL;
+	return "the body is not JSON";
 }
 
 void
@@ -234,7 +236,6 @@ job_page(struct job *j, const struct config *c, bool read_pages,
     struct job_page *pg)
 {
 	struct record *r = &pg->r;
-	int is_json = -1;	/* not known yet */
 
 	memset(pg, 0, sizeof(*pg));
 	job_record(j, c, r);
@@ -250,12 +251,12 @@ job_page(struct job *j, const struct config *c, bool read_pages,
 	}
 	r->err = kind;
 	r->errmsg = kind != ERR_NONE ? msg : NULL;
+	if (res->status > 0 && kind != ERR_BODY_TOO_LARGE)
+		result_body(c, r, res, pg->body_msg, sizeof pg->body_msg);
 	pg->not_json = "the body is empty";
 	if (read_pages && kind == ERR_NONE && res->body_len > 0)
-		pg->not_json = page_json(res->body, res->body_len, &is_json);
-	if (res->status > 0 && kind != ERR_BODY_TOO_LARGE)
-		result_body(c, r, res, is_json, pg->body_msg,
-		    sizeof pg->body_msg);
+		pg->not_json = page_json(r->body_enc, res->body,
+		    res->body_len);
 	if (c->save_dir != NULL)
 		job_page_save(j, c, res, pg);
 }

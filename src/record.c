@@ -53,8 +53,8 @@ record_kind_parse(const char *name)
 }
 
 enum body_enc
-record_classify(int mode, const char *s, size_t n, int is_json,
-    bool *not_json, struct json_span *clean)
+record_classify(int mode, const char *s, size_t n, bool *not_json,
+    struct json_span *clean)
 {
 	struct json_span sp;
 	bool text;
@@ -76,18 +76,15 @@ record_classify(int mode, const char *s, size_t n, int is_json,
 	if (n == 0)
 		return mode == BODY_JSON ? BENC_NULL : BENC_TEXT;
 	/* Mostly JSON in ASCII: the scanner's pass then says both. */
-	if (is_json == -1 && json_check(s, n, &sp)) {
+	if (json_check(s, n, &sp)) {
 		if (sp.ascii || utf8_valid(s, n)) {
 			if (clean != NULL)
 				*clean = sp;
 			return BENC_JSON;
 		}
 		text = false;
-	} else {
+	} else
 		text = utf8_valid(s, n);
-		if (text && is_json == 1)
-			return BENC_JSON;
-	}
 	if (mode == BODY_JSON)
 		*not_json = true;
 	return text ? BENC_TEXT : BENC_BASE64;

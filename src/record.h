@@ -100,10 +100,9 @@ int	 record_encode(struct buf *, const struct record *);
 
 /* Decide how to show a body: mode is the cli's enum body_mode.  For
  * BODY_JSON a body that is not JSON gets BENC_TEXT/BASE64 and *not_json
- * is set.  is_json says whether the body is known to parse as JSON (the
- * caller parsed it already), or -1 to let this function find out; then
- * clean (if not NULL) gets json_check's span. */
-enum body_enc record_classify(int mode, const char *, size_t, int is_json,
+ * is set.  BENC_JSON is exactly strict JSON in UTF-8 (what a page needs
+ * to be read); clean (if not NULL) gets json_check's span. */
+enum body_enc record_classify(int mode, const char *, size_t,
 		    bool *not_json, struct json_span *clean);
 
 #endif

@@ -136,7 +136,7 @@ int
 redact_url_json(struct buf *b, const char *url, size_t n)
 {
 	CURLU *u;
-	char *pw = NULL, *out = NULL, *tmp, *tmp2;
+	char *pw = NULL, *out = NULL, *tmp, *shown;
 	int rc;
 
 	if (url == NULL || memchr(url, '@', n) == NULL)
@@ -159,9 +159,9 @@ redact_url_json(struct buf *b, const char *url, size_t n)
 		goto done;
 	}
 	/* a host's %7F stays encoded, as in every URL volley prints */
-	tmp2 = util_url_text(out);
-	rc = tmp2 != NULL ? json_cstr(b, tmp2) : -1;
-	free(tmp2);
+	shown = util_url_text(out);
+	rc = shown != NULL ? json_cstr(b, shown) : -1;
+	free(shown);
 done:
 	curl_free(pw);
 	curl_free(out);

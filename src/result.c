@@ -229,7 +229,7 @@ result_response(struct record *r, const struct xfer_res *res)
 
 void
 result_body(const struct config *c, struct record *r,
-    const struct xfer_res *res, int is_json, char *msg, size_t len)
+    const struct xfer_res *res, char *msg, size_t len)
 {
 	bool not_json;
 
@@ -238,7 +238,7 @@ result_body(const struct config *c, struct record *r,
 	r->body = res->body;
 	r->body_len = res->body_len;
 	r->body_enc = record_classify(c->body, res->body, res->body_len,
-	    is_json, &not_json, &r->body_clean);
+	    &not_json, &r->body_clean);
 	if (not_json && r->err == ERR_NONE) {
 		r->err = ERR_DECODE;
 		snprintf(msg, len, "body is not JSON (--body json)");

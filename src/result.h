@@ -63,7 +63,6 @@ void		 result_response(struct record *, const struct xfer_res *);
 /* Fill in the body as --body says; a body that is not JSON under --body
  * json makes the record a decode error (message into msg). */
 void		 result_body(const struct config *, struct record *,
-		    const struct xfer_res *, int is_json, char *msg,
-		    size_t len);
+		    const struct xfer_res *, char *msg, size_t len);
 
 #endif

@@ -200,17 +200,19 @@ char *
 util_url_text(const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	size_t i, n = 0;
+	size_t len = strlen(s), i = util_span_visible(s, len), n, k;
 	char *o;
 
-	for (i = 0; s[i] != '\0'; i++)
-		n += (unsigned char)s[i] <= 0x20 || s[i] == 0x7f ? 3 : 1;
+	/* mostly none to encode: one scan and a copy */
+	for (n = len, k = i; k < len; k++)
+		n += util_visible((unsigned char)s[k]) ? 0 : 2;
 	if ((o = malloc(n + 1)) == NULL)
 		return NULL;
-	for (i = 0, n = 0; s[i] != '\0'; i++) {
+	memcpy(o, s, i);
+	for (n = i; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		if (c > 0x20 && c != 0x7f) {
+		if (util_visible(c)) {
 			o[n++] = (char)c;
 			continue;
 		}

@@ -99,6 +99,14 @@ util_w_has(uint64_t w, unsigned char c)
 	return ((w - UTIL_W_ONES) & ~w & UTIL_W_HIGHS) != 0;
 }
 
+/* Is c neither a space, a control character nor DEL (a byte a URL's
+ * text holds as it is)? */
+static inline bool
+util_visible(unsigned char c)
+{
+	return c > 0x20 && c != 0x7f;
+}
+
 /* The length of s[0..n)'s first run of bytes that are neither a space,
  * a control character nor DEL. */
 static inline size_t
@@ -112,9 +120,8 @@ util_span_visible(const char *s, size_t n)
 		if (util_w_less(w, 0x21) || util_w_has(w, 0x7f))
 			break;
 	}
-	for (; i < n; i++)
-		if ((unsigned char)s[i] <= 0x20 || s[i] == 0x7f)
-			break;
+	while (i < n && util_visible((unsigned char)s[i]))
+		i++;
 	return i;
 }
 

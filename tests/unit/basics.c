@@ -211,34 +211,34 @@ UNIT_TEST(classify)
 	struct json_span sp;
 	bool nj;
 
-	CHECK(record_classify(BODY_AUTO, "{\"a\":1}", 7, -1, &nj, NULL) ==
+	CHECK(record_classify(BODY_AUTO, "{\"a\":1}", 7, &nj, NULL) ==
 	    BENC_JSON);
-	CHECK(record_classify(BODY_AUTO, "hello", 5, -1, &nj, NULL) ==
+	CHECK(record_classify(BODY_AUTO, "hello", 5, &nj, NULL) ==
 	    BENC_TEXT);
-	CHECK(record_classify(BODY_AUTO, "\xff\x00", 2, -1, &nj, NULL) ==
+	CHECK(record_classify(BODY_AUTO, "\xff\x00", 2, &nj, NULL) ==
 	    BENC_BASE64);
-	CHECK(record_classify(BODY_AUTO, "", 0, -1, &nj, NULL) == BENC_TEXT);
+	CHECK(record_classify(BODY_AUTO, "", 0, &nj, NULL) == BENC_TEXT);
 	/* JSON with bytes >= 0x80: JSON only when they are valid UTF-8 (the
 	 * scanner's ASCII pass cannot say it alone). */
-	CHECK(record_classify(BODY_AUTO, "[\"\xc3\xa9\"]", 6, -1, &nj, &sp) ==
+	CHECK(record_classify(BODY_AUTO, "[\"\xc3\xa9\"]", 6, &nj, &sp) ==
 	    BENC_JSON && sp.len == 6);
-	CHECK(record_classify(BODY_AUTO, "[\"\xff\"]", 5, -1, &nj, &sp) ==
+	CHECK(record_classify(BODY_AUTO, "[\"\xff\"]", 5, &nj, &sp) ==
 	    BENC_BASE64 && sp.len == 0);
-	CHECK(record_classify(BODY_AUTO, "[\"\xc3\"]", 5, -1, &nj, &sp) ==
+	CHECK(record_classify(BODY_AUTO, "[\"\xc3\"]", 5, &nj, &sp) ==
 	    BENC_BASE64 && sp.len == 0);
-	CHECK(record_classify(BODY_JSON, "[\"\xed\xa0\x80\"]", 7, -1, &nj,
+	CHECK(record_classify(BODY_JSON, "[\"\xed\xa0\x80\"]", 7, &nj,
 	    &sp) == BENC_BASE64 && nj && sp.len == 0);
-	CHECK(record_classify(BODY_AUTO, "[\"\xe2\x80\xa8\"]", 7, -1, &nj,
+	CHECK(record_classify(BODY_AUTO, "[\"\xe2\x80\xa8\"]", 7, &nj,
 	    &sp) == BENC_JSON && sp.len == 0);
-	CHECK(record_classify(BODY_JSON, "hello", 5, -1, &nj, NULL) ==
+	CHECK(record_classify(BODY_JSON, "hello", 5, &nj, NULL) ==
 	    BENC_TEXT && nj);
-	CHECK(record_classify(BODY_JSON, "", 0, -1, &nj, NULL) == BENC_NULL &&
+	CHECK(record_classify(BODY_JSON, "", 0, &nj, NULL) == BENC_NULL &&
 	    !nj);
-	CHECK(record_classify(BODY_TEXT, "{}", 2, -1, &nj, NULL) ==
+	CHECK(record_classify(BODY_TEXT, "{}", 2, &nj, NULL) ==
 	    BENC_TEXT);
-	CHECK(record_classify(BODY_BASE64, "{}", 2, -1, &nj, NULL) ==
+	CHECK(record_classify(BODY_BASE64, "{}", 2, &nj, NULL) ==
 	    BENC_BASE64);
-	CHECK(record_classify(BODY_NONE, "{}", 2, -1, &nj, NULL) ==
+	CHECK(record_classify(BODY_NONE, "{}", 2, &nj, NULL) ==
 	    BENC_NONE);
 }
 

@@ -374,7 +374,7 @@ UNIT_TEST(result_bodies)
 	/* --body json and a body that is not: a decode error */
 	c.body = BODY_JSON;
 	result_request_record(&c, &rq, "GET", &r);
-	result_body(&c, &r, &res, 0, msg, sizeof msg);
+	result_body(&c, &r, &res, msg, sizeof msg);
 	CHECK(r.body == res.body && r.body_len == 5);
 	CHECK(r.body_enc == BENC_TEXT);
 	CHECK(r.err == ERR_DECODE && r.errmsg == msg);
@@ -383,16 +383,16 @@ UNIT_TEST(result_bodies)
 	result_request_record(&c, &rq, "GET", &r);
 	r.err = ERR_HTTP;
 	r.errmsg = "HTTP status 404";
-	result_body(&c, &r, &res, 0, msg, sizeof msg);
+	result_body(&c, &r, &res, msg, sizeof msg);
 	CHECK(r.err == ERR_HTTP && strcmp(r.errmsg, "HTTP status 404") == 0);
 	/* --body auto */
 	c.body = BODY_AUTO;
 	result_request_record(&c, &rq, "GET", &r);
-	result_body(&c, &r, &res, -1, msg, sizeof msg);
+	result_body(&c, &r, &res, msg, sizeof msg);
 	CHECK(r.body_enc == BENC_TEXT && r.err == ERR_NONE);
 	/* --save: the body is in a file, not in the record */
 	c.save_dir = "/tmp";
 	result_request_record(&c, &rq, "GET", &r);
-	result_body(&c, &r, &res, -1, msg, sizeof msg);
+	result_body(&c, &r, &res, msg, sizeof msg);
 	CHECK(r.body == NULL && r.body_enc == BENC_MISSING);
 }
