@@ -125,7 +125,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct paginate_next nx;
 	struct paginate_page pp;
 	char *url, *name, *hdrs, *body, *moved, msg[256];
-	bool items;
+	struct json_span items;
 	CURLU *cur;
 	long page, nitems;
 	uint8_t pick;
@@ -166,7 +166,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			check_msg(msg);
 			break;
 		}
-		FUZZ_ASSERT(items ? nitems >= 0 : nitems <= 0);
+		FUZZ_ASSERT(items.len > 0 ? nitems >= 0 &&
+		    body[items.off] == '[' && items.off + items.len <=
+		    pp.blen : nitems <= 0);
 		pp.nitems = nitems;
 		paginate_step(&c, &ch, cur, page, &pp, &nx);
 		FUZZ_ASSERT(nx.err != ERR_INPUT);

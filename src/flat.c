@@ -6,10 +6,12 @@
 
 void
 flat_begin(struct flat *f, const struct record *r, const char *body,
-    size_t len, const char *items, long nitems, bool more)
+    size_t aoff, size_t alen, long nitems, bool more)
 {
 	memset(f, 0, sizeof(*f));
 	f->body = body;
+	f->aoff = aoff;
+	f->alen = alen;
 	f->nitems = nitems;
 	f->more = more;
 	f->ir = *r;
@@ -17,11 +19,6 @@ flat_begin(struct flat *f, const struct record *r, const char *body,
 	f->ir.body = NULL;
 	f->ir.body_len = 0;
 	f->ir.saved = NULL;
-	if (json_pointer_span(body, len, items, &f->aoff, &f->alen) != 1) {
-		/* paginate_items found them: only memory fails here */
-		f->lost = nitems > 0;
-		f->alen = 0;
-	}
 }
 
 const struct record *
@@ -42,10 +39,6 @@ flat_next(struct flat *f)
 		f->ir.item = "null";
 		f->ir.item_index = -1;
 		f->ir.more = f->more;
-		if (f->lost) {
-			f->ir.err = ERR_INPUT;
-			f->ir.errmsg = "out of memory while finding the items";
-		}
 		return &f->ir;
 	}
 	buf_reset(&f->item);

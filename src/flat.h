@@ -18,17 +18,16 @@ struct flat {
 	long		 k, nitems;	/* items made, and in all */
 	bool		 more;		/* records after the page's */
 	bool		 ended;		/* the last record is made */
-	bool		 lost;		/* out of memory finding the items */
 	struct record	 ir;		/* the items' record but for the item */
 	struct buf	 item;		/* the item being written */
 	struct buf	 own;		/* flat_keep's: body and ir's strings */
 };
 
-/* Start on the items of page (its record, r; its body) at JSON pointer
- * items ("" for the body itself); nitems: how many there are; more:
- * whether records follow the page's. */
+/* Start on the items of page (its record, r; its body), the array at
+ * body[aoff, aoff + alen) (as paginate_items found it); nitems: how many
+ * there are; more: whether records follow the page's. */
 void	 flat_begin(struct flat *, const struct record *r, const char *body,
-	     size_t len, const char *items, long nitems, bool more);
+	     size_t aoff, size_t alen, long nitems, bool more);
 /* The next record, good until the next call: an item's, or, for a page
  * with no items, one with item and item_index null.  NULL after the
  * last.  (Out of memory for an item, its record says so.) */

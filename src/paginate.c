@@ -341,13 +341,13 @@ page_value(const struct paginate_page *pp, const char *ptr, size_t *off,
 
 enum err_kind
 paginate_items(const struct config *c, const struct paginate_page *pp,
-    bool *items, long *nitems, char *msg, size_t len)
+    struct json_span *items, long *nitems, char *msg, size_t len)
 {
 	enum err_kind k = ERR_NONE;
 	size_t off, n, pos = 0, eo, el;
 	int rc;
 
-	*items = false;
+	items->off = items->len = 0;
 	*nitems = -1;
 	if (pp->not_json != NULL) {
 		if (c->items == NULL)
@@ -379,7 +379,8 @@ paginate_items(const struct config *c, const struct paginate_page *pp,
 		return ERR_PAGINATION;
 	}
 	/* Counted on the text: no tree of a page of many small items. */
-	*items = true;
+	items->off = off;
+	items->len = n;
 	*nitems = 0;
 	while (json_array_next(pp->body + off, n, &pos, &eo, &el))
 		(*nitems)++;

@@ -61,12 +61,13 @@ struct paginate_page {
 	long		 nitems;
 };
 
-/* Are there items (--items, else the body if it is an array), and how
- * many (*nitems, -1 when there are none to count)?  ERR_PAGINATION with
- * msg when --items names something that is not an array, or the body is
- * not JSON. */
+/* Where the items are (--items, else the body if it is an array):
+ * *items, the array's span in the body (len 0: none), and how many
+ * (*nitems, -1 when there are none to count).  ERR_PAGINATION with msg
+ * when --items names something that is not an array, or the body is not
+ * JSON. */
 enum err_kind	 paginate_items(const struct config *,
-		    const struct paginate_page *, bool *items,
+		    const struct paginate_page *, struct json_span *items,
 		    long *nitems, char *msg, size_t len);
 
 /* The step after a good page: the next page's URL, or the end of the

@@ -619,8 +619,7 @@ retry_fired(void *arg)
 struct page {	/* complete_page sets each field but jp (job_page's) by hand */
 	struct job_page	 jp;		/* the record, and if its body reads */
 	const char	*body;		/* the raw body, items are copied from */
-	size_t		 body_len;
-	bool		 items;		/* the page has items (an array) */
+	struct json_span items;		/* the items' array (len 0: none) */
 	long		 nitems;
 	struct paginate_next next;
 };
@@ -678,12 +677,13 @@ page_emit(struct sched *s, struct job *j, struct page *pg)
 	struct flat f;
 
 	pg->jp.r.more = pg->next.url != NULL || pg->next.err != ERR_NONE;
-	if (!s->cfg->flatten || !pg->items || pg->jp.r.err != ERR_NONE) {
+	if (!s->cfg->flatten || pg->items.len == 0 ||
+	    pg->jp.r.err != ERR_NONE) {
 		emit(s, j->seq, &pg->jp.r);
 		return true;
 	}
-	flat_begin(&f, &pg->jp.r, pg->body, pg->body_len, s->cfg->items ?
-	    s->cfg->items : "", pg->nitems, pg->jp.r.more);
+	flat_begin(&f, &pg->jp.r, pg->body, pg->items.off, pg->items.len,
+	    pg->nitems, pg->jp.r.more);
 	if (flat_write(s, j, &f)) {
 		flat_clear(&f);
 		return true;
@@ -778,8 +778,7 @@ complete_page(struct sched *s, struct job *j, const struct xfer_res *res,
 
 	/* job_page clears pg.jp itself: the rest only, not 1 KB twice */
 	pg.body = res->body;
-	pg.body_len = res->body_len;
-	pg.items = false;
+	pg.items.off = pg.items.len = 0;
 	pg.nitems = 0;
 	UTIL_ZERO_BUT_TEXT(struct paginate_next, &pg.next, msg);
 	job_page(j, s->cfg, s->read_pages, res, kind, msg, &pg.jp);

@@ -16,6 +16,19 @@ dup(const char *s)
 	return p != NULL ? strcpy(p, s) : NULL;
 }
 
+/* flat_begin on the array at ptr in body, as paginate_items finds it
+ * (nothing there: no span). */
+static void
+begin(struct flat *f, const struct record *page, const char *body,
+    const char *ptr, long nitems, bool more)
+{
+	size_t off = 0, len = 0;
+
+	if (json_pointer_span(body, strlen(body), ptr, &off, &len) != 1)
+		off = len = 0;
+	flat_begin(f, page, body, off, len, nitems, more);
+}
+
 UNIT_TEST(flat_items_in_order)
 {
 	const char *body = "{\"data\":[1, {\"a\" : [2]},\"x\"],\"n\":3}";
@@ -30,7 +43,7 @@ UNIT_TEST(flat_items_in_order)
 	page.body_len = strlen(body);
 	page.body_enc = BENC_JSON;
 	page.saved = "saved/0.json";
-	flat_begin(&f, &page, body, strlen(body), "/data", 3, false);
+	begin(&f, &page, body, "/data", 3, false);
 	while ((r = flat_next(&f)) != NULL && n < 3) {
 		seen[n] = *r;
 		/* the item is good until the next call: check it now */
@@ -48,7 +61,7 @@ UNIT_TEST(flat_items_in_order)
 	flat_clear(&f);
 
 	/* more pages after this one: no item is the last */
-	flat_begin(&f, &page, body, strlen(body), "/data", 3, true);
+	begin(&f, &page, body, "/data", 3, true);
 	while ((r = flat_next(&f)) != NULL)
 		CHECK(r->more);
 	flat_clear(&f);
@@ -62,13 +75,13 @@ UNIT_TEST(flat_no_items)
 
 	/* an empty array, or nothing at the pointer: one record, item null */
 	memset(&page, 0, sizeof(page));
-	flat_begin(&f, &page, "[]", 2, "", 0, false);
+	begin(&f, &page, "[]", "", 0, false);
 	r = flat_next(&f);
 	CHECK(r != NULL && strcmp(r->item, "null") == 0 &&
 	    r->item_index == -1 && !r->more);
 	CHECK(flat_next(&f) == NULL);
 	flat_clear(&f);
-	flat_begin(&f, &page, "{\"a\":1}", 7, "/items", 0, true);
+	begin(&f, &page, "{\"a\":1}", "/items", 0, true);
 	r = flat_next(&f);
 	CHECK(r != NULL && r->item_index == -1 && r->more);
 	CHECK(flat_next(&f) == NULL);
@@ -88,7 +101,7 @@ UNIT_TEST(flat_keep_outlives_the_transfer)
 	page.content_type = ct;
 	page.headers = hdrs;
 	page.headers_len = strlen(hdrs);
-	flat_begin(&f, &page, body, strlen(body), "", 3, false);
+	begin(&f, &page, body, "", 3, false);
 	r = flat_next(&f);
 	CHECK(r != NULL && strcmp(r->item, "10") == 0);
 	CHECK(flat_keep(&f) == 0);

@@ -540,7 +540,7 @@ items(const char *ptr, const char *json, long *n, int *where, char *msg,
     size_t len)
 {
 	struct config c;
-	bool it = true;		/* must be set */
+	struct json_span it = {1, 1, false};	/* must be set */
 	struct paginate_page pp = { NULL, 0, json, json ? strlen(json) : 0,
 	    not_json(json), -1 };
 	enum err_kind k;
@@ -549,7 +549,10 @@ items(const char *ptr, const char *json, long *n, int *where, char *msg,
 	c.items = ptr;
 	msg[0] = '\0';
 	k = paginate_items(&c, &pp, &it, n, msg, len);
-	*where = it ? 1 : 0;
+	*where = it.len > 0 ? 1 : 0;
+	/* the span is the array's text */
+	if (it.len > 0 && (json == NULL || json[it.off] != '['))
+		*where = -1;
 	return k;
 }
 
