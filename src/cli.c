@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "diag.h"
 #include "hdr.h"
+#include "json.h"
 #include "opt.h"
 #include "retry.h"
 #include "report.h"
@@ -93,18 +94,6 @@ config_defaults(struct config *c)
 	c->max_pages = 1000;
 	c->max_body = 10u << 20;
 	c->window = 32u << 20;
-}
-
-/* An RFC 6901 pointer: "" or "/..." with ~ only as ~0 or ~1. */
-static bool
-valid_pointer(const char *p)
-{
-	if (*p != '\0' && *p != '/')
-		return false;
-	for (; *p; p++)
-		if (*p == '~' && p[1] != '0' && p[1] != '1')
-			return false;
-	return true;
 }
 
 /* -d / --json (.value 1): a literal, or @FILE. Repeated -d are joined
@@ -513,7 +502,7 @@ check_config(struct config *c, char *err, size_t errlen)
 	size_t i;
 
 	for (i = 0; i < 3; i++)
-		if (ptrs[i][1] != NULL && !valid_pointer(ptrs[i][1]))
+		if (ptrs[i][1] != NULL && !json_pointer_valid(ptrs[i][1]))
 			return opt_error(err, errlen, "%s: '%s' is not a JSON "
 			    "pointer (\"\", or /a/b with ~0 and ~1 escapes)",
 			    ptrs[i][0], ptrs[i][1]);

@@ -821,6 +821,17 @@ js_child(struct jscan *j, const struct buf *tok, struct buf *key)
 	}
 }
 
+bool
+json_pointer_valid(const char *p)
+{
+	if (*p != '\0' && *p != '/')
+		return false;
+	for (; *p != '\0'; p++)
+		if (*p == '~' && p[1] != '0' && p[1] != '1')
+			return false;
+	return true;
+}
+
 int
 json_pointer_span(const char *s, size_t n, const char *ptr, size_t *off,
     size_t *len)
@@ -829,15 +840,11 @@ json_pointer_span(const char *s, size_t n, const char *ptr, size_t *off,
 	    (const unsigned char *)s + n, 0, false, false};
 	struct buf tok = {0}, key = {0};
 	const unsigned char *start;
-	const char *q;
 	int rc = 1;
 
 	/* the whole pointer, also past where the walk may stop */
-	if (*ptr != '\0' && *ptr != '/')
+	if (!json_pointer_valid(ptr))
 		return -1;
-	for (q = ptr; (q = strchr(q, '~')) != NULL; q++)
-		if (q[1] != '0' && q[1] != '1')
-			return -1;
 	while (rc == 1 && *ptr == '/') {
 		ptr++;
 		if (js_token(&ptr, &tok) == -1)

@@ -41,6 +41,8 @@ bool	 json_check(const char *, size_t, struct json_span *clean);
  * ran out.  A duplicate member name finds the first, as cJSON does. */
 int	 json_pointer_span(const char *, size_t, const char *ptr,
 	     size_t *off, size_t *len);
+/* Is ptr an RFC 6901 pointer: "" or "/..." with '~' only as ~0 or ~1? */
+bool	 json_pointer_valid(const char *ptr);
 /* The elements of the array s[0..n) (a span): *pos = 0 first; each call
  * gives the next element's span and moves *pos; false after the last. */
 bool	 json_array_next(const char *, size_t, size_t *pos, size_t *off,
