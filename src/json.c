@@ -363,200 +363,266 @@ static const unsigned char str_stop_utf8[256] = {
 
 #define JSON_MAX_DEPTH	1000
 
-/* The scanner's loops keep p and end in locals: through j, every byte
- * read (an unsigned char may alias anything) would load them again. */
-static inline void
-js_ws(struct jscan *j)
-{
-	const unsigned char *p = j->p, *end = j->end;
+/* What a scan found besides the grammar, in one word so that the loops
+ * can keep it in a register. */
+#define JS_DIRTY	1u	/* json_minified would not copy it as it stands */
+#define JS_HIGH		2u	/* a byte >= 0x80 (only strings can hold one) */
 
-	if (p < end && *p > ' ')	/* mostly: no whitespace */
-		return;
+/* Past the JSON whitespace at p. */
+static inline const unsigned char *
+js_ws_end(const unsigned char *p, const unsigned char *end)
+{
 	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' ||
 	    *p == '\r'))
 		p++;
+	return p;
+}
+
+static inline void
+js_ws(struct jscan *j)
+{
+	const unsigned char *p = j->p;
+
+	if (p < j->end && *p > ' ')	/* mostly: no whitespace */
+		return;
+	p = js_ws_end(p, j->end);
 	if (p != j->p && j->depth > 0)	/* inside the value */
 		j->dirty = true;
 	j->p = p;
 }
 
-static bool
-js_lit(struct jscan *j, const char *lit, size_t n)
-{
-	if ((size_t)(j->end - j->p) < n || memcmp(j->p, lit, n) != 0)
-		return false;
-	j->p += n;
-	return true;
-}
-
-static bool
-js_digits(struct jscan *j)
-{
-	const unsigned char *p = j->p, *end = j->end, *start = p;
-
-	while (p < end && *p >= '0' && *p <= '9')
-		p++;
-	j->p = p;
-	return p > start;
-}
-
-static bool
-js_number(struct jscan *j)
-{
-	if (j->p < j->end && *j->p == '-')
-		j->p++;
-	if (j->p < j->end && *j->p == '0')
-		j->p++;
-	else if (!js_digits(j))
-		return false;
-	if (j->p < j->end && *j->p == '.') {
-		j->p++;
-		if (!js_digits(j))
-			return false;
-	}
-	if (j->p < j->end && (*j->p == 'e' || *j->p == 'E')) {
-		j->p++;
-		if (j->p < j->end && (*j->p == '+' || *j->p == '-'))
-			j->p++;
-		if (!js_digits(j))
-			return false;
-	}
-	return true;
-}
-
 /* After a surrogate escape (p past its digits): a high one followed by a
- * low one is a pair (p past both); any other is alone, which RFC 8259
- * lets pass and some readers (cJSON, jq 1.6) refuse: json_minified
- * writes it \ufffd, so the text is not copied as it stands. */
+ * low one is a pair (past both); any other is alone, which RFC 8259 lets
+ * pass and some readers (cJSON, jq 1.6) refuse: json_minified writes it
+ * \ufffd, so the text is not copied as it stands. */
 static const unsigned char *
-js_pair(struct jscan *j, const unsigned char *p)
+js_pair(const unsigned char *p, const unsigned char *end, unsigned *f)
 {
-	if (js_is_pair(p - 6, j->end))
+	if (js_is_pair(p - 6, end))
 		return p + 6;
-	j->dirty = true;
+	*f |= JS_DIRTY;
 	return p;
 }
 
-static bool
-js_string(struct jscan *j)
+/* The string whose quote is at p: past its closing quote, or NULL. */
+static const unsigned char *
+js_str_end(const unsigned char *p, const unsigned char *end, unsigned *f)
 {
-	const unsigned char *p = j->p + 1, *end = j->end;	/* past the " */
-	const unsigned char *stop = j->high ? str_stop_utf8 : str_stop;
+	const unsigned char *stop = *f & JS_HIGH ? str_stop_utf8 : str_stop;
 	unsigned char c;
-	bool ok = false;
 	int k;
 
-	while (p < end) {
-		c = *p++;
-		if (!stop[c])
-			continue;
-		if (c == '"') {
-			ok = true;
-			break;
-		}
+	for (p++;;) {
+		while (p < end && !stop[*p])
+			p++;
+		if (p >= end)
+			return NULL;
+		if ((c = *p++) == '"')
+			return p;
 		if (c >= 0x80) {
-			j->high = true;
+			*f |= JS_HIGH;
 			stop = str_stop_utf8;
 			if ((c == 0xc2 && p < end && *p == 0x85) ||
 			    (c == 0xe2 && end - p >= 2 && p[0] == 0x80 &&
 			    (p[1] == 0xa8 || p[1] == 0xa9)))
-				j->dirty = true;
+				*f |= JS_DIRTY;
 			continue;
 		}
 		if (c < 0x20)
-			break;
+			return NULL;
 		if (c == 0x7f) {
-			j->dirty = true;
+			*f |= JS_DIRTY;
 			continue;
 		}
 		/* what is left is the backslash */
 		if (p >= end)
-			break;
+			return NULL;
 		c = *p++;
 		if (c == 'u') {
 			for (k = 0; k < 4 && p < end && isxdigit(*p); k++)
 				p++;
 			if (k < 4)
-				break;
+				return NULL;
 			if (js_surrogate(p - 4) != 0)
-				p = js_pair(j, p);
+				p = js_pair(p, end, f);
 		} else if (c == 0 || strchr("\"\\/bfnrt", c) == NULL)
-			break;
+			return NULL;
 	}
-	j->p = p;
-	return ok;
 }
 
-static bool js_value(struct jscan *);
-
-/* A value at j->p (after its whitespace): a scalar here, a container
- * through js_value; the members and elements of a container come this
- * way, so most values cost no call of their own. */
-static inline bool
-js_any(struct jscan *j)
+static inline const unsigned char *
+js_digits_end(const unsigned char *p, const unsigned char *end)
 {
-	switch (*j->p) {
-	case '{':
-	case '[':
-		return js_value(j);
+	const unsigned char *start = p;
+
+	while (p < end && *p >= '0' && *p <= '9')
+		p++;
+	return p > start ? p : NULL;
+}
+
+/* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? at p: past it, or NULL. */
+static inline const unsigned char *
+js_num_end(const unsigned char *p, const unsigned char *end)
+{
+	if (p < end && *p == '-')
+		p++;
+	if (p < end && *p == '0')
+		p++;
+	else if ((p = js_digits_end(p, end)) == NULL)
+		return NULL;
+	if (p < end && *p == '.' && (p = js_digits_end(p + 1, end)) == NULL)
+		return NULL;
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < end && (*p == '+' || *p == '-'))
+			p++;
+		p = js_digits_end(p, end);
+	}
+	return p;
+}
+
+/* A scalar at p (before end, after its whitespace): past it, or NULL. */
+static inline const unsigned char *
+js_scalar_end(const unsigned char *p, const unsigned char *end, unsigned *f)
+{
+	switch (*p) {
 	case '"':
-		return js_string(j);
+		return js_str_end(p, end, f);
 	case 't':
-		return js_lit(j, "true", 4);
+		return end - p >= 4 && memcmp(p, "true", 4) == 0 ? p + 4 : NULL;
 	case 'f':
-		return js_lit(j, "false", 5);
+		return end - p >= 5 && memcmp(p, "false", 5) == 0 ? p + 5 :
+		    NULL;
 	case 'n':
-		return js_lit(j, "null", 4);
+		return end - p >= 4 && memcmp(p, "null", 4) == 0 ? p + 4 : NULL;
 	default:
-		return js_number(j);
+		return js_num_end(p, end);
 	}
 }
 
 static bool
+js_string(struct jscan *j)
+{
+	unsigned f = (j->dirty ? JS_DIRTY : 0) | (j->high ? JS_HIGH : 0);
+	const unsigned char *p = js_str_end(j->p, j->end, &f);
+
+	j->dirty = f & JS_DIRTY;
+	j->high = f & JS_HIGH;
+	if (p == NULL)
+		return false;
+	j->p = p;
+	return true;
+}
+
+/* Inside a container, past whitespace: JS_DIRTY if there was some. */
+#define JS_SKIP_WS(p, end, f) do {					\
+	if ((p) < (end) && *(p) <= ' ') {				\
+		const unsigned char *ws_ = (p);				\
+		(p) = js_ws_end((p), (end));				\
+		if ((p) != ws_)						\
+			(f) |= JS_DIRTY;				\
+	}								\
+} while (0)
+
+/* A string at p (its quote): past it, or NULL.  Its plain bytes are
+ * skipped here, inlined where the scan is; the rest (an escape, a byte
+ * >= 0x80, DEL, a control character) goes to js_str_end. */
+#define JS_STRING(p, end, f, stop) do {					\
+	const unsigned char *s_ = (p) + 1;				\
+	while (s_ < (end) && !(stop)[*s_])				\
+		s_++;							\
+	if (s_ < (end) && *s_ == '"')					\
+		(p) = s_ + 1;						\
+	else if (((p) = js_str_end(s_ - 1, (end), &(f))) != NULL)	\
+		(stop) = (f) & JS_HIGH ? str_stop_utf8 : str_stop;	\
+} while (0)
+
+/* One value at j->p and its leading whitespace, without recursion.
+ * The open containers are a stack of bits (1 an object) under the
+ * innermost one's kind (object); j->depth counts them.  p, end and the
+ * flags stay in locals: through j, every byte read (an unsigned char may
+ * alias anything) would load them again. */
+static bool
 js_value(struct jscan *j)
 {
-	unsigned char close;
-	bool object;
+	uint64_t outer[(JSON_MAX_DEPTH + 63) / 64];
+	const unsigned char *p, *end = j->end, *stop;
+	unsigned f = (j->dirty ? JS_DIRTY : 0) | (j->high ? JS_HIGH : 0);
+	unsigned d = 0;			/* containers open in this value */
+	bool object = false;
 
+	stop = f & JS_HIGH ? str_stop_utf8 : str_stop;
 	js_ws(j);
-	if (j->p >= j->end)
-		return false;
-	if (*j->p != '{' && *j->p != '[')
-		return js_any(j);
-	close = *j->p == '{' ? '}' : ']';
-	object = close == '}';
-	if (++j->depth > JSON_MAX_DEPTH)
-		return false;
-	j->p++;
-	js_ws(j);
-	if (j->p < j->end && *j->p == close) {
-		j->p++;
-		j->depth--;
-		return true;
-	}
+	p = j->p;
 	for (;;) {
-		if (object) {
-			js_ws(j);
-			if (j->p >= j->end || *j->p != '"' || !js_string(j))
+		/* a value at p, its whitespace skipped */
+		if (p >= end)
+			return false;
+		switch (*p) {
+		case '{':
+		case '[':
+			if ((size_t)j->depth + d >= JSON_MAX_DEPTH)
 				return false;
-			js_ws(j);
-			if (j->p >= j->end || *j->p++ != ':')
+			if (d % 64 == 0)	/* a word first used */
+				outer[d / 64] = 0;
+			if (object)
+				outer[d / 64] |= (uint64_t)1 << (d % 64);
+			d++;
+			object = *p++ == '{';
+			JS_SKIP_WS(p, end, f);
+			if (p < end && *p == (object ? '}' : ']')) {
+				p++;
+				object = d-- > 1 &&
+				    (outer[d / 64] >> (d % 64)) & 1;
+				break;
+			}
+			if (object)
+				goto member;
+			continue;			/* the first element */
+		case '"':
+			JS_STRING(p, end, f, stop);
+			break;
+		default:
+			p = js_scalar_end(p, end, &f);
+			break;
+		}
+		if (p == NULL)
+			return false;
+		/* after a value: its end, a comma or a close */
+		for (;;) {
+			if (d == 0) {
+				j->p = p;
+				j->dirty = f & JS_DIRTY;
+				j->high = f & JS_HIGH;
+				return true;
+			}
+			JS_SKIP_WS(p, end, f);
+			if (p >= end)
 				return false;
+			if (*p == ',') {
+				p++;
+				JS_SKIP_WS(p, end, f);
+				if (object)
+					goto member;
+				break;			/* the next element */
+			}
+			if (*p++ != (object ? '}' : ']'))
+				return false;
+			d--;
+			object = d > 0 && (outer[d / 64] >> (d % 64)) & 1;
 		}
-		js_ws(j);
-		if (j->p >= j->end || !js_any(j))
+		continue;
+member:
+		/* a member's name, its colon, and whitespace */
+		if (p >= end || *p != '"')
 			return false;
-		js_ws(j);
-		if (j->p >= j->end)
+		JS_STRING(p, end, f, stop);
+		if (p == NULL)
 			return false;
-		if (*j->p == ',') {
-			j->p++;
-			continue;
-		}
-		if (*j->p++ != close)
+		JS_SKIP_WS(p, end, f);
+		if (p >= end || *p++ != ':')
 			return false;
-		j->depth--;
-		return true;
+		JS_SKIP_WS(p, end, f);
 	}
 }
 

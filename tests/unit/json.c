@@ -221,8 +221,8 @@ UNIT_TEST(json_string_word_scan)
 	buf_free(&b);
 }
 
-/* Nesting: 1000 levels are JSON, 1001 are not (the scanner recurses per
- * level: the limit bounds its stack), in arrays and in objects. */
+/* Nesting: 1000 levels are JSON, 1001 are not (a limit other readers
+ * have too: jq and cJSON recurse per level), in arrays and in objects. */
 UNIT_TEST(json_check_depth)
 {
 	static char s[8 * 1002 + 16];
@@ -248,6 +248,38 @@ UNIT_TEST(json_check_depth)
 	}
 	memset(s, '[', sizeof s);
 	CHECK(!json_parses(s, sizeof s));
+}
+
+/* Objects and arrays mixed at every depth, a member and an element after
+ * each inner one: each level's kind must come back when the levels inside
+ * it close, across the scanner's 64-level words.  A closer of the wrong
+ * kind at any depth, or a member where an element goes, is refused. */
+UNIT_TEST(json_check_mixed_depth)
+{
+	static char s[16 * 1000 + 16];
+	size_t n, i, depth = 1000, at;
+	struct json_span sp;
+
+	n = 0;
+	for (i = 0; i < depth; i++) {
+		memcpy(s + n, i % 3 == 1 ? "[" : "{\"k\":", i % 3 == 1 ? 1 : 5);
+		n += i % 3 == 1 ? 1 : 5;
+	}
+	s[n++] = '0';
+	for (i = depth; i-- > 0;) {
+		memcpy(s + n, i % 3 == 1 ? ",2]" : ",\"z\":3}", i % 3 == 1 ? 3 : 7);
+		n += i % 3 == 1 ? 3 : 7;
+	}
+	CHECK(json_check(s, n, &sp) && sp.off == 0 && sp.len == n);
+	/* every closer swapped, one at a time */
+	for (at = 0; at < n; at++) {
+		if (s[at] != '}' && s[at] != ']')
+			continue;
+		s[at] = s[at] == '}' ? ']' : '}';
+		CHECK(!json_parses(s, n));
+		s[at] = s[at] == '}' ? ']' : '}';
+	}
+	CHECK(json_parses(s, n));
 }
 
 /* \u0000 escapes: in any string, in a name of the outermost object, in
