@@ -10,8 +10,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Hold the host of j's URL (o: its origin, or NULL to find it). */
+static void
+job_hold(struct job *j, const char *o)
+{
+	char key[REDIRECT_ORIGIN_MAX];
+	char *made = NULL;
+
+	if (o == NULL && j->req.url != NULL &&
+	    redirect_origin_text(j->req.url, key, sizeof key) > 0)
+		o = key;	/* without libcurl's parser */
+	else if (o == NULL && job_curlu(j) != NULL)
+		o = made = redirect_origin(j->url);
+	j->host = limits_host_hold(j->lim, o);
+	free(made);
+}
+
 struct job *
-job_new(const struct config *c, struct request *r, int64_t seq)
+job_new(const struct config *c, struct limits *lim, struct request *r,
+    int64_t seq)
 {
 	struct job *j = calloc(1, sizeof(*j));
 
@@ -26,12 +43,9 @@ job_new(const struct config *c, struct request *r, int64_t seq)
 	j->send_body = j->req.has_body || c->has_data;
 	j->trusted = true;
 	/* A URL libcurl cannot parse fails when its transfer starts. */
-	if (c->per_host > 0 || !c->no_adapt) {
-		/* The per-host key, without libcurl's parser when it can. */
-		if (j->req.url != NULL)
-			j->hostkey = redirect_origin_str(j->req.url);
-		if (j->hostkey == NULL && job_curlu(j) != NULL)
-			j->hostkey = redirect_origin(j->url);
+	if (lim != NULL && (c->per_host > 0 || !c->no_adapt)) {
+		j->lim = lim;
+		job_hold(j, NULL);
 	}
 	if (c->page != PAGE_NONE)
 		j->hop_url = paginate_chain_init(&j->chain, c, job_curlu(j));
@@ -48,7 +62,7 @@ job_free(struct job *j)
 	free(j->hop_url);
 	free(j->page_url);
 	free(j->origin);
-	free(j->hostkey);
+	limits_host_release(j->lim, j->host);
 	paginate_chain_clear(&j->chain);
 	input_request_clear(&j->req);
 	free(j);
@@ -93,10 +107,13 @@ job_target(struct job *j, const struct config *c, CURLU *u)
 	j->url = u;
 	origin = redirect_origin(u);
 	j->trusted = redirect_trusted(c, j->origin, origin);
-	free(j->hostkey);
-	j->hostkey = c->per_host > 0 || !c->no_adapt ? origin : NULL;
-	if (j->hostkey != origin)
-		free(origin);
+	if (j->lim != NULL) {
+		limits_host_release(j->lim, j->host);
+		j->host = NULL;
+		if (origin != NULL)
+			job_hold(j, origin);
+	}
+	free(origin);
 	return 0;
 }
 

@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "cli.h"
 #include "input.h"
+#include "limits.h"
 #include "paginate.h"
 #include "record.h"
 #include "redirect.h"
@@ -45,7 +46,8 @@ struct job {
 	bool		 send_body;
 	bool		 trusted;	/* -H headers go to this hop */
 	char		*origin;	/* owned: origin of the request */
-	char		*hostkey;	/* owned: --per-host key of this hop */
+	struct limits	*lim;		/* borrowed: NULL without host limits */
+	struct limits_host *host;	/* held in lim: this hop's origin */
 	int64_t		 page_start_us;
 	int64_t		 attempt_start_us;
 	struct paginate_chain chain;
@@ -54,9 +56,11 @@ struct job {
 					 * page whose items wait for room */
 };
 
-/* A new job for request r (taken: r is left empty); NULL out of memory. */
-struct job	*job_new(const struct config *, struct request *r,
-		    int64_t seq);
+/* A new job for request r (taken: r is left empty); NULL out of memory.
+ * It holds its host in lim (when --per-host or adaptation is on) until
+ * job_free. */
+struct job	*job_new(const struct config *, struct limits *lim,
+		    struct request *r, int64_t seq);
 /* Free the job's own data (not its queue places or transfer). */
 void		 job_free(struct job *);
 

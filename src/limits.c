@@ -1,16 +1,18 @@
 /* limits — per-host counts, adaptive windows and the rate bucket.  A host
- * has an entry while it has transfers in flight, or for the rest of the
- * run once its window was cut (its state and counts are kept for
- * --stats).  The entries are found by hash: a list of many origins, each
- * throttled once, costs no more per request than a list of one. */
+ * has an entry while a job holds it (a request in the window, queued or
+ * in flight), or for the rest of the run once its window was cut (its
+ * state and counts are kept for --stats).  A job finds its entry once,
+ * by hash, and keeps the pointer: a list of many origins, each throttled
+ * once, costs no more per request than a list of one. */
 #include "limits.h"
 #include "util.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-struct host {
+struct limits_host {
 	uint64_t	 hash;		/* util_hash_str(key) */
+	long		 refs;		/* limits_host_hold's, not released */
 	long		 n;
 	double		 win;		/* adaptive window, in [1, adapt_max] */
 	double		 lowest;
@@ -30,12 +32,12 @@ struct limits {
 	/* Open addressing with linear probing, at most half full; NULL is
 	 * an empty slot.  Each host is its own allocation, so a pointer to
 	 * one stays good while the table grows. */
-	struct host	**slot;		/* owned, and the hosts in it */
+	struct limits_host	**slot;		/* owned, and the hosts in it */
 	size_t		 cap;		/* 0 or a power of two */
 	size_t		 used;
-	struct host	*last;		/* the host found last: the next
+	struct limits_host	*last;		/* the host found last: the next
 					 * lookup is mostly the same one */
-	struct host	**adapted;	/* borrowed from slot, in the order
+	struct limits_host	**adapted;	/* borrowed from slot, in the order
 					 * their windows were first cut */
 	size_t		 nadapted, adapted_cap;
 };
@@ -71,7 +73,7 @@ static size_t
 slot_of(const struct limits *l, const char *key, uint64_t hash)
 {
 	size_t mask = l->cap - 1, i = (size_t)hash & mask;
-	const struct host *h;
+	const struct limits_host *h;
 
 	while ((h = l->slot[i]) != NULL &&
 	    (h->hash != hash || strcmp(h->key, key) != 0))
@@ -79,10 +81,10 @@ slot_of(const struct limits *l, const char *key, uint64_t hash)
 	return i;
 }
 
-static struct host *
+static struct limits_host *
 host_find(struct limits *l, const char *key)
 {
-	struct host *h;
+	struct limits_host *h;
 
 	if (l->last != NULL && strcmp(l->last->key, key) == 0)
 		return l->last;
@@ -99,7 +101,7 @@ table_grow(struct limits *l)
 {
 	size_t cap = l->cap != 0 ? l->cap * 2 : 16, i, j;
 	/* an array of pointers, which clang-tidy cannot be told but so */
-	struct host **old = l->slot, **slot = calloc(cap, sizeof(*slot)); /* NOLINT(bugprone-sizeof-expression) */
+	struct limits_host **old = l->slot, **slot = calloc(cap, sizeof(*slot)); /* NOLINT(bugprone-sizeof-expression) */
 
 	if (slot == NULL)
 		return -1;
@@ -116,12 +118,12 @@ table_grow(struct limits *l)
 	return 0;
 }
 
-static struct host *
+static struct limits_host *
 host_make(struct limits *l, const char *key)
 {
 	size_t len = strlen(key), i;
 	uint64_t hash = util_hash_str(key);
-	struct host *h;
+	struct limits_host *h;
 
 	if ((l->used + 1) * 2 > l->cap && table_grow(l) == -1)
 		return NULL;
@@ -136,14 +138,19 @@ host_make(struct limits *l, const char *key)
 	return l->last = h;
 }
 
-/* An idle host that was never adapted is forgotten: the next transfer to
- * it starts afresh, as it would.  Linear probing's deletion: the entries
- * after the hole that may not sit past it move back into it. */
+/* A host no job holds, with nothing in flight, that was never adapted is
+ * forgotten: the next request to it starts afresh, as it would.  Linear
+ * probing's deletion: the entries after the hole that may not sit past
+ * it move back into it. */
 static void
-host_forget(struct limits *l, struct host *h)
+host_forget(struct limits *l, struct limits_host *h)
 {
-	size_t mask = l->cap - 1, i = slot_of(l, h->key, h->hash), j = i, k;
+	size_t mask, i, j, k;
 
+	if (h->refs > 0 || h->n > 0 || h->adapted)
+		return;
+	mask = l->cap - 1;
+	i = j = slot_of(l, h->key, h->hash);
 	if (l->last == h)
 		l->last = NULL;
 	free(h);
@@ -162,9 +169,9 @@ host_forget(struct limits *l, struct host *h)
 /* h's window is cut for the first time: it is kept from now on, and
  * listed for --stats in this order. */
 static int
-host_adapted(struct limits *l, struct host *h)
+host_adapted(struct limits *l, struct limits_host *h)
 {
-	struct host **a = l->adapted;
+	struct limits_host **a = l->adapted;
 	size_t cap = l->adapted_cap;
 
 	if (l->nadapted == cap) {
@@ -186,12 +193,38 @@ limits_adapt(struct limits *l, long max, int64_t max_pause_ms)
 	l->max_pause_ms = max_pause_ms;
 }
 
-bool
-limits_host_room(struct limits *l, const char *key)
+struct limits_host *
+limits_host_hold(struct limits *l, const char *key)
 {
-	const struct host *h;
+	struct limits_host *h;
 
-	if (key == NULL || (h = host_find(l, key)) == NULL)
+	if ((l->per_host <= 0 && l->adapt_max == 0) || key == NULL)
+		return NULL;
+	if ((h = host_find(l, key)) == NULL && (h = host_make(l, key)) == NULL)
+		return NULL;
+	h->refs++;
+	return h;
+}
+
+void
+limits_host_release(struct limits *l, struct limits_host *h)
+{
+	if (h == NULL)
+		return;
+	h->refs--;
+	host_forget(l, h);
+}
+
+const char *
+limits_host_key(const struct limits_host *h)
+{
+	return h != NULL ? h->key : NULL;
+}
+
+bool
+limits_host_room(const struct limits *l, const struct limits_host *h)
+{
+	if (h == NULL)
 		return true;
 	if (l->per_host > 0 && h->n >= l->per_host)
 		return false;
@@ -199,12 +232,10 @@ limits_host_room(struct limits *l, const char *key)
 }
 
 int64_t
-limits_host_pause(struct limits *l, const char *key, int64_t now_us)
+limits_host_pause(const struct limits *l, const struct limits_host *h,
+    int64_t now_us)
 {
-	const struct host *h;
-
-	if (l->adapt_max == 0 || key == NULL || (h = host_find(l, key)) ==
-	    NULL || h->pause_until_us <= now_us)
+	if (l->adapt_max == 0 || h == NULL || h->pause_until_us <= now_us)
 		return 0;
 	return h->pause_until_us - now_us;
 }
@@ -222,30 +253,22 @@ named_pause(const struct limits_answer *a, bool throttled)
 }
 
 int
-limits_host_feedback(struct limits *l, const char *key,
+limits_host_feedback(struct limits *l, struct limits_host *h,
     const struct limits_answer *a, int64_t now_us)
 {
-	struct host *h;
 	bool throttled = a->status == 429 || a->status == 503;
 	int64_t pause;
 
-	if (l->adapt_max == 0 || key == NULL || a->status <= 0)
+	if (l->adapt_max == 0 || h == NULL || a->status <= 0)
 		return 0;
-	h = host_find(l, key);
 	if (!throttled && a->remaining != 0) {
-		/* Additive increase; a host without an entry is at its
-		 * limit already. */
-		if (h != NULL && (h->win += 1.0 / h->win) > (double)l->adapt_max)
+		/* Additive increase */
+		if ((h->win += 1.0 / h->win) > (double)l->adapt_max)
 			h->win = (double)l->adapt_max;
 		return 0;
 	}
-	if (h == NULL && (h = host_make(l, key)) == NULL)
+	if (!h->adapted && host_adapted(l, h) == -1)
 		return -1;
-	if (!h->adapted && host_adapted(l, h) == -1) {
-		if (h->n <= 0)
-			host_forget(l, h);
-		return -1;
-	}
 	if (throttled)
 		h->throttled++;
 	/* Multiplicative decrease, once per window: answers to transfers
@@ -272,7 +295,7 @@ bool
 limits_host_report(const struct limits *l, size_t *pos,
     struct limits_report *r)
 {
-	const struct host *h;
+	const struct limits_host *h;
 
 	if (*pos >= l->nadapted)
 		return false;
@@ -285,19 +308,11 @@ limits_host_report(const struct limits *l, size_t *pos,
 	return true;
 }
 
-int
-limits_host_add(struct limits *l, const char *key, long d)
+void
+limits_host_add(struct limits_host *h, long d)
 {
-	struct host *h;
-
-	if ((l->per_host <= 0 && l->adapt_max == 0) || key == NULL)
-		return 0;
-	h = host_find(l, key);
-	if (h == NULL && d > 0 && (h = host_make(l, key)) == NULL)
-		return -1;
-	if (h != NULL && (h->n += d) <= 0 && !h->adapted)
-		host_forget(l, h);
-	return 0;
+	if (h != NULL)
+		h->n += d;
 }
 
 int64_t

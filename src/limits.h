@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 struct limits;
+struct limits_host;
 
 /* per_host: 0 = no limit; rate: starts per second, 0 = no limit. */
 struct limits	*limits_new(long per_host, double rate);
@@ -26,14 +27,23 @@ void		 limits_free(struct limits *);
  * until then, unless that is longer than max_pause_ms. */
 void		 limits_adapt(struct limits *, long max, int64_t max_pause_ms);
 
-/* May one more transfer to host key start?  (NULL key: always.)  Counts
- * --per-host and the window; a pause is limits_host_pause's. */
-bool		 limits_host_room(struct limits *, const char *key);
-/* Microseconds left of key's pause at now_us (0: not paused). */
-int64_t		 limits_host_pause(struct limits *, const char *key,
-		     int64_t now_us);
+/* The entry of host key (an origin, redirect_origin's text), held by a
+ * request for its lifetime: found once, then passed by pointer.  NULL
+ * when neither --per-host nor adaptation is on, for a NULL key, or out of
+ * memory; every function below takes NULL as a host without limits. */
+struct limits_host *limits_host_hold(struct limits *, const char *key);
+void		 limits_host_release(struct limits *, struct limits_host *);
+const char	*limits_host_key(const struct limits_host *);
 
-/* What one answer of key said. */
+/* May one more transfer to h start?  Counts --per-host and the window;
+ * a pause is limits_host_pause's. */
+bool		 limits_host_room(const struct limits *,
+		     const struct limits_host *);
+/* Microseconds left of h's pause at now_us (0: not paused). */
+int64_t		 limits_host_pause(const struct limits *,
+		     const struct limits_host *, int64_t now_us);
+
+/* What one answer of a host said. */
 struct limits_answer {
 	long		 status;	/* 0: no answer (a transport error) */
 	int64_t		 retry_after_ms; /* -1: none */
@@ -43,7 +53,7 @@ struct limits_answer {
 };
 /* Feed an answer in, after the transfer's limits_host_add(-1).  -1 out
  * of memory (the answer is then not counted). */
-int		 limits_host_feedback(struct limits *, const char *key,
+int		 limits_host_feedback(struct limits *, struct limits_host *,
 		     const struct limits_answer *, int64_t now_us);
 
 /* A host whose window was cut, for --stats. */
@@ -55,8 +65,8 @@ struct limits_report {
 /* The next adapted host from *pos (start at 0); false after the last. */
 bool		 limits_host_report(const struct limits *, size_t *pos,
 		     struct limits_report *);
-/* A transfer to key started (+1) or ended (-1).  -1 out of memory. */
-int		 limits_host_add(struct limits *, const char *key, long d);
+/* A transfer to h started (+1) or ended (-1). */
+void		 limits_host_add(struct limits_host *, long d);
 /* Microseconds until the rate allows a start at now_us (0: now). */
 int64_t		 limits_rate_wait(const struct limits *, int64_t now_us);
 /* A transfer started at now_us: spend the token. */

@@ -65,19 +65,18 @@ static const unsigned char host_char[256] = {
 	['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1
 };
 
-char *
-redirect_origin_str(const char *url)
+size_t
+redirect_origin_text(const char *url, char *o, size_t cap)
 {
 	const char *h, *e, *port = NULL, *def;
 	size_t hlen, plen = 0, i, k;
-	char *o;
 
 	if (strncasecmp(url, "http://", 7) == 0)
 		h = url + 7, def = "80";
 	else if (strncasecmp(url, "https://", 8) == 0)
 		h = url + 8, def = "443";
 	else
-		return NULL;
+		return 0;
 	for (e = h; host_char[(unsigned char)*e]; e++)
 		;
 	hlen = (size_t)(e - h);
@@ -87,17 +86,17 @@ redirect_origin_str(const char *url)
 			e++;
 		plen = (size_t)(e - port);
 		if (plen == 0 || plen > 5 || *port == '0')
-			return NULL;
+			return 0;
 	}
 	if (hlen == 0 || (*e != '\0' && *e != '/' && *e != '?' && *e != '#'))
-		return NULL;
+		return 0;
 	if (port == NULL) {
 		port = def;
 		plen = strlen(def);
 	}
 	i = (size_t)(h - url);		/* "http://" or "https://" */
-	if ((o = malloc(i + hlen + 1 + plen + 1)) == NULL)
-		return NULL;
+	if (i + hlen + 1 + plen + 1 > cap)
+		return 0;
 	/* In lower case: the scheme (http or https) and the host. */
 	memcpy(o, i == 7 ? "http://" : "https://", i);
 	for (k = 0; k < hlen; k++)
@@ -105,7 +104,7 @@ redirect_origin_str(const char *url)
 	o[i + hlen] = ':';
 	memcpy(o + i + hlen + 1, port, plen);
 	o[i + hlen + 1 + plen] = '\0';
-	return o;
+	return i + hlen + 1 + plen;
 }
 
 bool

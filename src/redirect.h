@@ -18,11 +18,14 @@
 char		*redirect_url_text(const void *u);
 /* "scheme://host:port" of u (a CURLU *), lower case, malloc'd; or NULL. */
 char		*redirect_origin(const void *u);
-/* The same from a plain http(s) URL string, without parsing it with
- * libcurl (the per-host key of every request); NULL when the URL has
- * anything unusual in its authority (userinfo, IPv6, percent-encoding,
- * port 0...), or out of memory: then ask redirect_origin. */
-char		*redirect_origin_str(const char *url);
+/* The same from a plain http(s) URL string into o (cap bytes), without
+ * parsing it with libcurl (the per-host key of every request): its
+ * length; 0 when the URL has anything unusual in its authority (userinfo,
+ * IPv6, percent-encoding, port 0...) or the origin needs cap bytes or
+ * more: then ask redirect_origin.  REDIRECT_ORIGIN_MAX holds any DNS
+ * name's. */
+#define REDIRECT_ORIGIN_MAX	(sizeof("https://:65535") + 255)
+size_t		 redirect_origin_text(const char *url, char *o, size_t cap);
 /* The trust rule: do the run's -H headers go to a URL of origin to, for
  * a request whose own origin is from?  Only to the same origin, unless
  * --location-trusted. */

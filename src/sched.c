@@ -133,15 +133,6 @@ seq_done(struct sched *s, int64_t seq)
 
 /* --- jobs --- */
 
-static void
-host_add(struct sched *s, struct job *j, long d)
-{
-	/* Out of memory, the host goes uncounted: its limit is then not
-	 * enforced for this transfer, which is the lesser harm. */
-	if (limits_host_add(s->lim, j->hostkey, d) == -1) {
-		/* nothing more to do */
-	}
-}
 
 static void	paused_free(struct sched *, struct job *);
 
@@ -153,7 +144,7 @@ job_drop(struct sched *s, struct job *j)
 		engine_cancel(s->eng, j->x);
 		j->x = NULL;
 		s->inflight--;
-		host_add(s, j, -1);
+		limits_host_add(j->host, -1);
 	}
 	if (j->queued) {
 		TAILQ_REMOVE(&s->ready, j, q);
@@ -192,7 +183,7 @@ dequeue(struct sched *s, struct job *j)
 static struct job *
 sched_job_new(struct sched *s, struct request *r, int64_t seq)
 {
-	struct job *j = job_new(s->cfg, r, seq);
+	struct job *j = job_new(s->cfg, s->lim, r, seq);
 
 	if (j == NULL)
 		return NULL;
@@ -330,7 +321,7 @@ start_job(struct sched *s, struct job *j)
 		return;
 	}
 	s->inflight++;
-	host_add(s, j, +1);
+	limits_host_add(j->host, +1);
 }
 
 static void
@@ -357,10 +348,10 @@ rate_allows(struct sched *s)
 static bool
 host_allows(struct sched *s, struct job *j, int64_t now)
 {
-	int64_t pause = limits_host_pause(s->lim, j->hostkey, now);
+	int64_t pause = limits_host_pause(s->lim, j->host, now);
 
 	if (pause == 0)
-		return limits_host_room(s->lim, j->hostkey);
+		return limits_host_room(s->lim, j->host);
 	if (!engine_timer_armed(s->pause_timer) ||
 	    now + pause < s->pause_wake_us) {
 		engine_timer_arm(s->pause_timer, (pause + 999) / 1000);
@@ -813,7 +804,7 @@ host_feedback(struct sched *s, struct job *j, const struct xfer_res *res)
 	struct ratelimit rl;
 	int64_t now;
 
-	if (s->cfg->no_adapt || j->hostkey == NULL || res->status <= 0)
+	if (s->cfg->no_adapt || j->host == NULL || res->status <= 0)
 		return;
 	now = util_now_us();
 	if (res->headers_rx)
@@ -828,7 +819,7 @@ host_feedback(struct sched *s, struct job *j, const struct xfer_res *res)
 	a.reset_ms = rl.reset_ms;
 	a.sent_us = now - (int64_t)(res->total_ms * 1000.0);
 	/* Out of memory, the answer goes uncounted: the lesser harm. */
-	if (limits_host_feedback(s->lim, j->hostkey, &a, now) == -1) {
+	if (limits_host_feedback(s->lim, j->host, &a, now) == -1) {
 		/* nothing more to do */
 	}
 }
@@ -873,7 +864,7 @@ transfer_done(void *owner, const struct xfer_res *res)
 
 	j->x = NULL;
 	s->inflight--;
-	host_add(s, j, -1);
+	limits_host_add(j->host, -1);
 	host_feedback(s, j, res);
 	kick(s);
 	kind = result_judge(c, res, j->save.err, msg, sizeof msg);

@@ -18,6 +18,28 @@ config_init(struct config *c)
 	c->timeout_ms = 30000;
 }
 
+/* The run's limits, adaptation on (as by default): every job holds its
+ * host in them. */
+static struct limits *
+lim(void)
+{
+	static struct limits *l;
+
+	if (l == NULL) {
+		l = limits_new(0, 0);
+		limits_adapt(l, 10, 0);
+	}
+	return l;
+}
+
+static bool
+host_is(const struct job *j, const char *key)
+{
+	const char *k = limits_host_key(j->host);
+
+	return k != NULL && strcmp(k, key) == 0;
+}
+
 static struct job *
 job(const struct config *c, const char *line)
 {
@@ -27,7 +49,7 @@ job(const struct config *c, const char *line)
 	memset(&r, 0, sizeof(r));
 	CHECK(input_parse_line(line, strlen(line), c, &r) == 1);
 	CHECK(r.err == ERR_NONE);
-	j = job_new(c, &r, 0);
+	j = job_new(c, lim(), &r, 0);
 	CHECK(j != NULL);
 	CHECK(r.url == NULL);		/* taken */
 	return j;
@@ -69,7 +91,7 @@ UNIT_TEST(job_start)
 	CHECK(strcmp(j->method, "GET") == 0 && !j->send_body);
 	CHECK(j->trusted && j->page == 1 && j->attempts == 0);
 	/* adaptation (on by default) keys every request by its origin */
-	CHECK(j->hostkey != NULL && strcmp(j->hostkey, "http://h:80") == 0);
+	CHECK(host_is(j, "http://h:80"));
 	job_begin(j, 1000);
 	CHECK(j->attempts == 1 && j->redirects == 0);
 	job_request(j, &c, false, 1000, &r);
@@ -88,7 +110,7 @@ UNIT_TEST(job_start)
 	c.per_host = 2;
 	j = job(&c, "HTTP://H:8080/a");
 	CHECK(strcmp(j->method, "POST") == 0 && j->send_body);
-	CHECK(j->hostkey != NULL && strcmp(j->hostkey, "http://h:8080") == 0);
+	CHECK(host_is(j, "http://h:8080"));
 	job_begin(j, 0);
 	job_request(j, &c, false, 0, &r);
 	CHECK(r.has_body && r.body == c.data && r.body_len == 3 &&
@@ -132,14 +154,14 @@ UNIT_TEST(job_hop_trust)
 	CHECK(j->attempts == 1 && j->redirects == 1 && !j->hop);
 	/* another port: not trusted; the per-host key follows the hop */
 	hop(j, &c, "http://h:81/c", 302);
-	CHECK(!j->trusted && strcmp(j->hostkey, "http://h:81") == 0);
+	CHECK(!j->trusted && host_is(j, "http://h:81"));
 	job_begin(j, 0);
 	job_request(j, &c, false, 0, &r);
 	CHECK(!r.trusted && r.headers == NULL && r.nheaders == 0);
 	/* back to the request's own origin: trusted again (the rule is
 	 * against the request's origin, not the previous hop's) */
 	hop(j, &c, "http://H:80/d", 301);
-	CHECK(j->trusted && strcmp(j->hostkey, "http://h:80") == 0);
+	CHECK(j->trusted && host_is(j, "http://h:80"));
 	job_begin(j, 0);
 	job_request(j, &c, false, 0, &r);
 	CHECK(r.trusted && r.nheaders == 1);
@@ -161,7 +183,7 @@ UNIT_TEST(job_hop_trust)
 	j = job(&c, "http://h/a");
 	job_begin(j, 0);
 	hop(j, &c, "https://g:8443/x", 302);
-	CHECK(j->trusted && strcmp(j->hostkey, "https://g:8443") == 0);
+	CHECK(j->trusted && host_is(j, "https://g:8443"));
 	job_free(j);
 }
 

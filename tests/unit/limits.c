@@ -1,6 +1,7 @@
 /* Unit tests of limits: the per-host counts and the rate bucket, with
  * the clock passed in (now_us values chosen by the test). */
 #include "limits.h"
+#include "limits_keys.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -13,31 +14,31 @@ UNIT_TEST(limits_per_host)
 	struct limits *l = limits_new(2, 0);
 
 	CHECK(l != NULL);
-	CHECK(limits_host_room(l, "http://a:80"));	/* never seen */
-	CHECK(limits_host_add(l, "http://a:80", 1) == 0);
-	CHECK(limits_host_room(l, "http://a:80"));
-	CHECK(limits_host_add(l, "http://a:80", 1) == 0);
-	CHECK(!limits_host_room(l, "http://a:80"));	/* 2 of 2 */
+	CHECK(key_room(l, "http://a:80"));	/* never seen */
+	CHECK(key_add(l, "http://a:80", 1) == 0);
+	CHECK(key_room(l, "http://a:80"));
+	CHECK(key_add(l, "http://a:80", 1) == 0);
+	CHECK(!key_room(l, "http://a:80"));	/* 2 of 2 */
 	/* other hosts are counted apart */
-	CHECK(limits_host_room(l, "http://b:80"));
-	CHECK(limits_host_room(l, "https://a:443"));
-	CHECK(limits_host_room(l, "http://a:8080"));
-	CHECK(limits_host_add(l, "http://b:80", 1) == 0);
-	CHECK(limits_host_add(l, "http://b:80", 1) == 0);
-	CHECK(!limits_host_room(l, "http://b:80"));
-	CHECK(!limits_host_room(l, "http://a:80"));
+	CHECK(key_room(l, "http://b:80"));
+	CHECK(key_room(l, "https://a:443"));
+	CHECK(key_room(l, "http://a:8080"));
+	CHECK(key_add(l, "http://b:80", 1) == 0);
+	CHECK(key_add(l, "http://b:80", 1) == 0);
+	CHECK(!key_room(l, "http://b:80"));
+	CHECK(!key_room(l, "http://a:80"));
 	/* an end makes room again, for that host only */
-	CHECK(limits_host_add(l, "http://a:80", -1) == 0);
-	CHECK(limits_host_room(l, "http://a:80"));
-	CHECK(!limits_host_room(l, "http://b:80"));
-	CHECK(limits_host_add(l, "http://a:80", 1) == 0);
-	CHECK(!limits_host_room(l, "http://a:80"));
+	CHECK(key_add(l, "http://a:80", -1) == 0);
+	CHECK(key_room(l, "http://a:80"));
+	CHECK(!key_room(l, "http://b:80"));
+	CHECK(key_add(l, "http://a:80", 1) == 0);
+	CHECK(!key_room(l, "http://a:80"));
 	/* the key is compared exactly (callers lower-case origins) */
-	CHECK(limits_host_room(l, "http://A:80"));
+	CHECK(key_room(l, "http://A:80"));
 	/* a NULL key (a URL that does not parse) is never held back */
-	CHECK(limits_host_room(l, NULL));
-	CHECK(limits_host_add(l, NULL, 1) == 0);
-	CHECK(limits_host_room(l, NULL));
+	CHECK(key_room(l, NULL));
+	CHECK(key_add(l, NULL, 1) == 0);
+	CHECK(key_room(l, NULL));
 	limits_free(l);
 }
 
@@ -51,28 +52,28 @@ UNIT_TEST(limits_per_host_reuse)
 	 * and the counts stay right through many of them. */
 	for (i = 0; i < 100; i++) {
 		snprintf(key, sizeof key, "http://h%d:80", i);
-		CHECK(limits_host_room(l, key));
-		CHECK(limits_host_add(l, key, 1) == 0);
-		CHECK(!limits_host_room(l, key));
+		CHECK(key_room(l, key));
+		CHECK(key_add(l, key, 1) == 0);
+		CHECK(!key_room(l, key));
 		if (i > 0) {
 			snprintf(key, sizeof key, "http://h%d:80", i - 1);
-			CHECK(limits_host_room(l, key));	/* ended */
+			CHECK(key_room(l, key));	/* ended */
 		}
 		snprintf(key, sizeof key, "http://h%d:80", i);
-		CHECK(limits_host_add(l, key, -1) == 0);
-		CHECK(limits_host_room(l, key));
+		CHECK(key_add(l, key, -1) == 0);
+		CHECK(key_room(l, key));
 	}
 	/* a busy host is not taken over by a new one */
-	CHECK(limits_host_add(l, "http://busy:80", 1) == 0);
-	CHECK(limits_host_add(l, "http://idle:80", 1) == 0);
-	CHECK(limits_host_add(l, "http://idle:80", -1) == 0);
-	CHECK(limits_host_add(l, "http://new:80", 1) == 0);
-	CHECK(!limits_host_room(l, "http://busy:80"));
-	CHECK(!limits_host_room(l, "http://new:80"));
-	CHECK(limits_host_room(l, "http://idle:80"));
+	CHECK(key_add(l, "http://busy:80", 1) == 0);
+	CHECK(key_add(l, "http://idle:80", 1) == 0);
+	CHECK(key_add(l, "http://idle:80", -1) == 0);
+	CHECK(key_add(l, "http://new:80", 1) == 0);
+	CHECK(!key_room(l, "http://busy:80"));
+	CHECK(!key_room(l, "http://new:80"));
+	CHECK(key_room(l, "http://idle:80"));
 	/* an end for a host never started changes nothing */
-	CHECK(limits_host_add(l, "http://never:80", -1) == 0);
-	CHECK(limits_host_room(l, "http://never:80"));
+	CHECK(key_add(l, "http://never:80", -1) == 0);
+	CHECK(key_room(l, "http://never:80"));
 	limits_free(l);
 	limits_free(NULL);
 }
@@ -84,8 +85,8 @@ UNIT_TEST(limits_per_host_none)
 
 	/* per_host 0: no limit, whatever is added */
 	for (i = 0; i < 1000; i++)
-		CHECK(limits_host_add(l, "http://a:80", 1) == 0);
-	CHECK(limits_host_room(l, "http://a:80"));
+		CHECK(key_add(l, "http://a:80", 1) == 0);
+	CHECK(key_room(l, "http://a:80"));
 	limits_free(l);
 }
 
@@ -185,15 +186,15 @@ churn(long hosts, long steps, unsigned seed)
 		seed = seed * 1103515245u + 12345u;
 		k = (long)((seed >> 8) % (unsigned long)hosts);
 		snprintf(key, sizeof key, "http://h%ld:80", k);
-		if (limits_host_room(l, key) != (model[k] < 2)) {
+		if (key_room(l, key) != (model[k] < 2)) {
 			CHECK(!"room differs from the model");
 			break;
 		}
 		if (model[k] < 2 && ((seed >> 4) & 1) == 0) {
-			CHECK(limits_host_add(l, key, 1) == 0);
+			CHECK(key_add(l, key, 1) == 0);
 			model[k]++;
 		} else if (model[k] > 0) {
-			CHECK(limits_host_add(l, key, -1) == 0);
+			CHECK(key_add(l, key, -1) == 0);
 			model[k]--;
 		}
 		ok++;
@@ -201,7 +202,7 @@ churn(long hosts, long steps, unsigned seed)
 	CHECK(ok == steps);
 	for (k = 0; k < hosts; k++) {
 		snprintf(key, sizeof key, "http://h%ld:80", k);
-		CHECK(limits_host_room(l, key) == (model[k] < 2));
+		CHECK(key_room(l, key) == (model[k] < 2));
 	}
 	limits_free(l);
 }

@@ -2,6 +2,7 @@
  * (now_us values chosen by the test).  The counts and the rate bucket
  * are tested in tests/unit/limits.c. */
 #include "limits.h"
+#include "limits_keys.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -31,18 +32,18 @@ room_for(struct limits *l, const char *key)
 {
 	long n = 0;
 
-	while (limits_host_room(l, key) && n < 100000) {
-		limits_host_add(l, key, 1);
+	while (key_room(l, key) && n < 100000) {
+		key_add(l, key, 1);
 		n++;
 	}
-	limits_host_add(l, key, -n);
+	key_add(l, key, -n);
 	return n;
 }
 
 static void
 start(struct limits *l, const char *key, long n)
 {
-	CHECK(limits_host_add(l, key, n) == 0);
+	CHECK(key_add(l, key, n) == 0);
 }
 
 /* One transfer of key ends with answer a at now. */
@@ -50,8 +51,8 @@ static void
 finish(struct limits *l, const char *key, struct limits_answer a,
     int64_t now)
 {
-	CHECK(limits_host_add(l, key, -1) == 0);
-	CHECK(limits_host_feedback(l, key, &a, now) == 0);
+	CHECK(key_add(l, key, -1) == 0);
+	CHECK(key_feedback(l, key, &a, now) == 0);
 }
 
 UNIT_TEST(adapt_off_by_default)
@@ -64,8 +65,8 @@ UNIT_TEST(adapt_off_by_default)
 	a.retry_after_ms = 5000;
 	start(l, A, 10);
 	finish(l, A, a, 1000);
-	CHECK(limits_host_room(l, A));
-	CHECK(limits_host_pause(l, A, 1000) == 0);
+	CHECK(key_room(l, A));
+	CHECK(key_pause(l, A, 1000) == 0);
 	CHECK(!limits_host_report(l, &pos, &r));
 	limits_free(l);
 }
@@ -148,27 +149,27 @@ UNIT_TEST(adapt_pause)
 	a.retry_after_ms = 2000;
 	start(l, A, 1);
 	finish(l, A, a, t);
-	CHECK(limits_host_pause(l, A, t) == 2000000);
-	CHECK(limits_host_pause(l, A, t + 1500000) == 500000);
-	CHECK(limits_host_pause(l, A, t + 2000000) == 0);
-	CHECK(limits_host_pause(l, B, t) == 0);
-	CHECK(limits_host_room(l, A));		/* the window: 1 */
+	CHECK(key_pause(l, A, t) == 2000000);
+	CHECK(key_pause(l, A, t + 1500000) == 500000);
+	CHECK(key_pause(l, A, t + 2000000) == 0);
+	CHECK(key_pause(l, B, t) == 0);
+	CHECK(key_room(l, A));		/* the window: 1 */
 	/* a shorter pause does not cut a longer one short */
 	a.retry_after_ms = 100;
 	start(l, A, 1);
 	finish(l, A, a, t + 10);
-	CHECK(limits_host_pause(l, A, t + 1000000) == 1000000);
+	CHECK(key_pause(l, A, t + 1000000) == 1000000);
 	/* longer than the longest wait: not taken */
 	a.retry_after_ms = 10001;
 	start(l, B, 1);
 	finish(l, B, a, t);
-	CHECK(limits_host_pause(l, B, t) == 0);
+	CHECK(key_pause(l, B, t) == 0);
 	/* Retry-After on another status is not a throttle */
 	a = answer(200, t);
 	a.retry_after_ms = 5000;
 	start(l, B, 1);
 	finish(l, B, a, t + 3000000);
-	CHECK(limits_host_pause(l, B, t + 3000000) == 0);
+	CHECK(key_pause(l, B, t + 3000000) == 0);
 	limits_free(l);
 }
 
@@ -186,13 +187,13 @@ UNIT_TEST(adapt_ratelimit_exhausted)
 	a.reset_ms = 3000;
 	start(l, A, 4);
 	finish(l, A, a, 100);
-	CHECK(limits_host_pause(l, A, 100) == 3000000);
+	CHECK(key_pause(l, A, 100) == 3000000);
 	CHECK(room_for(l, A) == 0);		/* 3 in flight, window 3 */
 	/* some left: a success like any other */
 	a.remaining = 1;
 	start(l, B, 1);
 	finish(l, B, a, 100);
-	CHECK(limits_host_pause(l, B, 100) == 0);
+	CHECK(key_pause(l, B, 100) == 0);
 	/* --stats: A was adapted (no 429 or 503 though), B was not */
 	CHECK(limits_host_report(l, &pos, &r));
 	CHECK(strcmp(r.key, A) == 0 && r.limit == 10 && r.window == 3 &&

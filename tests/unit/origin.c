@@ -1,6 +1,6 @@
-/* Unit tests of redirect_origin_str: the per-host key of a request,
+/* Unit tests of redirect_origin_text: the per-host key of a request,
  * read without libcurl's parser, must be what redirect_origin makes of
- * the same URL parsed, or NULL (then the caller parses). */
+ * the same URL parsed, or nothing (0: then the caller parses). */
 #include "redirect.h"
 
 #include <curl/curl.h>
@@ -22,7 +22,7 @@ parsed(const char *url)
 	return o;
 }
 
-UNIT_TEST(origin_str_matches_parsed)
+UNIT_TEST(origin_text_matches_parsed)
 {
 	static const char *const urls[] = {
 		"http://example.com/", "http://example.com", "HTTP://Example.COM/x",
@@ -32,18 +32,40 @@ UNIT_TEST(origin_str_matches_parsed)
 		"http://a-b.c-d.example./", "https://xn--bcher-kva.example/",
 		"http://h:65535/",
 	};
-	size_t i;
+	char a[REDIRECT_ORIGIN_MAX], *b;
+	size_t i, n;
 
 	for (i = 0; i < sizeof urls / sizeof urls[0]; i++) {
-		char *a = redirect_origin_str(urls[i]), *b = parsed(urls[i]);
-
-		CHECK(a != NULL && b != NULL && strcmp(a, b) == 0);
-		free(a);
+		n = redirect_origin_text(urls[i], a, sizeof a);
+		b = parsed(urls[i]);
+		CHECK(n > 0 && b != NULL && strcmp(a, b) == 0 && n == strlen(b));
 		free(b);
 	}
 }
 
-UNIT_TEST(origin_str_leaves_the_unusual_to_libcurl)
+/* A DNS name of 253 bytes and the longest port fit REDIRECT_ORIGIN_MAX;
+ * a buffer one byte short of an origin gets nothing, and no byte past
+ * its end is written. */
+UNIT_TEST(origin_text_room)
+{
+	char url[300], o[REDIRECT_ORIGIN_MAX + 1], *b;
+	size_t n;
+
+	memcpy(url, "https://", 8);
+	memset(url + 8, 'a', 253);
+	memcpy(url + 8 + 253, ":65535/", 8);
+	b = parsed(url);
+	n = redirect_origin_text(url, o, REDIRECT_ORIGIN_MAX);
+	CHECK(n == 8 + 253 + 6 && b != NULL && strcmp(o, b) == 0);
+	free(b);
+	memset(o, 'x', sizeof o);
+	CHECK(redirect_origin_text("http://abc/", o, 13) == 0);
+	CHECK(o[0] == 'x');
+	CHECK(redirect_origin_text("http://abc/", o, 14) == 13 &&
+	    strcmp(o, "http://abc:80") == 0 && o[14] == 'x');
+}
+
+UNIT_TEST(origin_text_leaves_the_unusual_to_libcurl)
 {
 	static const char *const urls[] = {
 		"ftp://example.com/", "http:/example.com", "http://",
@@ -53,8 +75,9 @@ UNIT_TEST(origin_str_leaves_the_unusual_to_libcurl)
 		"http://example.com:123456/", "http://exa mple.com/",
 		"http://example.com\\x", "http://example.com;x/", "example.com",
 	};
+	char o[REDIRECT_ORIGIN_MAX];
 	size_t i;
 
 	for (i = 0; i < sizeof urls / sizeof urls[0]; i++)
-		CHECK(redirect_origin_str(urls[i]) == NULL);
+		CHECK(redirect_origin_text(urls[i], o, sizeof o) == 0);
 }
