@@ -549,6 +549,7 @@ js_value(struct jscan *j)
 	const unsigned char *p, *end = j->end, *stop;
 	unsigned f = (j->dirty ? JS_DIRTY : 0) | (j->high ? JS_HIGH : 0);
 	unsigned d = 0;			/* containers open in this value */
+	uint64_t bit;
 	bool object = false;
 
 	stop = f & JS_HIGH ? str_stop_utf8 : str_stop;
@@ -563,10 +564,13 @@ js_value(struct jscan *j)
 		case '[':
 			if ((size_t)j->depth + d >= JSON_MAX_DEPTH)
 				return false;
+			/* the parent's kind, over what an earlier
+			 * container at this depth left */
+			bit = (uint64_t)1 << (d % 64);
 			if (d % 64 == 0)	/* a word first used */
 				outer[d / 64] = 0;
-			if (object)
-				outer[d / 64] |= (uint64_t)1 << (d % 64);
+			outer[d / 64] = object ? outer[d / 64] | bit :
+			    outer[d / 64] & ~bit;
 			d++;
 			object = *p++ == '{';
 			JS_SKIP_WS(p, end, f);

@@ -207,6 +207,21 @@ encs = [json.loads(line)["body_encoding"] for line in sys.stdin]
 assert encs == ["text"] * 7 + ["json"], encs'
 }
 
+@test "output: a closer of the wrong kind deep in a body is text; nested containers of both kinds are JSON" {
+	urls=()
+	for b in '{"a":{"b":[]},"c":[[],"x":1}}' '[{"a":[]},[[],"x":1}]' '[{"a":[]},[[]}]' \
+		'{"a":{"b":[]},"c":[[]]}' '{"a":{"b":{}},"c":[{}]}' '[{"a":[]},[[]]]'; do
+		urls+=("$BASE/body?hex=$(hex "$b")")
+	done
+	run --separate-stderr "$VOLLEY" "${urls[@]}"
+	assert_success
+	[ "${#lines[@]}" -eq 6 ]
+	printf '%s\n' "$output" | python3 -c '
+import json, sys
+encs = [json.loads(line)["body_encoding"] for line in sys.stdin]
+assert encs == ["text"] * 3 + ["json"] * 3, encs'
+}
+
 @test "output: with pagination on, an NDJSON page body is text, not broken JSON" {
 	b=$(hex $'{"a":1}\n{"b":2}')
 	run --separate-stderr "$VOLLEY" --next-link "$BASE/body?hex=$b"

@@ -282,6 +282,34 @@ UNIT_TEST(json_check_mixed_depth)
 	CHECK(json_parses(s, n));
 }
 
+/* A container opens at a depth where an earlier one of another parent
+ * kind closed: each must close with its own parent's closer.  Valid text
+ * is JSON, and the same with one closer of the wrong kind is not (it
+ * would be copied into a record as it stands). */
+UNIT_TEST(json_check_depth_reused)
+{
+	static const char *const good[] = {
+		"{\"a\":{\"b\":[]},\"c\":[[]]}",
+		"{\"a\":{\"b\":{}},\"c\":[{}]}",
+		"[{\"a\":[]},[[]]]",
+		"[[{}],{\"x\":[{}]},[[[]]],{\"y\":{\"z\":[]}}]",
+	};
+	static const char *const bad[] = {
+		"{\"a\":{\"b\":[]},\"c\":[[],\"x\":1}}",
+		"[{\"a\":[]},[[],\"x\":1}]",
+		"{\"a\":{\"b\":{}},\"c\":[{}}}",
+		"[{\"a\":[]},[[]}]",
+	};
+	struct json_span sp;
+	size_t i;
+
+	for (i = 0; i < sizeof good / sizeof good[0]; i++)
+		CHECK(json_check(good[i], strlen(good[i]), &sp) &&
+		    sp.len == strlen(good[i]));
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		CHECK(!json_parses(bad[i], strlen(bad[i])));
+}
+
 /* \u0000 escapes: in any string, in a name of the outermost object, in
  * any name; an escaped backslash before "u0000" is none. */
 UNIT_TEST(json_nul_escape_where)
