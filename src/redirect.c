@@ -8,6 +8,7 @@
 #include "util.h"
 
 #include <curl/curl.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +66,34 @@ static const unsigned char host_char[256] = {
 	['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1
 };
 
+/* Could libcurl read h[0..n) as an IPv4 address in a form other than
+ * the dotted quad it prints (127.1, 0177.0.0.1, 0x7f.1, 2130706433,
+ * 127.000.0.1)?  Any host of hex digits, x and dots is taken to be one,
+ * but four decimal parts of 0..255 without leading zeros. */
+static bool
+host_numeric(const char *h, size_t n)
+{
+	size_t i, parts = 1, digits = 0;
+	unsigned v = 0;
+	bool quad = true;
+
+	for (i = 0; i < n; i++) {
+		if (h[i] == '.') {
+			quad = quad && digits > 0;
+			parts++;
+			digits = v = 0;
+		} else if (h[i] >= '0' && h[i] <= '9') {
+			quad = quad && !(digits == 1 && v == 0);
+			v = v * 10 + (unsigned)(h[i] - '0');
+			quad = quad && ++digits <= 3 && v <= 255;
+		} else if (isxdigit((unsigned char)h[i]) || (h[i] | 0x20) == 'x')
+			quad = false;
+		else
+			return false;	/* a name */
+	}
+	return !(quad && digits > 0 && parts == 4);
+}
+
 size_t
 redirect_origin_text(const char *url, char *o, size_t cap)
 {
@@ -88,7 +117,8 @@ redirect_origin_text(const char *url, char *o, size_t cap)
 		if (plen == 0 || plen > 5 || *port == '0')
 			return 0;
 	}
-	if (hlen == 0 || (*e != '\0' && *e != '/' && *e != '?' && *e != '#'))
+	if (hlen == 0 || (*e != '\0' && *e != '/' && *e != '?' && *e != '#') ||
+	    host_numeric(h, hlen))
 		return 0;
 	if (port == NULL) {
 		port = def;

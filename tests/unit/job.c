@@ -92,6 +92,20 @@ UNIT_TEST(job_start)
 	CHECK(j->trusted && j->page == 1 && j->attempts == 0);
 	/* adaptation (on by default) keys every request by its origin */
 	CHECK(host_is(j, "http://h:80"));
+	{
+		/* every spelling of an IPv4 address is the one host */
+		static const char *const ip[] = {"http://127.1/",
+		    "http://0x7f.0.0.1/a", "http://2130706433/",
+		    "http://127.0.0.1/b"};
+		struct job *k;
+		size_t i;
+
+		for (i = 0; i < sizeof ip / sizeof ip[0]; i++) {
+			k = job(&c, ip[i]);
+			CHECK(host_is(k, "http://127.0.0.1:80"));
+			job_free(k);
+		}
+	}
 	job_begin(j, 1000);
 	CHECK(j->attempts == 1 && j->redirects == 0);
 	job_request(j, &c, false, 1000, &r);

@@ -30,7 +30,8 @@ UNIT_TEST(origin_text_matches_parsed)
 		"http://example.com:80/", "https://example.com:443?q",
 		"http://127.0.0.1:8080/x", "http://localhost#frag",
 		"http://a-b.c-d.example./", "https://xn--bcher-kva.example/",
-		"http://h:65535/",
+		"http://h:65535/", "http://10.0.0.255:8080/", "http://0.0.0.0/",
+		"http://example.com.1a/", "http://1.example/",
 	};
 	char a[REDIRECT_ORIGIN_MAX], *b;
 	size_t i, n;
@@ -52,17 +53,17 @@ UNIT_TEST(origin_text_room)
 	size_t n;
 
 	memcpy(url, "https://", 8);
-	memset(url + 8, 'a', 253);
+	memset(url + 8, 'h', 253);
 	memcpy(url + 8 + 253, ":65535/", 8);
 	b = parsed(url);
 	n = redirect_origin_text(url, o, REDIRECT_ORIGIN_MAX);
 	CHECK(n == 8 + 253 + 6 && b != NULL && strcmp(o, b) == 0);
 	free(b);
 	memset(o, 'x', sizeof o);
-	CHECK(redirect_origin_text("http://abc/", o, 13) == 0);
+	CHECK(redirect_origin_text("http://hij/", o, 13) == 0);
 	CHECK(o[0] == 'x');
-	CHECK(redirect_origin_text("http://abc/", o, 14) == 13 &&
-	    strcmp(o, "http://abc:80") == 0 && o[14] == 'x');
+	CHECK(redirect_origin_text("http://hij/", o, 14) == 13 &&
+	    strcmp(o, "http://hij:80") == 0 && o[14] == 'x');
 }
 
 UNIT_TEST(origin_text_leaves_the_unusual_to_libcurl)
@@ -74,6 +75,11 @@ UNIT_TEST(origin_text_leaves_the_unusual_to_libcurl)
 		"http://example.com:080/", "http://example.com:0/",
 		"http://example.com:123456/", "http://exa mple.com/",
 		"http://example.com\\x", "http://example.com;x/", "example.com",
+		/* IPv4 in the forms libcurl prints as a dotted quad */
+		"http://127.1/", "http://0177.0.0.1/", "http://2130706433/",
+		"http://127.000.000.001/", "http://1.2.3/", "http://0x7f.1/",
+		"http://127.0.0.01/", "http://256.0.0.1/", "http://127.0.0.1./",
+		"http://1.2.3.4.5/", "http://cafe/",
 	};
 	char o[REDIRECT_ORIGIN_MAX];
 	size_t i;
