@@ -8,7 +8,6 @@
 #include "util.h"
 
 #include <curl/curl.h>
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,48 +49,59 @@ redirect_origin(const void *url)
 	return o;
 }
 
-/* Bytes of a host name as redirect_origin_str takes it (letters, digits,
- * '.' and '-'); each one's lower case is itself | 0x20. */
+/* Bytes of a host name as redirect_origin_text takes it (letters,
+ * digits, '.' and '-'; each one's lower case is itself | 0x20), by what
+ * they say of the host: H_NAME only a name has them; H_NUM an IPv4
+ * address in any of libcurl's forms may (digits and dots); H_HEX one in
+ * a form other than the dotted quad (0x7f.1), or a name (cafe). */
+#define H_NAME	1
+#define H_NUM	2
+#define H_HEX	(4 | H_NUM)
 static const unsigned char host_char[256] = {
-	['-'] = 1, ['.'] = 1, ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1,
-	['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
-	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
-	['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
-	['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
-	['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
-	['Y'] = 1, ['Z'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1,
-	['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1,
-	['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1,
-	['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1,
-	['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1
+	['-'] = H_NAME, ['.'] = H_NUM,
+	['0'] = H_NUM, ['1'] = H_NUM, ['2'] = H_NUM, ['3'] = H_NUM,
+	['4'] = H_NUM, ['5'] = H_NUM, ['6'] = H_NUM, ['7'] = H_NUM,
+	['8'] = H_NUM, ['9'] = H_NUM,
+	['A'] = H_HEX, ['B'] = H_HEX, ['C'] = H_HEX, ['D'] = H_HEX,
+	['E'] = H_HEX, ['F'] = H_HEX, ['X'] = H_HEX,
+	['a'] = H_HEX, ['b'] = H_HEX, ['c'] = H_HEX, ['d'] = H_HEX,
+	['e'] = H_HEX, ['f'] = H_HEX, ['x'] = H_HEX,
+	['G'] = H_NAME, ['H'] = H_NAME, ['I'] = H_NAME, ['J'] = H_NAME,
+	['K'] = H_NAME, ['L'] = H_NAME, ['M'] = H_NAME, ['N'] = H_NAME,
+	['O'] = H_NAME, ['P'] = H_NAME, ['Q'] = H_NAME, ['R'] = H_NAME,
+	['S'] = H_NAME, ['T'] = H_NAME, ['U'] = H_NAME, ['V'] = H_NAME,
+	['W'] = H_NAME, ['Y'] = H_NAME, ['Z'] = H_NAME,
+	['g'] = H_NAME, ['h'] = H_NAME, ['i'] = H_NAME, ['j'] = H_NAME,
+	['k'] = H_NAME, ['l'] = H_NAME, ['m'] = H_NAME, ['n'] = H_NAME,
+	['o'] = H_NAME, ['p'] = H_NAME, ['q'] = H_NAME, ['r'] = H_NAME,
+	['s'] = H_NAME, ['t'] = H_NAME, ['u'] = H_NAME, ['v'] = H_NAME,
+	['w'] = H_NAME, ['y'] = H_NAME, ['z'] = H_NAME,
 };
 
-/* Could libcurl read h[0..n) as an IPv4 address in a form other than
- * the dotted quad it prints (127.1, 0177.0.0.1, 0x7f.1, 2130706433,
- * 127.000.0.1)?  Any host of hex digits, x and dots is taken to be one,
- * but four decimal parts of 0..255 without leading zeros. */
+/* Is h..e (digits and dots) four decimal parts of 0..255 without leading
+ * zeros, the only IPv4 form libcurl prints as it is written?  127.1,
+ * 0177.0.0.1 and 2130706433 are 127.0.0.1 to libcurl. */
 static bool
-host_numeric(const char *h, size_t n)
+host_quad(const char *h, const char *e)
 {
-	size_t i, parts = 1, digits = 0;
-	unsigned v = 0;
-	bool quad = true;
+	unsigned v;
+	int part;
 
-	for (i = 0; i < n; i++) {
-		if (h[i] == '.') {
-			quad = quad && digits > 0;
-			parts++;
-			digits = v = 0;
-		} else if (h[i] >= '0' && h[i] <= '9') {
-			quad = quad && !(digits == 1 && v == 0);
-			v = v * 10 + (unsigned)(h[i] - '0');
-			quad = quad && ++digits <= 3 && v <= 255;
-		} else if (isxdigit((unsigned char)h[i]) || (h[i] | 0x20) == 'x')
-			quad = false;
-		else
-			return false;	/* a name */
+	for (part = 0; part < 4; part++) {
+		if (part > 0 && (h == e || *h++ != '.'))
+			return false;
+		if (h == e || *h == '.')
+			return false;
+		v = (unsigned)(*h++ - '0');
+		while (h < e && *h != '.') {
+			if (v == 0 || v >= 26)	/* a leading zero, or > 255 */
+				return false;
+			v = v * 10 + (unsigned)(*h++ - '0');
+		}
+		if (v > 255)
+			return false;
 	}
-	return !(quad && digits > 0 && parts == 4);
+	return h == e;
 }
 
 size_t
@@ -99,6 +109,7 @@ redirect_origin_text(const char *url, char *o, size_t cap)
 {
 	const char *h, *e, *port = NULL, *def;
 	size_t hlen, plen = 0, i, k;
+	unsigned char c, kinds = 0;
 
 	if (strncasecmp(url, "http://", 7) == 0)
 		h = url + 7, def = "80";
@@ -106,8 +117,11 @@ redirect_origin_text(const char *url, char *o, size_t cap)
 		h = url + 8, def = "443";
 	else
 		return 0;
-	for (e = h; host_char[(unsigned char)*e]; e++)
-		;
+	for (e = h; (c = host_char[(unsigned char)*e]) != 0; e++)
+		kinds |= c;
+	/* libcurl's key for an IPv4 address in another form */
+	if (!(kinds & H_NAME) && ((kinds & H_HEX) == H_HEX || !host_quad(h, e)))
+		return 0;
 	hlen = (size_t)(e - h);
 	if (*e == ':') {
 		port = ++e;
@@ -117,8 +131,7 @@ redirect_origin_text(const char *url, char *o, size_t cap)
 		if (plen == 0 || plen > 5 || *port == '0')
 			return 0;
 	}
-	if (hlen == 0 || (*e != '\0' && *e != '/' && *e != '?' && *e != '#') ||
-	    host_numeric(h, hlen))
+	if (hlen == 0 || (*e != '\0' && *e != '/' && *e != '?' && *e != '#'))
 		return 0;
 	if (port == NULL) {
 		port = def;
