@@ -41,6 +41,16 @@ teardown_file() { fixture_stop; }
 	fixture_stats | jq -e --argjson b "$base" '.max_inflight <= 6 + $b and .max_inflight >= 5'
 }
 
+@test "limits: --per-host counts an IPv4 address as one origin however it is written" {
+	fixture_reset
+	base=$(fixture_stats | jq .inflight)
+	# 127.0.0.1 as a dotted quad, in two parts and as one number
+	run --separate-stderr bash -c "for i in \$(seq 1 6); do for h in 127.0.0.1 127.1 2130706433; do echo \"http://\$h:$FIXTURE_PORT/delay/200/\$i\"; done; done | '$VOLLEY' --per-host 2 -c 50 --body none"
+	assert_success
+	[ "${#lines[@]}" -eq 18 ]
+	fixture_stats | jq -e --argjson b "$base" '.max_inflight <= 2 + $b and .max_inflight >= 2'
+}
+
 @test "limits: -t counts from the start of the transfer, not from the queue" {
 	# 6 requests of 600 ms through 2 slots take 1.8 s; with -t 1s each
 	# must still succeed.
