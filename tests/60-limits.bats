@@ -31,24 +31,29 @@ teardown_file() { fixture_stop; }
 	fixture_stats | jq -e --argjson b "$base" '.max_inflight <= 23 + $b'
 }
 
-@test "limits: --per-host limits each origin on its own" {
+# per_host_peak N MIN MAX HOST...: 6 requests of 200 ms to each host
+# (host:port of the fixture) at --per-host N, all ok; the fixture's peak
+# of requests in flight is between MIN and MAX.
+per_host_peak() {
+	local n=$1 min=$2 max=$3 base
+	shift 3
 	fixture_reset
 	base=$(fixture_stats | jq .inflight)
-	run --separate-stderr bash -c "for i in \$(seq 1 12); do echo '$BASE/delay/200/'\$i; echo 'http://localhost:$FIXTURE_PORT/delay/200/'\$i; done | '$VOLLEY' --per-host 3 -c 50 --body none"
+	run --separate-stderr bash -c 'for i in $(seq 1 6); do for h in "${@:2}"; do echo "http://$h:'"$FIXTURE_PORT"'/delay/200/$i"; done; done | "$1" --per-host '"$n"' -c 50 --body none' _ "$VOLLEY" "$@"
 	assert_success
-	[ "${#lines[@]}" -eq 24 ]
+	[ "${#lines[@]}" -eq $((6 * $#)) ]
+	fixture_stats | jq -e --argjson b "$base" --argjson lo "$min" --argjson hi "$max" \
+		'.max_inflight <= $hi + $b and .max_inflight >= $lo'
+}
+
+@test "limits: --per-host limits each origin on its own" {
 	# two origins, three each
-	fixture_stats | jq -e --argjson b "$base" '.max_inflight <= 6 + $b and .max_inflight >= 5'
+	per_host_peak 3 5 6 127.0.0.1 localhost
 }
 
 @test "limits: --per-host counts an IPv4 address as one origin however it is written" {
-	fixture_reset
-	base=$(fixture_stats | jq .inflight)
 	# 127.0.0.1 as a dotted quad, in two parts and as one number
-	run --separate-stderr bash -c "for i in \$(seq 1 6); do for h in 127.0.0.1 127.1 2130706433; do echo \"http://\$h:$FIXTURE_PORT/delay/200/\$i\"; done; done | '$VOLLEY' --per-host 2 -c 50 --body none"
-	assert_success
-	[ "${#lines[@]}" -eq 18 ]
-	fixture_stats | jq -e --argjson b "$base" '.max_inflight <= 2 + $b and .max_inflight >= 2'
+	per_host_peak 2 2 2 127.0.0.1 127.1 2130706433
 }
 
 @test "limits: -t counts from the start of the transfer, not from the queue" {
