@@ -14,7 +14,13 @@
  *    clean span is what json_minified writes;
  *  - record_classify (which trusts that ascii flag to skip a UTF-8 pass)
  *    says JSON exactly for strict UTF-8 JSON, else text for UTF-8, else
- *    base64, with a clean span only for JSON. */
+ *    base64, with a clean span only for JSON;
+ *  - a document generated from the input's bytes (objects and arrays
+ *    nested up to 80 deep in any order, scalars of every kind, some
+ *    whitespace) is JSON to the scanner and to cJSON, clean exactly when
+ *    it has no whitespace inside, and with any one closer of the other
+ *    kind it is JSON to neither: random bytes seldom nest deeply enough
+ *    to test the scanner's stack of open containers. */
 #include "fuzz.h"
 
 #include "cli.h"
@@ -133,6 +139,80 @@ lenient(const char *s, size_t n)
 	return 0;
 }
 
+/* The next choice from the input: its next byte, 0 once it is used up
+ * (which ends every container: the document stays as long as the input). */
+static unsigned
+pick(const uint8_t **d, size_t *n)
+{
+	if (*n == 0)
+		return 0;
+	(*n)--;
+	return *(*d)++;
+}
+
+static const char *const scalars[] = {
+	"0", "-1.5e3", "\"s\"", "\"\\u00e9\\n\"", "true", "false", "null", "\"\"",
+};
+
+/* A value into b, driven by the input; *ws set if whitespace was put
+ * inside a container. */
+static void
+gen_value(struct buf *b, const uint8_t **d, size_t *n, int depth, bool *ws)
+{
+	unsigned c = pick(d, n), k, i;
+	bool object = c % 4 == 1;
+
+	if (depth == 0 || c % 4 >= 2 || c == 0) {
+		buf_addstr(b, scalars[(c / 4) % 8]);
+		return;
+	}
+	buf_addc(b, object ? '{' : '[');
+	k = pick(d, n) % 4;
+	for (i = 0; i < k; i++) {
+		if (i > 0)
+			buf_addc(b, ',');
+		if (pick(d, n) % 8 == 7) {
+			buf_addstr(b, " \n");
+			*ws = true;
+		}
+		if (object)
+			buf_addstr(b, "\"k\":");
+		gen_value(b, d, n, depth - 1, ws);
+	}
+	buf_addc(b, object ? '}' : ']');
+}
+
+static void
+generated(const uint8_t *data, size_t size)
+{
+	struct buf b = {0};
+	struct json_span sp;
+	bool ws = false;
+	cJSON *tree;
+	size_t i, k, closers = 0, at;
+
+	gen_value(&b, &data, &size, 80, &ws);
+	FUZZ_ASSERT(b.data != NULL);
+	FUZZ_ASSERT(json_check(b.data, b.len, &sp));
+	FUZZ_ASSERT(ws ? sp.len == 0 : sp.off == 0 && sp.len == b.len);
+	tree = cJSON_ParseWithLength(b.data, b.len);
+	FUZZ_ASSERT(tree != NULL);
+	cJSON_Delete(tree);
+	for (i = 0; i < b.len; i++)
+		closers += b.data[i] == '}' || b.data[i] == ']';
+	if (closers > 0) {
+		at = pick(&data, &size) % closers;
+		for (i = k = 0; i < b.len; i++)
+			if ((b.data[i] == '}' || b.data[i] == ']') && k++ == at)
+				break;
+		b.data[i] = b.data[i] == '}' ? ']' : '}';
+		FUZZ_ASSERT(!json_parses(b.data, b.len));
+		tree = cJSON_ParseWithLength(b.data, b.len);
+		FUZZ_ASSERT(tree == NULL);
+	}
+	buf_free(&b);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -201,5 +281,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	cJSON_Delete(tree);
 	buf_free(&b);
+	generated(data, size);
 	return 0;
 }
