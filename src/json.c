@@ -514,6 +514,12 @@ js_string(struct jscan *j)
 	return true;
 }
 
+static inline bool
+js_is_ws(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
 /* Inside a container, past whitespace: JS_DIRTY if there was some. */
 #define JS_SKIP_WS(p, end, f) do {					\
 	if ((p) < (end) && *(p) <= ' ') {				\
@@ -550,6 +556,7 @@ js_value(struct jscan *j)
 	unsigned f = (j->dirty ? JS_DIRTY : 0) | (j->high ? JS_HIGH : 0);
 	unsigned d = 0;			/* containers open in this value */
 	uint64_t bit;
+	unsigned char c;
 	bool object = false;
 
 	stop = f & JS_HIGH ? str_stop_utf8 : str_stop;
@@ -586,13 +593,22 @@ js_value(struct jscan *j)
 		case '"':
 			JS_STRING(p, end, f, stop);
 			break;
+		case ' ':
+		case '\t':
+		case '\n':
+		case '\r':
+			/* inside a container (js_ws took the value's own) */
+			p = js_ws_end(p, end);
+			f |= JS_DIRTY;
+			continue;
 		default:
 			p = js_scalar_end(p, end, &f);
 			break;
 		}
 		if (p == NULL)
 			return false;
-		/* after a value: its end, a comma or a close */
+		/* after a value: its end, a comma or a close; whitespace
+		 * is looked for only when neither is there */
 		for (;;) {
 			if (d == 0) {
 				j->p = p;
@@ -600,33 +616,40 @@ js_value(struct jscan *j)
 				j->high = f & JS_HIGH;
 				return true;
 			}
-			JS_SKIP_WS(p, end, f);
-			if (p >= end)
-				return false;
-			if (*p == ',') {
+			c = p < end ? *p : 0;
+			if (c == ',') {
 				p++;
-				JS_SKIP_WS(p, end, f);
 				if (object)
 					goto member;
 				break;			/* the next element */
 			}
-			if (*p++ != (object ? '}' : ']'))
+			if (c == (object ? '}' : ']')) {
+				p++;
+				d--;
+				object = d > 0 &&
+				    (outer[d / 64] >> (d % 64)) & 1;
+				continue;
+			}
+			if (!js_is_ws(c))
 				return false;
-			d--;
-			object = d > 0 && (outer[d / 64] >> (d % 64)) & 1;
+			p = js_ws_end(p, end);
+			f |= JS_DIRTY;
 		}
 		continue;
 member:
-		/* a member's name, its colon, and whitespace */
-		if (p >= end || *p != '"')
-			return false;
+		/* a member's name and its colon */
+		if ((p < end ? *p : 0) != '"') {
+			JS_SKIP_WS(p, end, f);
+			if (p >= end || *p != '"')
+				return false;
+		}
 		JS_STRING(p, end, f, stop);
 		if (p == NULL)
 			return false;
-		JS_SKIP_WS(p, end, f);
+		if ((p < end ? *p : 0) != ':')
+			JS_SKIP_WS(p, end, f);
 		if (p >= end || *p++ != ':')
 			return false;
-		JS_SKIP_WS(p, end, f);
 	}
 }
 
