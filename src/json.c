@@ -544,24 +544,25 @@ js_is_ws(unsigned char c)
 } while (0)
 
 /* One value at j->p and its leading whitespace, without recursion.
- * The open containers are a stack of bits (1 an object) under the
- * innermost one's kind (object); j->depth counts them.  p, end and the
- * flags stay in locals: through j, every byte read (an unsigned char may
- * alias anything) would load them again. */
+ * The containers open in it (d of them, under the j->depth the walk is
+ * at) are a stack of bits (1 an object) under the innermost one's kind
+ * (object).  p, end and the flags stay in locals: through j, every byte
+ * read (an unsigned char may alias anything) would load them again. */
 static bool
 js_value(struct jscan *j)
 {
 	uint64_t outer[(JSON_MAX_DEPTH + 63) / 64];
 	const unsigned char *p, *end = j->end, *stop;
-	unsigned f = (j->dirty ? JS_DIRTY : 0) | (j->high ? JS_HIGH : 0);
+	unsigned f;
 	unsigned d = 0;			/* containers open in this value */
 	uint64_t bit;
 	unsigned char c;
 	bool object = false;
 
-	stop = f & JS_HIGH ? str_stop_utf8 : str_stop;
 	js_ws(j);
 	p = j->p;
+	f = (j->dirty ? JS_DIRTY : 0) | (j->high ? JS_HIGH : 0);
+	stop = f & JS_HIGH ? str_stop_utf8 : str_stop;
 	for (;;) {
 		/* a value at p, its whitespace skipped */
 		if (p >= end)

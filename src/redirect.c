@@ -128,8 +128,9 @@ redirect_origin_text(const char *url, char *o, size_t cap)
 		while (*e >= '0' && *e <= '9')
 			e++;
 		plen = (size_t)(e - port);
-		if (plen == 0 || plen > 5 || *port == '0')
-			return 0;
+		if (plen == 0 || plen > 5 || *port == '0' ||
+		    (plen == 5 && memcmp(port, "65535", 5) > 0))
+			return 0;	/* libcurl's to refuse */
 	}
 	if (hlen == 0 || (*e != '\0' && *e != '/' && *e != '?' && *e != '#'))
 		return 0;

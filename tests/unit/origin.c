@@ -74,6 +74,7 @@ UNIT_TEST(origin_text_leaves_the_unusual_to_libcurl)
 		"http://ex%61mple.com/", "http://example.com:/",
 		"http://example.com:080/", "http://example.com:0/",
 		"http://example.com:123456/", "http://exa mple.com/",
+		"http://example.com:65536/", "http://1.2.3.4:99999/",
 		"http://example.com\\x", "http://example.com;x/", "example.com",
 		/* IPv4 in the forms libcurl prints as a dotted quad */
 		"http://127.1/", "http://0177.0.0.1/", "http://2130706433/",
