@@ -113,7 +113,6 @@ retry_after_ms(const char *headers, size_t len, time_t now)
 {
 	struct hdr_field f;
 	char tmp[128];
-	long secs;
 	time_t when;
 	size_t i, j;
 	int64_t v;
@@ -131,12 +130,11 @@ retry_after_ms(const char *headers, size_t len, time_t now)
 	if (j == f.vlen)	/* digits only, however many */
 		return (j - i > 10 || v > 1000000000L ? 1000000000L : v) *
 		    1000;
+	/* else an HTTP-date; a number with a sign ("+5", "-0") is neither */
 	if (f.vlen >= sizeof tmp)
 		return -1;
 	memcpy(tmp, f.value, f.vlen);
 	tmp[f.vlen] = '\0';
-	if (util_parse_long(tmp, 0, 1000000000L, &secs) == 0)
-		return (int64_t)secs * 1000;
 	when = curl_getdate(tmp, NULL);
 	if (when == -1)
 		return -1;

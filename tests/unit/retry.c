@@ -76,6 +76,10 @@ UNIT_TEST(retry_after_header)
 	CHECK(after("HTTP/1.1 503 x\r\nRetry-After:   \r\n", t) == -1);
 	CHECK(after("HTTP/1.1 503 x\r\nRetry-After: soon\r\n", t) == -1);
 	CHECK(after("HTTP/1.1 503 x\r\nRetry-After: -5\r\n", t) == -1);
+	/* delta-seconds is digits only: a sign makes it no value at all */
+	CHECK(after("HTTP/1.1 503 x\r\nRetry-After: +5\r\n", t) == -1);
+	CHECK(after("HTTP/1.1 503 x\r\nRetry-After: -0\r\n", t) == -1);
+	CHECK(after("HTTP/1.1 503 x\r\nRetry-After: +0\r\n", t) == -1);
 	CHECK(after("HTTP/1.1 503 x\r\nRetry-After: 1.5\r\n", t) == -1);
 	CHECK(after("HTTP/1.1 503 x\r\nRetry-After: 5s\r\n", t) == -1);
 	CHECK(after("HTTP/1.1 503 x\r\nRetry-After: 12abc\r\n", t) == -1);
