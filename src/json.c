@@ -368,12 +368,17 @@ static const unsigned char str_stop_utf8[256] = {
 #define JS_DIRTY	1u	/* json_minified would not copy it as it stands */
 #define JS_HIGH		2u	/* a byte >= 0x80 (only strings can hold one) */
 
+static inline bool
+js_is_ws(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
 /* Past the JSON whitespace at p. */
 static inline const unsigned char *
 js_ws_end(const unsigned char *p, const unsigned char *end)
 {
-	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' ||
-	    *p == '\r'))
+	while (p < end && js_is_ws(*p))
 		p++;
 	return p;
 }
@@ -404,7 +409,8 @@ js_pair(const unsigned char *p, const unsigned char *end, unsigned *f)
 	return p;
 }
 
-/* The string whose quote is at p: past its closing quote, or NULL. */
+/* A string's text from p (past its opening quote, or past plain bytes
+ * of it already read): past its closing quote, or NULL. */
 static const unsigned char *
 js_str_end(const unsigned char *p, const unsigned char *end, unsigned *f)
 {
@@ -412,7 +418,7 @@ js_str_end(const unsigned char *p, const unsigned char *end, unsigned *f)
 	unsigned char c;
 	int k;
 
-	for (p++;;) {
+	for (;;) {
 		while (p < end && !stop[*p])
 			p++;
 		if (p >= end)
@@ -481,13 +487,11 @@ js_num_end(const unsigned char *p, const unsigned char *end)
 	return p;
 }
 
-/* A scalar at p (before end, after its whitespace): past it, or NULL. */
+/* A number or a literal at p (before end): past it, or NULL. */
 static inline const unsigned char *
-js_scalar_end(const unsigned char *p, const unsigned char *end, unsigned *f)
+js_scalar_end(const unsigned char *p, const unsigned char *end)
 {
 	switch (*p) {
-	case '"':
-		return js_str_end(p, end, f);
 	case 't':
 		return end - p >= 4 && memcmp(p, "true", 4) == 0 ? p + 4 : NULL;
 	case 'f':
@@ -504,7 +508,7 @@ static bool
 js_string(struct jscan *j)
 {
 	unsigned f = (j->dirty ? JS_DIRTY : 0) | (j->high ? JS_HIGH : 0);
-	const unsigned char *p = js_str_end(j->p, j->end, &f);
+	const unsigned char *p = js_str_end(j->p + 1, j->end, &f);
 
 	j->dirty = f & JS_DIRTY;
 	j->high = f & JS_HIGH;
@@ -512,12 +516,6 @@ js_string(struct jscan *j)
 		return false;
 	j->p = p;
 	return true;
-}
-
-static inline bool
-js_is_ws(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
 /* Inside a container, past whitespace: JS_DIRTY if there was some. */
@@ -539,9 +537,18 @@ js_is_ws(unsigned char c)
 		s_++;							\
 	if (s_ < (end) && *s_ == '"')					\
 		(p) = s_ + 1;						\
-	else if (((p) = js_str_end(s_ - 1, (end), &(f))) != NULL)	\
+	else if (((p) = js_str_end(s_, (end), &(f))) != NULL)		\
 		(stop) = (f) & JS_HIGH ? str_stop_utf8 : str_stop;	\
 } while (0)
+
+/* With d containers open, the innermost one's kind (1 an object): bit d
+ * of outer, written when the next one opened inside it.  None is open at
+ * d == 0. */
+static inline bool
+js_outer(const uint64_t *outer, unsigned d)
+{
+	return d > 0 && (outer[d / 64] >> (d % 64)) & 1;
+}
 
 /* One value at j->p and its leading whitespace, without recursion.
  * The containers open in it (d of them, under the j->depth the walk is
@@ -584,8 +591,7 @@ js_value(struct jscan *j)
 			JS_SKIP_WS(p, end, f);
 			if (p < end && *p == (object ? '}' : ']')) {
 				p++;
-				object = d-- > 1 &&
-				    (outer[d / 64] >> (d % 64)) & 1;
+				object = js_outer(outer, --d);
 				break;
 			}
 			if (object)
@@ -603,7 +609,7 @@ js_value(struct jscan *j)
 			f |= JS_DIRTY;
 			continue;
 		default:
-			p = js_scalar_end(p, end, &f);
+			p = js_scalar_end(p, end);
 			break;
 		}
 		if (p == NULL)
@@ -626,9 +632,7 @@ js_value(struct jscan *j)
 			}
 			if (c == (object ? '}' : ']')) {
 				p++;
-				d--;
-				object = d > 0 &&
-				    (outer[d / 64] >> (d % 64)) & 1;
+				object = js_outer(outer, --d);
 				continue;
 			}
 			if (!js_is_ws(c))
