@@ -242,7 +242,7 @@ check_url_text(void *t, const struct opt *o, const char *label,
 	const unsigned char *p;
 
 	for (p = (const unsigned char *)arg; *p != '\0'; p++)
-		if (*p <= 0x20 || *p == 0x7f)
+		if (!util_visible(*p))
 			return opt_error(err, errlen, "%s: a URL cannot hold "
 			    "%s", label, *p == ' ' ? "a space" :
 			    "a control character");

@@ -108,10 +108,14 @@ job_target(struct job *j, const struct config *c, CURLU *u)
 	origin = redirect_origin(u);
 	j->trusted = redirect_trusted(c, j->origin, origin);
 	if (j->lim != NULL) {
-		limits_host_release(j->lim, j->host);
+		/* the new host held before the old is let go: a hop
+		 * within one origin keeps its entry */
+		struct limits_host *was = j->host;
+
 		j->host = NULL;
 		if (origin != NULL)
 			job_hold(j, origin);
+		limits_host_release(j->lim, was);
 	}
 	free(origin);
 	return 0;

@@ -149,7 +149,7 @@ paginate_resolve(const void *base, const char *ref, char *err,
 		return NULL;
 	}
 	for (i = 0; ref[i] != '\0'; i++)
-		if ((unsigned char)ref[i] <= 0x20 || ref[i] == 0x7f) {
+		if (!util_visible((unsigned char)ref[i])) {
 			snprintf(err, errlen, "next URL contains a space or "
 			    "control character");
 			curl_url_cleanup(u);

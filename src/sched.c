@@ -133,7 +133,6 @@ seq_done(struct sched *s, int64_t seq)
 
 /* --- jobs --- */
 
-
 static void	paused_free(struct sched *, struct job *);
 
 /* Take a job out of the run: its transfer, its queue place, itself. */
