@@ -16,11 +16,21 @@ job_hold(struct job *j, const char *o)
 {
 	char key[REDIRECT_ORIGIN_MAX];
 	char *made = NULL;
+	size_t lead;
 
-	if (o == NULL && j->req.url != NULL &&
-	    redirect_origin_text(j->req.url, key, sizeof key) > 0)
-		o = key;	/* without libcurl's parser */
-	else if (o == NULL && job_curlu(j) != NULL)
+	if (o == NULL && j->req.url != NULL) {
+		/* the last request's origin, or the key without libcurl's
+		 * parser */
+		if ((j->host = limits_host_hold_lead(j->lim, j->req.url)) != NULL)
+			return;
+		if (redirect_origin_text(j->req.url, key, sizeof key,
+		    &lead) > 0) {
+			j->host = limits_host_hold(j->lim, key);
+			limits_host_remember(j->lim, j->host, j->req.url, lead);
+			return;
+		}
+	}
+	if (o == NULL && job_curlu(j) != NULL)
 		o = made = redirect_origin(j->url);
 	j->host = limits_host_hold(j->lim, o);
 	free(made);
@@ -30,10 +40,13 @@ struct job *
 job_new(const struct config *c, struct limits *lim, struct request *r,
     int64_t seq)
 {
-	struct job *j = calloc(1, sizeof(*j));
+	/* malloc and memset: glibc's calloc (before 2.41) skips the
+	 * thread cache that malloc takes a freed job from. */
+	struct job *j = malloc(sizeof(*j));
 
 	if (j == NULL)
 		return NULL;
+	memset(j, 0, sizeof(*j));
 	j->req = *r;
 	input_request_init(r);
 	j->seq = seq;

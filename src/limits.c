@@ -10,6 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The longest lead limits_host_remember keeps ("https://" + a DNS name +
+ * ":65535" is less). */
+#define LEAD_MAX	280
+
 struct limits_host {
 	uint64_t	 hash;		/* util_hash_str(key) */
 	long		 refs;		/* limits_host_hold's, not released */
@@ -37,6 +41,9 @@ struct limits {
 	size_t		 used;
 	struct limits_host	*last;		/* the host found last: the next
 					 * lookup is mostly the same one */
+	struct limits_host	*lead_host;	/* limits_host_remember's, or NULL */
+	size_t		 lead_len;
+	char		 lead[LEAD_MAX];
 	struct limits_host	**adapted;	/* borrowed from slot, in the order
 					 * their windows were first cut */
 	size_t		 nadapted, adapted_cap;
@@ -153,6 +160,8 @@ host_forget(struct limits *l, struct limits_host *h)
 	i = j = slot_of(l, h->key, h->hash);
 	if (l->last == h)
 		l->last = NULL;
+	if (l->lead_host == h)
+		l->lead_host = NULL;
 	free(h);
 	l->slot[i] = NULL;
 	l->used--;
@@ -204,6 +213,32 @@ limits_host_hold(struct limits *l, const char *key)
 		return NULL;
 	h->refs++;
 	return h;
+}
+
+struct limits_host *
+limits_host_hold_lead(struct limits *l, const char *url)
+{
+	struct limits_host *h = l->lead_host;
+	char c;
+
+	if (h == NULL || strncmp(url, l->lead, l->lead_len) != 0)
+		return NULL;
+	c = url[l->lead_len];
+	if (c != '\0' && c != '/' && c != '?' && c != '#')
+		return NULL;
+	h->refs++;
+	return h;
+}
+
+void
+limits_host_remember(struct limits *l, struct limits_host *h,
+    const char *lead, size_t n)
+{
+	if (h == NULL || n == 0 || n >= sizeof(l->lead))
+		return;
+	memcpy(l->lead, lead, n);
+	l->lead_len = n;
+	l->lead_host = h;
 }
 
 void

@@ -34,6 +34,14 @@ void		 limits_adapt(struct limits *, long max, int64_t max_pause_ms);
 struct limits_host *limits_host_hold(struct limits *, const char *key);
 void		 limits_host_release(struct limits *, struct limits_host *);
 const char	*limits_host_key(const struct limits_host *);
+/* A memo of the caller's key: limits_host_hold_lead holds the entry last
+ * given to limits_host_remember when url begins with the same lead (the
+ * bytes of a URL that decided its key: redirect_origin_text's *lead) and
+ * goes on with the end, '/', '?' or '#'; NULL otherwise.  A run of URLs
+ * to one origin finds its entry without making the key again. */
+struct limits_host *limits_host_hold_lead(struct limits *, const char *url);
+void		 limits_host_remember(struct limits *, struct limits_host *,
+		    const char *lead, size_t n);
 
 /* May one more transfer to h start?  Counts --per-host and the window;
  * a pause is limits_host_pause's. */

@@ -105,7 +105,7 @@ host_quad(const char *h, const char *e)
 }
 
 size_t
-redirect_origin_text(const char *url, char *o, size_t cap)
+redirect_origin_text(const char *url, char *o, size_t cap, size_t *lead)
 {
 	const char *h, *e, *port = NULL, *def;
 	size_t hlen, plen = 0, i, k;
@@ -134,6 +134,8 @@ redirect_origin_text(const char *url, char *o, size_t cap)
 	}
 	if (hlen == 0 || (*e != '\0' && *e != '/' && *e != '?' && *e != '#'))
 		return 0;
+	if (lead != NULL)
+		*lead = (size_t)(e - url);
 	if (port == NULL) {
 		port = def;
 		plen = strlen(def);

@@ -23,9 +23,12 @@ char		*redirect_origin(const void *u);
  * length; 0 when the URL has anything unusual in its authority (userinfo,
  * IPv6, percent-encoding, port 0...) or the origin needs cap bytes or
  * more: then ask redirect_origin.  REDIRECT_ORIGIN_MAX holds any DNS
- * name's. */
+ * name's.  *lead, when not NULL, gets the length of the URL's bytes that
+ * decided the origin (scheme, host, port): any URL with the same lead,
+ * then the end, '/', '?' or '#', has the same origin. */
 #define REDIRECT_ORIGIN_MAX	(sizeof("https://:65535") + 255)
-size_t		 redirect_origin_text(const char *url, char *o, size_t cap);
+size_t		 redirect_origin_text(const char *url, char *o, size_t cap,
+		    size_t *lead);
 /* The trust rule: do the run's -H headers go to a URL of origin to, for
  * a request whose own origin is from?  Only to the same origin, unless
  * --location-trusted. */

@@ -216,3 +216,34 @@ UNIT_TEST(limits_many_hosts)
 	for (seed = 1; seed <= 40; seed++)
 		churn(5 + (long)seed / 2, 3000, seed);
 }
+
+/* The memo of the last lead: a URL that goes on past the lead with
+ * anything but the end, '/', '?' or '#' is another origin
+ * (http://a.com.evil, http://a.com:8080); the memo is dropped with the
+ * entry it names, so a forgotten host is never handed out. */
+UNIT_TEST(limits_host_lead_memo)
+{
+	struct limits *l = limits_new(1, 0);
+	struct limits_host *h, *g;
+
+	CHECK(l != NULL);
+	CHECK(limits_host_hold_lead(l, "http://a.com/") == NULL);
+	h = limits_host_hold(l, "http://a.com:80");
+	limits_host_remember(l, h, "http://a.com/x", 12);
+	CHECK(limits_host_hold_lead(l, "http://a.com.evil/") == NULL);
+	CHECK(limits_host_hold_lead(l, "http://a.com:8080/") == NULL);
+	CHECK(limits_host_hold_lead(l, "http://a.co") == NULL);
+	CHECK(limits_host_hold_lead(l, "http://A.com/") == NULL);
+	CHECK((g = limits_host_hold_lead(l, "http://a.com")) == h);
+	limits_host_release(l, g);
+	CHECK((g = limits_host_hold_lead(l, "http://a.com?q")) == h);
+	limits_host_release(l, g);
+	CHECK((g = limits_host_hold_lead(l, "http://a.com#f")) == h);
+	limits_host_add(g, 1);		/* one in flight: no room at 1 */
+	CHECK(!limits_host_room(l, h));
+	limits_host_add(g, -1);
+	limits_host_release(l, g);
+	limits_host_release(l, h);	/* forgotten now */
+	CHECK(limits_host_hold_lead(l, "http://a.com/") == NULL);
+	limits_free(l);
+}

@@ -37,7 +37,7 @@ UNIT_TEST(origin_text_matches_parsed)
 	size_t i, n;
 
 	for (i = 0; i < sizeof urls / sizeof urls[0]; i++) {
-		n = redirect_origin_text(urls[i], a, sizeof a);
+		n = redirect_origin_text(urls[i], a, sizeof a, NULL);
 		b = parsed(urls[i]);
 		CHECK(n > 0 && b != NULL && strcmp(a, b) == 0 && n == strlen(b));
 		free(b);
@@ -56,13 +56,13 @@ UNIT_TEST(origin_text_room)
 	memset(url + 8, 'h', 253);
 	memcpy(url + 8 + 253, ":65535/", 8);
 	b = parsed(url);
-	n = redirect_origin_text(url, o, REDIRECT_ORIGIN_MAX);
+	n = redirect_origin_text(url, o, REDIRECT_ORIGIN_MAX, NULL);
 	CHECK(n == 8 + 253 + 6 && b != NULL && strcmp(o, b) == 0);
 	free(b);
 	memset(o, 'x', sizeof o);
-	CHECK(redirect_origin_text("http://hij/", o, 13) == 0);
+	CHECK(redirect_origin_text("http://hij/", o, 13, NULL) == 0);
 	CHECK(o[0] == 'x');
-	CHECK(redirect_origin_text("http://hij/", o, 14) == 13 &&
+	CHECK(redirect_origin_text("http://hij/", o, 14, NULL) == 13 &&
 	    strcmp(o, "http://hij:80") == 0 && o[14] == 'x');
 }
 
@@ -86,5 +86,23 @@ UNIT_TEST(origin_text_leaves_the_unusual_to_libcurl)
 	size_t i;
 
 	for (i = 0; i < sizeof urls / sizeof urls[0]; i++)
-		CHECK(redirect_origin_text(urls[i], o, sizeof o) == 0);
+		CHECK(redirect_origin_text(urls[i], o, sizeof o, NULL) == 0);
+}
+
+/* *lead is the URL's scheme, host and port as written: the bytes the
+ * origin comes from, and no more. */
+UNIT_TEST(origin_text_lead)
+{
+	static const struct { const char *url; size_t lead; } t[] = {
+		{ "http://Ex.com:81/a?b", 16 }, { "http://ex.com", 13 },
+		{ "https://ex.com?q", 14 }, { "http://1.2.3.4#f", 14 },
+	};
+	char o[REDIRECT_ORIGIN_MAX];
+	size_t i, lead;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		lead = 0;
+		CHECK(redirect_origin_text(t[i].url, o, sizeof o, &lead) > 0 &&
+		    lead == t[i].lead);
+	}
 }
