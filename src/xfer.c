@@ -101,14 +101,45 @@ status_line_ok(const char *p, size_t n)
 	    p[i + 3] >= '0' && p[i + 3] <= '9';
 }
 
+/* A Content-Length line: libcurl 7.88 takes the last of several;
+ * RFC 9112 says differing ones make the response invalid (-1). */
+static int
+content_length(struct xfer *x, const char *p, size_t n)
+{
+	size_t k = 0, i = 15;
+	long long v = 0;
+	int d;
+
+	while (i < n && (p[i] == ' ' || p[i] == '\t'))
+		i++;
+	/* Up to 31 digits, saturating as strtoll does. */
+	for (; i < n && k < 31 && p[i] >= '0' && p[i] <= '9'; i++, k++) {
+		d = p[i] - '0';
+		v = v > (LLONG_MAX - d) / 10 ? LLONG_MAX : v * 10 + d;
+	}
+	if (k == 0)
+		v = -2;
+	if (x->content_length != -1 && x->content_length != v) {
+		x->conflicting_length = true;
+		return -1;
+	}
+	x->content_length = v;
+	return 0;
+}
+
 static size_t
 header_cb(char *p, size_t size, size_t nmemb, void *userp)
 {
 	struct xfer *x = userp;
 	size_t n = size * nmemb;
 
-	/* A new status line starts a new response (1xx, then the real one). */
-	if (n >= 5 && memcmp(p, "HTTP/", 5) == 0) {
+	/* One test of the first byte finds the few lines read here. */
+	switch (n > 0 ? p[0] | 0x20 : 0) {
+	case 'h':
+		/* A status line starts a new response (1xx, then the real
+		 * one). */
+		if (n < 5 || memcmp(p, "HTTP/", 5) != 0)
+			break;
 		if (!status_line_ok(p, n)) {
 			x->bad_status_line = true;
 			return 0;
@@ -117,36 +148,22 @@ header_cb(char *p, size_t size, size_t nmemb, void *userp)
 		x->hdr_lines = 0;
 		x->content_length = -1;
 		x->hdr_rx = false;
-	}
-	if (n > 0 && ((p[0] | 0x20) == 'r' || (p[0] | 0x20) == 'x'))
+		break;
+	case 'r':
+	case 'x':
 		x->hdr_rx = true;
+		break;
+	case 'c':
+		if (n > 15 && (p[8] | 0x20) == 'l' &&
+		    strncasecmp(p, "content-length:", 15) == 0 &&
+		    content_length(x, p, n) == -1)
+			return 0;
+		break;
+	}
 	if (++x->hdr_lines > MAX_HEADER_LINES ||
 	    x->hdr.len + n > MAX_HEADER_BYTES) {
 		x->headers_too_large = true;
 		return 0;
-	}
-	/* libcurl 7.88 takes the last of several Content-Length headers;
-	 * RFC 9112 says differing ones make the response invalid. */
-	if (n > 15 && (p[0] | 0x20) == 'c' && (p[8] | 0x20) == 'l' &&
-	    strncasecmp(p, "content-length:", 15) == 0) {
-		size_t k = 0, i = 15;
-		long long v = 0;
-		int d;
-
-		while (i < n && (p[i] == ' ' || p[i] == '\t'))
-			i++;
-		/* Up to 31 digits, saturating as strtoll does. */
-		for (; i < n && k < 31 && p[i] >= '0' && p[i] <= '9'; i++, k++) {
-			d = p[i] - '0';
-			v = v > (LLONG_MAX - d) / 10 ? LLONG_MAX : v * 10 + d;
-		}
-		if (k == 0)
-			v = -2;
-		if (x->content_length != -1 && x->content_length != v) {
-			x->conflicting_length = true;
-			return 0;
-		}
-		x->content_length = v;
 	}
 	if (buf_add(&x->hdr, p, n) == -1)
 		return 0;
