@@ -132,6 +132,7 @@ header_cb(char *p, size_t size, size_t nmemb, void *userp)
 {
 	struct xfer *x = userp;
 	size_t n = size * nmemb;
+	bool length = false;
 
 	/* One test of the first byte finds the few lines read here. */
 	switch (n > 0 ? p[0] | 0x20 : 0) {
@@ -154,17 +155,19 @@ header_cb(char *p, size_t size, size_t nmemb, void *userp)
 		x->hdr_rx = true;
 		break;
 	case 'c':
-		if (n > 15 && (p[8] | 0x20) == 'l' &&
-		    strncasecmp(p, "content-length:", 15) == 0 &&
-		    content_length(x, p, n) == -1)
-			return 0;
+		length = n > 15 && (p[8] | 0x20) == 'l' &&
+		    strncasecmp(p, "content-length:", 15) == 0;
 		break;
 	}
+	/* The limits first: a line past them is "too large" whatever it
+	 * says. */
 	if (++x->hdr_lines > MAX_HEADER_LINES ||
 	    x->hdr.len + n > MAX_HEADER_BYTES) {
 		x->headers_too_large = true;
 		return 0;
 	}
+	if (length && content_length(x, p, n) == -1)
+		return 0;
 	if (buf_add(&x->hdr, p, n) == -1)
 		return 0;
 	return n;

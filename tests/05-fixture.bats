@@ -574,6 +574,13 @@ pattern() {
 	assert_line hello
 }
 
+@test "raw /conflict-cl-late: Content-Length 5, then 6 as header line 1001" {
+	run fixture_raw /conflict-cl-late
+	assert_line --index 1 $'Content-Length: 5\r'
+	assert_line --index 1000 $'Content-Length: 6\r'
+	assert_line hello
+}
+
 @test "raw /bad-status, /garbage, /http09: not HTTP/1.x responses" {
 	run fixture_raw /bad-status
 	assert_output $'HTTP/1.1 abc OK\r\n\r'

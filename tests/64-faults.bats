@@ -42,6 +42,16 @@ teardown_file() { fixture_stop; }
 	assert_success
 }
 
+# The header limits come first: a Content-Length that conflicts with an
+# earlier one, on the line past the limit of 1,000, is "too large" (as
+# result.c ranks the two), not "conflicting".
+@test "faults: a conflicting Content-Length past the header line limit is too large" {
+	run --separate-stderr "$VOLLEY" -t 5s "$RAW/conflict-cl-late"
+	assert_failure 1
+	jq -e '.ok == false and .error.kind == "protocol"
+		and (.error.message | test("too large"))' <<<"$output"
+}
+
 # Found by fuzz/fuzz_response (make fuzz): libcurl 7.88 ends a response
 # whose status line has no version ("HTTP/200 OK") with CURLE_OK and no
 # status; the record said ok with status null.  (Later libcurls may

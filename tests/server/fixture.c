@@ -1862,6 +1862,23 @@ raw_conflict_cl(struct raw_conn *rc)
 	raw_finish(rc);
 }
 
+/* A second, different Content-Length as header line 1001: one past
+ * volley's limit of 1000 lines, which decides first. */
+static void
+raw_conflict_cl_late(struct raw_conn *rc)
+{
+	char line[32];
+	int i, n;
+
+	RAW_SEND(rc, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n");
+	for (i = 3; i <= 1000; i++) {
+		n = snprintf(line, sizeof line, "X-Filler-%d: x\r\n", i);
+		raw_send(rc, line, (size_t)n);
+	}
+	RAW_SEND(rc, "Content-Length: 6\r\n\r\nhello");
+	raw_finish(rc);
+}
+
 static void
 raw_bad_status(struct raw_conn *rc)
 {
@@ -1950,6 +1967,7 @@ static const struct raw_route raw_routes[] = {
 	{"/chunked-reset", raw_chunked_reset},
 	{"/bad-chunk", raw_bad_chunk},
 	{"/conflict-cl", raw_conflict_cl},
+	{"/conflict-cl-late", raw_conflict_cl_late},
 	{"/bad-status", raw_bad_status},
 	{"/no-version", raw_no_version},
 	{"/garbage", raw_garbage},
