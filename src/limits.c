@@ -219,12 +219,9 @@ struct limits_host *
 limits_host_hold_lead(struct limits *l, const char *url)
 {
 	struct limits_host *h = l->lead_host;
-	char c;
 
-	if (h == NULL || strncmp(url, l->lead, l->lead_len) != 0)
-		return NULL;
-	c = url[l->lead_len];
-	if (c != '\0' && c != '/' && c != '?' && c != '#')
+	if (h == NULL || strncmp(url, l->lead, l->lead_len) != 0 ||
+	    !util_authority_end(url[l->lead_len]))
 		return NULL;
 	h->refs++;
 	return h;

@@ -132,7 +132,7 @@ redirect_origin_text(const char *url, char *o, size_t cap, size_t *lead)
 		    (plen == 5 && memcmp(port, "65535", 5) > 0))
 			return 0;	/* libcurl's to refuse */
 	}
-	if (hlen == 0 || (*e != '\0' && *e != '/' && *e != '?' && *e != '#'))
+	if (hlen == 0 || !util_authority_end(*e))
 		return 0;
 	if (lead != NULL)
 		*lead = (size_t)(e - url);

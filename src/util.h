@@ -107,6 +107,14 @@ util_visible(unsigned char c)
 	return c > 0x20 && c != 0x7f;
 }
 
+/* Does c end a URL's authority (RFC 3986: the path's '/', '?', '#', or
+ * the end of the URL)? */
+static inline bool
+util_authority_end(char c)
+{
+	return c == '\0' || c == '/' || c == '?' || c == '#';
+}
+
 /* The length of s[0..n)'s first run of bytes that are neither a space,
  * a control character nor DEL. */
 static inline size_t
