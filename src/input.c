@@ -21,7 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -97,8 +96,8 @@ input_check_url(struct request *r, const char *url, size_t len)
 		    "URL has no scheme (write http:// or https://)");
 		return;
 	}
-	if (!((slen == 4 && strncasecmp(url, "http", 4) == 0) ||
-	    (slen == 5 && strncasecmp(url, "https", 5) == 0))) {
+	if (!((slen == 4 && util_prefix_ci(url, "http", 4)) ||
+	    (slen == 5 && util_prefix_ci(url, "https", 5)))) {
 		snprintf(r->errmsg, sizeof r->errmsg,
 		    "scheme '%.*s' is not fetched: only http and https",
 		    (int)(slen < 32 ? slen : 32), url);

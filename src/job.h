@@ -61,8 +61,10 @@ struct job {
  * job_free. */
 struct job	*job_new(const struct config *, struct limits *lim,
 		    struct request *r, int64_t seq);
-/* Free the job's own data (not its queue places or transfer). */
+/* Free the job's own data (not its queue places or transfer).  The job
+ * itself may be kept for a later job_new: job_spares_free frees those. */
 void		 job_free(struct job *);
+void		 job_spares_free(void);
 
 /* The URL the next start fetches, and the same parsed (CURLU *, NULL
  * when libcurl cannot parse it). */

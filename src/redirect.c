@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 char *
 redirect_url_text(const void *url)
@@ -111,9 +110,9 @@ redirect_origin_text(const char *url, char *o, size_t cap, size_t *lead)
 	size_t hlen, plen = 0, i, k;
 	unsigned char c, kinds = 0;
 
-	if (strncasecmp(url, "http://", 7) == 0)
+	if (util_prefix_ci(url, "http://", 7))
 		h = url + 7, def = "80";
-	else if (strncasecmp(url, "https://", 8) == 0)
+	else if (util_prefix_ci(url, "https://", 8))
 		h = url + 8, def = "443";
 	else
 		return 0;

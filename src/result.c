@@ -3,11 +3,11 @@
  * one place. */
 #include "result.h"
 #include "hdr.h"
+#include "util.h"
 
 #include <curl/curl.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 /* CURLE_TOO_LARGE, which 8.6.0 added; 7.88's headers do not name it. */
 #define CURLCODE_TOO_LARGE	100
@@ -34,7 +34,7 @@ result_seen_of(const struct xfer_res *res, struct result_seen *seen)
 	hdr_iter_init(&it, res->headers, res->headers_len);
 	while (hdr_next(&it, &f))
 		if (hdr_is(&f, "Transfer-Encoding") && f.vlen >= 7 &&
-		    strncasecmp(f.value + f.vlen - 7, "chunked", 7) == 0)
+		    util_prefix_ci(f.value + f.vlen - 7, "chunked", 7))
 			seen->chunked = true;
 }
 

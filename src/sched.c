@@ -1203,6 +1203,7 @@ sched_free(struct sched *s)
 		return;
 	while (!TAILQ_EMPTY(&s->jobs))
 		job_drop(s, TAILQ_FIRST(&s->jobs));
+	job_spares_free();
 	engine_task_free(s->pump);
 	engine_task_free(s->flush);
 	engine_timer_free(s->rate_timer);

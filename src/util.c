@@ -177,6 +177,20 @@ util_parse_long(const char *s, long min, long max, long *out)
 	return 0;
 }
 
+void *
+util_zalloc(size_t n)
+{
+	void *p = malloc(n);
+
+	if (p == NULL)
+		return NULL;
+	/* A barrier the compiler cannot see through (it might have written
+	 * p's bytes): it cannot fold the two calls into calloc. */
+	__asm__ volatile ("" : : "r" (p) : "memory");
+	memset(p, 0, n);
+	return p;
+}
+
 int64_t
 util_now_us(void)
 {

@@ -46,6 +46,13 @@ int	 util_parse_ranges(const char *, struct util_range *, size_t max,
 	     size_t *n);
 bool	 util_in_ranges(const struct util_range *, size_t n, long);
 
+/* n zeroed bytes from malloc (NULL: out of memory), for what is
+ * allocated and freed once per request.  glibc's calloc (before 2.41)
+ * never takes a chunk from the thread cache that free puts it in, and
+ * GCC turns malloc followed by memset into calloc: util.c keeps the two
+ * apart. */
+void	*util_zalloc(size_t n);
+
 /* Monotonic clock in microseconds. */
 int64_t	 util_now_us(void);
 
@@ -113,6 +120,28 @@ static inline bool
 util_authority_end(char c)
 {
 	return c == '\0' || c == '/' || c == '?' || c == '#';
+}
+
+/* Are the n bytes at s lower (lowercase ASCII, without a NUL) with
+ * letters in either case?  strncasecmp without the locale: protocol
+ * words are ASCII.  A shorter s stops at its NUL, which lower lacks. */
+static inline bool
+util_prefix_ci(const char *s, const char *lower, size_t n)
+{
+	size_t i;
+
+	/* A letter's two cases differ in bit 0x20 alone; other bytes must
+	 * be equal.  With lower a literal, the unrolled loop folds to a
+	 * compare a byte. */
+#pragma GCC unroll 16
+	for (i = 0; i < n; i++) {
+		unsigned char l = (unsigned char)lower[i];
+		unsigned char fold = l >= 'a' && l <= 'z' ? 0x20 : 0;
+
+		if (((unsigned char)s[i] | fold) != l)
+			return false;
+	}
+	return true;
 }
 
 /* The length of s[0..n)'s first run of bytes that are neither a space,

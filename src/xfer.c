@@ -5,6 +5,7 @@
  * Nothing here touches the event loop or the multi handle. */
 #include "xfer.h"
 #include "buf.h"
+#include "util.h"
 
 #include <curl/curl.h>
 #include <limits.h>
@@ -156,7 +157,7 @@ header_cb(char *p, size_t size, size_t nmemb, void *userp)
 		break;
 	case 'c':
 		length = n > 15 && (p[8] | 0x20) == 'l' &&
-		    strncasecmp(p, "content-length:", 15) == 0;
+		    util_prefix_ci(p, "content-length:", 15);
 		break;
 	}
 	/* The limits first: a line past them is "too large" whatever it
@@ -526,7 +527,7 @@ pipewait(const struct xfer_conf *xc, const char *url)
 	case HTTPV_2_PRIOR:
 		return !xc->forbid_reuse;
 	case HTTPV_DEFAULT:
-		return strncasecmp(url, "https:", 6) == 0;
+		return util_prefix_ci(url, "https:", 6);
 	case HTTPV_1_1:
 		break;
 	}
@@ -686,9 +687,9 @@ xfer_result(struct xfer *x, int curl_code, struct xfer_res *res)
 	if (curl_code == CURLE_RECV_ERROR)
 		curl_easy_getinfo(x->easy, CURLINFO_HTTP_CONNECTCODE,
 		    &res->connect_code);
-	res->tls = (eff != NULL && strncasecmp(eff, "https:", 6) == 0) ||
+	res->tls = (eff != NULL && util_prefix_ci(eff, "https:", 6)) ||
 	    (x->xc->cfg->proxy != NULL &&
-	    strncasecmp(x->xc->cfg->proxy, "https:", 6) == 0);
+	    util_prefix_ci(x->xc->cfg->proxy, "https:", 6));
 	res->http_version = res->status > 0 ? version_name(ver) : NULL;
 	res->content_type = ct;
 	res->effective_url = eff;

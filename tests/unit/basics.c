@@ -703,3 +703,31 @@ UNIT_TEST(span_visible)
 		}
 	}
 }
+
+/* util_prefix_ci against a locale-free strncasecmp over every byte: a
+ * letter matches in either case, any other byte only itself ('\r' is '-'
+ * but for bit 0x20, '@' is '`'), and a shorter string's NUL never. */
+UNIT_TEST(prefix_ci)
+{
+	char s[16];
+	unsigned c;
+	size_t p;
+
+	CHECK(util_prefix_ci("Content-Length: 5", "content-length:", 15));
+	CHECK(util_prefix_ci("CONTENT-LENGTH:", "content-length:", 15));
+	CHECK(!util_prefix_ci("Content\rLength:", "content-length:", 15));
+	CHECK(!util_prefix_ci("content-length", "content-length:", 15));
+	CHECK(util_prefix_ci("HTTPS://a", "https:", 6));
+	CHECK(!util_prefix_ci("http", "https", 5));
+	CHECK(util_prefix_ci("", "", 0));
+	for (p = 0; p < 6; p++)
+		for (c = 1; c < 256; c++) {
+			unsigned char want = (unsigned char)"https:"[p];
+			bool same = c == want || (want >= 'a' && want <= 'z' &&
+			    c == want - 0x20u);
+
+			memcpy(s, "https:", 7);
+			s[p] = (char)c;
+			CHECK(util_prefix_ci(s, "https:", 6) == same);
+		}
+}
