@@ -51,6 +51,9 @@ struct xfer {
 	bool		 renew;		/* an errno to forget: a new handle */
 	bool		 bad_status_line;
 	bool		 hdr_rx;	/* a header line starts with R or X */
+	/* The last status line's code and version (a CURL_HTTP_VERSION_),
+	 * 0 when it has none volley reads as libcurl does. */
+	long		 line_status, line_version;
 	int		(*sink)(void *, const char *, size_t);
 	void		*sink_arg;
 	char		 err[CURL_ERROR_SIZE];
@@ -85,8 +88,10 @@ write_cb(char *p, size_t size, size_t nmemb, void *userp)
 	return n;
 }
 
-/* "HTTP/D[.D] DDD": libcurl 8.x takes "HTTP/200 OK" as HTTP/1.0 200,
- * 7.88 as no status at all; volley refuses it itself, on both. */
+/* "HTTP/D[.D] DDD", then a space, a tab or the line's end.  libcurl 8.x
+ * takes "HTTP/200 OK" as HTTP/1.0 200, 7.88 as no status at all; 8.x
+ * takes "HTTP/1.1 2040" as 204, 7.88 refuses it: volley refuses both
+ * itself, on every libcurl. */
 static bool
 status_line_ok(const char *p, size_t n)
 {
@@ -99,7 +104,35 @@ status_line_ok(const char *p, size_t n)
 		i += 2;
 	return i + 4 <= n && p[i] == ' ' && p[i + 1] >= '0' &&
 	    p[i + 1] <= '9' && p[i + 2] >= '0' && p[i + 2] <= '9' &&
-	    p[i + 3] >= '0' && p[i + 3] <= '9';
+	    p[i + 3] >= '0' && p[i + 3] <= '9' && (i + 4 == n ||
+	    p[i + 4] == ' ' || p[i + 4] == '\t' || p[i + 4] == '\r' ||
+	    p[i + 4] == '\n');
+}
+
+/* The code and version of a status line that status_line_ok passed,
+ * for xfer_result to read without asking libcurl, where the version is
+ * one libcurl takes (1.0, 1.1, 2, 3); any other leaves both 0, and
+ * libcurl is asked. */
+static void
+status_line_read(struct xfer *x, const char *p)
+{
+	size_t i = p[6] == '.' ? 8 : 6;
+	long v = 0;
+
+	x->line_status = x->line_version = 0;
+	if (i == 8 && p[5] == '1' && p[7] == '0')
+		v = CURL_HTTP_VERSION_1_0;
+	else if (i == 8 && p[5] == '1' && p[7] == '1')
+		v = CURL_HTTP_VERSION_1_1;
+	else if (i == 6 && p[5] == '2')
+		v = CURL_HTTP_VERSION_2_0;
+	else if (i == 6 && p[5] == '3')
+		v = CURL_HTTP_VERSION_3;
+	if (v == 0)
+		return;
+	x->line_version = v;
+	x->line_status = (p[i + 1] - '0') * 100 + (p[i + 2] - '0') * 10 +
+	    (p[i + 3] - '0');
 }
 
 /* A Content-Length line: libcurl 7.88 takes the last of several;
@@ -146,6 +179,7 @@ header_cb(char *p, size_t size, size_t nmemb, void *userp)
 			x->bad_status_line = true;
 			return 0;
 		}
+		status_line_read(x, p);
 		buf_reset(&x->hdr);
 		x->hdr_lines = 0;
 		x->content_length = -1;
@@ -572,6 +606,7 @@ xfer_prepare(struct xfer *x, const struct xfer_req *r, void *owner,
 	x->conflicting_length = false;
 	x->bad_status_line = false;
 	x->hdr_rx = false;
+	x->line_status = x->line_version = 0;
 	x->content_length = -1;
 	x->sink = r->sink;
 	x->sink_arg = r->sink_arg;
@@ -668,10 +703,18 @@ xfer_result(struct xfer *x, int curl_code, struct xfer_res *res)
 	res->conflicting_length = x->conflicting_length;
 	res->bad_status_line = x->bad_status_line;
 	res->sink_failed = x->sink_failed;
-	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &res->status);
+	/* A transfer that succeeded ended on its response's status line,
+	 * which header_cb read as libcurl does (two infos fewer). */
+	if (curl_code == CURLE_OK && x->line_status > 0) {
+		res->status = x->line_status;
+		ver = x->line_version;
+	} else {
+		curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE,
+		    &res->status);
+		curl_easy_getinfo(x->easy, CURLINFO_HTTP_VERSION, &ver);
+	}
 	if (x->bad_status_line)
 		res->status = 0;	/* what 8.x read into it was not one */
-	curl_easy_getinfo(x->easy, CURLINFO_HTTP_VERSION, &ver);
 	curl_easy_getinfo(x->easy, CURLINFO_CONTENT_TYPE, &ct);
 	curl_easy_getinfo(x->easy, CURLINFO_EFFECTIVE_URL, &eff);
 	/* Read only where it is used: a 3xx that -L may follow. */

@@ -581,6 +581,18 @@ pattern() {
 	assert_line hello
 }
 
+@test "raw /v10, /interim, /bare-code, /long-code: status lines besides HTTP/1.1 200 OK" {
+	run fixture_raw /v10
+	assert_line --index 0 $'HTTP/1.0 203 Non-Authoritative\r'
+	run fixture_raw /interim
+	assert_line --index 0 $'HTTP/1.1 103 Early Hints\r'
+	assert_line --index 3 $'HTTP/1.1 201 Created\r'
+	run fixture_raw /bare-code
+	assert_line --index 0 $'HTTP/1.1 202\r'
+	run fixture_raw /long-code
+	assert_line --index 0 $'HTTP/1.1 2040 OK\r'
+}
+
 @test "raw /bad-status, /garbage, /http09: not HTTP/1.x responses" {
 	run fixture_raw /bad-status
 	assert_output $'HTTP/1.1 abc OK\r\n\r'

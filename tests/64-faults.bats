@@ -63,6 +63,26 @@ teardown_file() { fixture_stop; }
 		and (.error.message | length > 0)' <<<"$output"
 }
 
+# On a response that succeeds volley reads the status and version from
+# the status line itself, not from libcurl (xfer.c): these are the forms
+# libcurl takes besides "HTTP/1.1 200 OK", and each must read as libcurl
+# reads it, on every libcurl.
+@test "faults: HTTP/1.0, an interim 103 before the final status, and a code with no reason phrase read as libcurl reads them" {
+	run --separate-stderr "$VOLLEY" -t 5s "$RAW/v10" "$RAW/interim" "$RAW/bare-code"
+	assert_success
+	jq -s -e 'sort_by(.index) | map([.status, .http_version, .ok, .size])
+		== [[203, "1.0", true, 2], [201, "1.1", true, 2], [202, "1.1", true, 2]]' <<<"$output"
+}
+
+# libcurl 8.x reads "HTTP/1.1 2040 OK" as 204 (and so no body), 7.88
+# refuses it: a protocol record on both.
+@test "faults: a four-digit status code is a protocol record on every libcurl" {
+	run --separate-stderr "$VOLLEY" -t 5s "$RAW/long-code"
+	assert_failure 1
+	jq -e '.ok == false and .status == null and .error.kind == "protocol"
+		and (.error.message | length > 0)' <<<"$output"
+}
+
 # libcurl gives a bad chunk and a reset the same code (56), and before
 # 8.8.0 CURLINFO_OS_ERRNO keeps the errno of an earlier transfer on the same
 # easy handle.  With -c 1 every URL here runs on the one handle the failures

@@ -1886,6 +1886,42 @@ raw_bad_status(struct raw_conn *rc)
 	raw_finish(rc);
 }
 
+/* Status lines that are not "HTTP/1.1 200 OK" but that libcurl takes:
+ * volley reads a good one's code and version itself (xfer.c), and must
+ * read what libcurl reads. */
+static void
+raw_v10(struct raw_conn *rc)
+{
+	RAW_SEND(rc, "HTTP/1.0 203 Non-Authoritative\r\n"
+	    "Content-Length: 2\r\n\r\nok");
+	raw_finish(rc);
+}
+
+/* An interim 103 (its own status line and headers), then the final 201. */
+static void
+raw_interim(struct raw_conn *rc)
+{
+	RAW_SEND(rc, "HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"
+	    "HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok");
+	raw_finish(rc);
+}
+
+/* A code with no reason phrase, nor the space before it. */
+static void
+raw_bare_code(struct raw_conn *rc)
+{
+	RAW_SEND(rc, "HTTP/1.1 202\r\nContent-Length: 2\r\n\r\nok");
+	raw_finish(rc);
+}
+
+/* Four digits: not a form volley reads itself (libcurl is asked). */
+static void
+raw_long_code(struct raw_conn *rc)
+{
+	RAW_SEND(rc, "HTTP/1.1 2040 OK\r\nContent-Length: 2\r\n\r\nok");
+	raw_finish(rc);
+}
+
 /* No version number: libcurl 7.88 ends it with CURLE_OK, no status. */
 static void
 raw_no_version(struct raw_conn *rc)
@@ -1970,6 +2006,10 @@ static const struct raw_route raw_routes[] = {
 	{"/conflict-cl-late", raw_conflict_cl_late},
 	{"/bad-status", raw_bad_status},
 	{"/no-version", raw_no_version},
+	{"/v10", raw_v10},
+	{"/interim", raw_interim},
+	{"/bare-code", raw_bare_code},
+	{"/long-code", raw_long_code},
 	{"/garbage", raw_garbage},
 	{"/http09", raw_http09},
 	{"/nul-header", raw_nul_header},
