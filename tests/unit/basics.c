@@ -731,3 +731,32 @@ UNIT_TEST(prefix_ci)
 			CHECK(util_prefix_ci(s, "https:", 6) == same);
 		}
 }
+
+/* time_ms as "%.3f" of the whole microseconds would print it, over the
+ * digit boundaries. */
+UNIT_TEST(record_ms)
+{
+	static const double v[] = {0, 0.0004, 0.0005, 0.001, 0.009, 0.01,
+	    0.099, 0.1, 0.999, 0.9995, 1, 1.5, 9.999, 10.01, 99.9994,
+	    123.456, 1000.001, 65535.999, 1e9 + 0.25};
+	struct record r = {0};
+	struct buf b = {0};
+	char want[64];
+	size_t i;
+	int64_t us;
+
+	r.method = "GET";
+	r.attempts = 1;
+	r.page = 1;
+	r.curl_code = -1;
+	for (i = 0; i < sizeof v / sizeof v[0]; i++) {
+		r.time_ms = v[i];
+		us = (int64_t)(v[i] * 1000.0 + 0.5);
+		snprintf(want, sizeof want, "\"time_ms\":%lld.%03lld,",
+		    (long long)(us / 1000), (long long)(us % 1000));
+		buf_reset(&b);
+		CHECK(record_encode(&b, &r) == 0);
+		CHECK(strstr(b.data, want) != NULL);
+	}
+	buf_free(&b);
+}
