@@ -6,6 +6,7 @@
 #include "stats.h"
 
 #include <cjson/cJSON.h>
+#include <math.h>
 #include <string.h>
 
 #include "check.h"
@@ -72,6 +73,30 @@ UNIT_TEST(stats_answered_and_not)
 	CHECK(strstr(b.data, "status\n") != NULL &&
 	    strstr(b.data, "errors\n") != NULL);
 	buf_free(&b);
+}
+
+/* A percentile is the top of the log bucket (0.01 ms * 2^(i/8)) that
+ * holds it, or the largest latency when that is lower: 1 ms is in
+ * bucket 54 (8 log2 100 = 53.2), 0.3 ms in 40 (39.3), 100 ms in 107. */
+UNIT_TEST(stats_buckets)
+{
+	static struct stats st;
+	int i;
+
+	for (i = 0; i < 30; i++)
+		stats_add(&st, 0.3);
+	for (i = 0; i < 40; i++)
+		stats_add(&st, 1.0);
+	for (i = 0; i < 30; i++)
+		stats_add(&st, 100.0);
+	CHECK(fabs(stats_percentile(&st, 25) - 0.01 * exp2(40 / 8.0)) < 1e-9);
+	CHECK(fabs(stats_percentile(&st, 50) - 0.01 * exp2(54 / 8.0)) < 1e-9);
+	CHECK(stats_percentile(&st, 99) == 100.0);
+	memset(&st, 0, sizeof st);
+	stats_add(&st, 0.005);		/* at or under 0.01 ms: bucket 0 */
+	stats_add(&st, 1e12);		/* past the last: the last one's top */
+	CHECK(fabs(stats_percentile(&st, 50) - 0.01) < 1e-12);
+	CHECK(fabs(stats_percentile(&st, 100) - 0.01 * exp2(199 / 8.0)) < 1e-6);
 }
 
 UNIT_TEST(stats_nothing_to_measure)
