@@ -83,12 +83,20 @@ input_check_url(struct request *r, const char *url, size_t len)
 		return;
 	}
 	/* The scheme: letters, digits, + - . up to the first "://" (one
-	 * pass, no strspn: this runs for every line). */
-	for (slen = 0; slen < len && ((url[slen] >= 'a' && url[slen] <= 'z') ||
-	    (url[slen] >= 'A' && url[slen] <= 'Z') ||
-	    (url[slen] >= '0' && url[slen] <= '9') || url[slen] == '+' ||
-	    url[slen] == '-' || url[slen] == '.'); slen++)
-		;
+	 * pass, no strspn: this runs for every line), mostly http or https
+	 * (url is NUL-terminated: a shorter one stops the compare). */
+	if (util_prefix_ci(url, "http://", 7))
+		slen = 4;
+	else if (util_prefix_ci(url, "https://", 8))
+		slen = 5;
+	else
+		for (slen = 0; slen < len && ((url[slen] >= 'a' &&
+		    url[slen] <= 'z') ||
+		    (url[slen] >= 'A' && url[slen] <= 'Z') ||
+		    (url[slen] >= '0' && url[slen] <= '9') ||
+		    url[slen] == '+' || url[slen] == '-' || url[slen] == '.');
+		    slen++)
+			;
 	sep = len - slen >= 3 && memcmp(url + slen, "://", 3) == 0 ?
 	    url + slen : NULL;
 	if (sep == NULL || slen == 0) {
@@ -104,8 +112,11 @@ input_check_url(struct request *r, const char *url, size_t len)
 		r->err = ERR_UNSUPPORTED_PROTOCOL;
 		return;
 	}
-	if (strchr("/?#@:", sep[3]) != NULL)
+	switch (sep[3]) {
+	case '\0': case '/': case '?': case '#': case '@': case ':':
 		req_error(r, ERR_INVALID_URL, "URL has no host");
+		break;
+	}
 }
 
 /* cJSON decodes \u0000 into a NUL, which would cut a string short (a
