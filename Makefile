@@ -28,6 +28,11 @@ ALL_CFLAGS = -std=c11 $(WARN) $(WERROR) $(CFLAGS)
 LIBS     = $$($(PKG_CONFIG) --libs $(PKGS)) -lm
 SANFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
            -fno-sanitize-recover=undefined
+# Link-time optimisation for the programs (volley, volley-curl8): a
+# request costs volley ~0.4k instructions fewer (README, Performance).
+# Not for the test builds (ASan, failalloc's --wrap, the unit tests).
+# `make LTO=` builds without it.
+LTO     ?= -flto=auto
 # Each object depends on the headers it includes (-MMD writes the list).
 DEPFLAGS = -MMD -MP
 
@@ -50,18 +55,18 @@ UNIT_TEST = $(sort $(wildcard tests/unit/*.c))
 all: volley
 
 # The flags an object was built with; a change rebuilds it.
-FLAGS_NOW = $(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS)
+FLAGS_NOW = $(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) $(LTO)
 build/flags build-san/flags build-fa/flags build-curl8/flags build-curl8-fa/flags: FORCE
 	@mkdir -p $(@D)
 	@echo '$(FLAGS_NOW)' | cmp -s - $@ || echo '$(FLAGS_NOW)' > $@
 
 volley: $(OBJ)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LTO) $(LDFLAGS) -o $@ $(OBJ) $(LIBS)
 
 build/%.o: src/%.c build/flags
 	@echo "  CC      $<"
-	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LTO) $(DEPFLAGS) -c -o $@ $<
 
 # ASan + UBSan build of the same sources: `make sanitize`, then
 # `VOLLEY=./volley-san bats tests` (what `make test-san` does).
@@ -112,11 +117,11 @@ build-curl8-fa/flags $(C8OBJ) $(C8FAOBJ): PKG_CONFIG := $(C8PKG_CONFIG)
 
 volley-curl8: $(C8OBJ)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(C8LINK) -o $@ $(C8OBJ) $(LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LTO) $(LDFLAGS) $(C8LINK) -o $@ $(C8OBJ) $(LIBS)
 
 build-curl8/%.o: src/%.c build-curl8/flags $(CURL8)/.done
 	@echo "  CC      $< (curl8)"
-	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LTO) $(DEPFLAGS) -c -o $@ $<
 
 volley-fa-curl8: $(C8FAOBJ)
 	@echo "  LD      $@"

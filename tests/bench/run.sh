@@ -1034,6 +1034,8 @@ vsep() { # COUNT: the separator cells of COUNT right-aligned columns per libcurl
 		[ ${#CG_CASES[@]} -gt 0 ] || break
 		st=$(cg_diff "volley-g@$v" "floor@$v"); d=${st%% *}
 		echo "| volley − floor ≤ 5k instructions/request (median of $CALLGRIND_REPS) | ${VNAME[$v]} | $(kinstr "$d") | $(met "$d" '<=' 5000) |"
+		st=$(cg_diff "volley-g@$v" "floor-opts@$v"); d=${st%% *}
+		echo "| … volley's own work alone: volley − floor -opts (the same libcurl options set) | ${VNAME[$v]} | $(kinstr "$d") | $(met "$d" '<=' 5000) |"
 	done
 	echo
 	if [ -s "$TMP/warnings" ]; then
