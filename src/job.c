@@ -41,7 +41,7 @@ job_hold(struct job *j, const char *o)
  * written at once) that glibc's thread cache, 7 chunks of a size, does
  * not hold, so each would cost a trip through malloc's bins.  None under
  * ASan, which should see every job freed. */
-#if defined(__SANITIZE_ADDRESS__)
+#if UTIL_ASAN
 #define JOB_SPARE	0
 #else
 #define JOB_SPARE	64

@@ -283,7 +283,7 @@ json_print(const struct cJSON *v)
 	return copy;
 }
 
-#if defined(__SANITIZE_ADDRESS__)
+#if UTIL_ASAN
 #define ARENA_BYTES	0	/* let ASan see every cJSON allocation */
 #else
 #define ARENA_BYTES	(256u << 10)

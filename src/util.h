@@ -46,6 +46,20 @@ int	 util_parse_ranges(const char *, struct util_range *, size_t max,
 	     size_t *n);
 bool	 util_in_ranges(const struct util_range *, size_t n, long);
 
+/* Built with AddressSanitizer (GCC defines the macro, clang answers the
+ * feature test): caches of freed memory step aside so that it sees
+ * every use after free. */
+#if defined(__SANITIZE_ADDRESS__)
+#define UTIL_ASAN	1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UTIL_ASAN	1
+#endif
+#endif
+#ifndef UTIL_ASAN
+#define UTIL_ASAN	0
+#endif
+
 /* n zeroed bytes from malloc (NULL: out of memory), for what is
  * allocated and freed once per request.  glibc's calloc (before 2.41)
  * never takes a chunk from the thread cache that free puts it in, and

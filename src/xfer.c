@@ -52,8 +52,13 @@ struct xfer {
 	bool		 bad_status_line;
 	bool		 hdr_rx;	/* a header line starts with R or X */
 	/* The last status line's code and version (a CURL_HTTP_VERSION_),
-	 * 0 when it has none volley reads as libcurl does. */
+	 * 0 when it has none volley reads as libcurl does; unsure when an
+	 * HTTP/ line came after a final response's headers (a trailer, or
+	 * the response after a CONNECT's): libcurl says which counts. */
 	long		 line_status, line_version;
+	bool		 line_final;	/* the status line read is >= 200 */
+	bool		 final_done;	/* ...and its header block has ended */
+	bool		 line_unsure;
 	int		(*sink)(void *, const char *, size_t);
 	void		*sink_arg;
 	char		 err[CURL_ERROR_SIZE];
@@ -88,10 +93,10 @@ write_cb(char *p, size_t size, size_t nmemb, void *userp)
 	return n;
 }
 
-/* "HTTP/D[.D] DDD", then a space, a tab or the line's end.  libcurl 8.x
- * takes "HTTP/200 OK" as HTTP/1.0 200, 7.88 as no status at all; 8.x
- * takes "HTTP/1.1 2040" as 204, 7.88 refuses it: volley refuses both
- * itself, on every libcurl. */
+/* "HTTP/D[.D] DDD", not followed by a fourth digit.  libcurl 8.x takes
+ * "HTTP/200 OK" as HTTP/1.0 200, 7.88 as no status at all; 8.x takes
+ * "HTTP/1.1 2040" as 204, 7.88 refuses it: volley refuses both itself,
+ * on every libcurl. */
 static bool
 status_line_ok(const char *p, size_t n)
 {
@@ -105,8 +110,7 @@ status_line_ok(const char *p, size_t n)
 	return i + 4 <= n && p[i] == ' ' && p[i + 1] >= '0' &&
 	    p[i + 1] <= '9' && p[i + 2] >= '0' && p[i + 2] <= '9' &&
 	    p[i + 3] >= '0' && p[i + 3] <= '9' && (i + 4 == n ||
-	    p[i + 4] == ' ' || p[i + 4] == '\t' || p[i + 4] == '\r' ||
-	    p[i + 4] == '\n');
+	    p[i + 4] < '0' || p[i + 4] > '9');
 }
 
 /* The code and version of a status line that status_line_ok passed,
@@ -120,6 +124,7 @@ status_line_read(struct xfer *x, const char *p)
 	long v = 0;
 
 	x->line_status = x->line_version = 0;
+	x->line_final = p[i + 1] >= '2';
 	if (i == 8 && p[5] == '1' && p[7] == '0')
 		v = CURL_HTTP_VERSION_1_0;
 	else if (i == 8 && p[5] == '1' && p[7] == '1')
@@ -172,14 +177,26 @@ header_cb(char *p, size_t size, size_t nmemb, void *userp)
 	switch (n > 0 ? p[0] | 0x20 : 0) {
 	case 'h':
 		/* A status line starts a new response (1xx, then the real
-		 * one). */
-		if (n < 5 || memcmp(p, "HTTP/", 5) != 0)
+		 * one).  One after a final response's headers is a trailer,
+		 * or the response after a CONNECT's (or a retried request's):
+		 * which of them is the status, libcurl says. */
+		if (n < 5 || !util_prefix_ci(p, "http/", 5))
+			break;
+		if (x->final_done)
+			x->line_unsure = true;
+		else if (memcmp(p, "HTTP/", 5) != 0) {
+			/* libcurl reads "http/1.1 404" as HTTP/1.0 200 */
+			x->bad_status_line = true;
+			return 0;
+		}
+		if (memcmp(p, "HTTP/", 5) != 0)
 			break;
 		if (!status_line_ok(p, n)) {
 			x->bad_status_line = true;
 			return 0;
 		}
 		status_line_read(x, p);
+		x->final_done = false;
 		buf_reset(&x->hdr);
 		x->hdr_lines = 0;
 		x->content_length = -1;
@@ -188,6 +205,12 @@ header_cb(char *p, size_t size, size_t nmemb, void *userp)
 	case 'r':
 	case 'x':
 		x->hdr_rx = true;
+		break;
+	case '\r' | 0x20:
+	case '\n' | 0x20:
+		/* the blank line that ends a header block */
+		if (n <= 2 && (p[0] == '\r' || p[0] == '\n') && x->line_final)
+			x->final_done = true;
 		break;
 	case 'c':
 		length = n > 15 && (p[8] | 0x20) == 'l' &&
@@ -607,6 +630,7 @@ xfer_prepare(struct xfer *x, const struct xfer_req *r, void *owner,
 	x->bad_status_line = false;
 	x->hdr_rx = false;
 	x->line_status = x->line_version = 0;
+	x->line_final = x->final_done = x->line_unsure = false;
 	x->content_length = -1;
 	x->sink = r->sink;
 	x->sink_arg = r->sink_arg;
@@ -704,7 +728,7 @@ xfer_result(struct xfer *x, int curl_code, struct xfer_res *res)
 	res->sink_failed = x->sink_failed;
 	/* A transfer that succeeded ended on its response's status line,
 	 * which header_cb read as libcurl does (two infos fewer). */
-	if (curl_code == CURLE_OK && x->line_status > 0) {
+	if (curl_code == CURLE_OK && x->line_status > 0 && !x->line_unsure) {
 		res->status = x->line_status;
 		ver = x->line_version;
 	} else {
@@ -721,11 +745,11 @@ xfer_result(struct xfer *x, int curl_code, struct xfer_res *res)
 		curl_easy_getinfo(x->easy, CURLINFO_REDIRECT_URL, &loc);
 	curl_easy_getinfo(x->easy, CURLINFO_TOTAL_TIME_T, &total);
 	curl_easy_getinfo(x->easy, CURLINFO_NUM_CONNECTS, &nconn);
-	/* A transfer that succeeds can leave an errno too (a refused IPv6
-	 * attempt before the IPv4 one that worked), but only one that made
-	 * a connection: libcurl sets it on an error, and one on a reused
-	 * connection either fails the transfer or is retried on a new one. */
-	if (curl_code != CURLE_OK || (x->xc->sticky_errno && nconn > 0)) {
+	/* A transfer that succeeds can leave an errno too: a refused IPv6
+	 * attempt before the IPv4 one that worked, or (7.88) the TLS close
+	 * of a connection the server ended, run on a transfer that reused
+	 * it and succeeded. */
+	if (curl_code != CURLE_OK || x->xc->sticky_errno) {
 		curl_easy_getinfo(x->easy, CURLINFO_OS_ERRNO, &res->os_errno);
 		x->renew = x->xc->sticky_errno && res->os_errno != 0;
 	}

@@ -581,7 +581,7 @@ pattern() {
 	assert_line hello
 }
 
-@test "raw /v10, /interim, /bare-code, /long-code: status lines besides HTTP/1.1 200 OK" {
+@test "raw /v10, /interim, /bare-code, /long-code, /code-run, /trailer-status, /lower-status: status lines besides HTTP/1.1 200 OK" {
 	run fixture_raw /v10
 	assert_line --index 0 $'HTTP/1.0 203 Non-Authoritative\r'
 	run fixture_raw /interim
@@ -591,6 +591,13 @@ pattern() {
 	assert_line --index 0 $'HTTP/1.1 202\r'
 	run fixture_raw /long-code
 	assert_line --index 0 $'HTTP/1.1 2040 OK\r'
+	run fixture_raw /code-run
+	assert_line --index 0 $'HTTP/1.1 200OK\r'
+	run fixture_raw /trailer-status
+	assert_line --index 0 $'HTTP/1.1 200 OK\r'
+	assert_line $'HTTP/1.1 503 spoof: 1\r'
+	run fixture_raw /lower-status
+	assert_line $'http/1.1 404 Not Found\r'
 }
 
 @test "raw /bad-status, /garbage, /http09: not HTTP/1.x responses" {

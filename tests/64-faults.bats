@@ -67,11 +67,29 @@ teardown_file() { fixture_stop; }
 # the status line itself, not from libcurl (xfer.c): these are the forms
 # libcurl takes besides "HTTP/1.1 200 OK", and each must read as libcurl
 # reads it, on every libcurl.
-@test "faults: HTTP/1.0, an interim 103 before the final status, and a code with no reason phrase read as libcurl reads them" {
-	run --separate-stderr "$VOLLEY" -t 5s "$RAW/v10" "$RAW/interim" "$RAW/bare-code"
+@test "faults: HTTP/1.0, an interim 103 before the final status, a code with no reason phrase or run into it read as libcurl reads them" {
+	run --separate-stderr "$VOLLEY" -t 5s "$RAW/v10" "$RAW/interim" "$RAW/bare-code" "$RAW/code-run"
 	assert_success
 	jq -s -e 'sort_by(.index) | map([.status, .http_version, .ok, .size])
-		== [[203, "1.0", true, 2], [201, "1.1", true, 2], [202, "1.1", true, 2]]' <<<"$output"
+		== [[203, "1.0", true, 2], [201, "1.1", true, 2], [202, "1.1", true, 2], [200, "1.1", true, 2]]' <<<"$output"
+}
+
+# libcurl hands a chunked response's trailers to the header callback: one
+# shaped like a status line ("HTTP/1.1 503 spoof: 1") is not the status.
+@test "faults: a trailer shaped like a status line does not change the status" {
+	run --separate-stderr "$VOLLEY" -t 5s "$RAW/trailer-status"
+	assert_success
+	jq -e '.ok and .status == 200 and .http_version == "1.1" and .size == 2' <<<"$output"
+}
+
+# libcurl reads a status line in lower case as HTTP/1.0 200 whatever its
+# code (here a 404 after a 103): a protocol record, as for the other
+# status lines volley refuses itself.
+@test "faults: a status line in lower case is a protocol record, not a 200" {
+	run --separate-stderr "$VOLLEY" -t 5s "$RAW/lower-status"
+	assert_failure 1
+	jq -e '.ok == false and .status == null and .error.kind == "protocol"
+		and (.error.message | length > 0)' <<<"$output"
 }
 
 # libcurl 8.x reads "HTTP/1.1 2040 OK" as 204 (and so no body), 7.88

@@ -1914,11 +1914,40 @@ raw_bare_code(struct raw_conn *rc)
 	raw_finish(rc);
 }
 
-/* Four digits: not a form volley reads itself (libcurl is asked). */
+/* The code run into its reason phrase: both libcurls read 200. */
+static void
+raw_code_run(struct raw_conn *rc)
+{
+	RAW_SEND(rc, "HTTP/1.1 200OK\r\nContent-Length: 2\r\n\r\nok");
+	raw_finish(rc);
+}
+
+/* Four digits: libcurl 8.x reads 204, 7.88 refuses it. */
 static void
 raw_long_code(struct raw_conn *rc)
 {
 	RAW_SEND(rc, "HTTP/1.1 2040 OK\r\nContent-Length: 2\r\n\r\nok");
+	raw_finish(rc);
+}
+
+/* A chunked 200 whose trailer looks like a status line: libcurl gives
+ * trailers to the header callback; the status is still 200. */
+static void
+raw_trailer_status(struct raw_conn *rc)
+{
+	RAW_SEND(rc, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"
+	    "Trailer: spoof\r\n\r\n2\r\nok\r\n0\r\n"
+	    "HTTP/1.1 503 spoof: 1\r\n\r\n");
+	raw_finish(rc);
+}
+
+/* A 103, then a final status line in lower case, which libcurl reads
+ * as HTTP/1.0 200 whatever its code. */
+static void
+raw_lower_status(struct raw_conn *rc)
+{
+	RAW_SEND(rc, "HTTP/1.1 103 Early Hints\r\n\r\n"
+	    "http/1.1 404 Not Found\r\nContent-Length: 2\r\n\r\nok");
 	raw_finish(rc);
 }
 
@@ -2010,6 +2039,9 @@ static const struct raw_route raw_routes[] = {
 	{"/interim", raw_interim},
 	{"/bare-code", raw_bare_code},
 	{"/long-code", raw_long_code},
+	{"/code-run", raw_code_run},
+	{"/trailer-status", raw_trailer_status},
+	{"/lower-status", raw_lower_status},
 	{"/garbage", raw_garbage},
 	{"/http09", raw_http09},
 	{"/nul-header", raw_nul_header},
