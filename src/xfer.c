@@ -59,6 +59,7 @@ struct xfer {
 	bool		 line_final;	/* the status line read is >= 200 */
 	bool		 final_done;	/* ...and its header block has ended */
 	bool		 line_unsure;
+	bool		 block_start;	/* the next line starts a header block */
 	int		(*sink)(void *, const char *, size_t);
 	void		*sink_arg;
 	char		 err[CURL_ERROR_SIZE];
@@ -171,9 +172,10 @@ header_cb(char *p, size_t size, size_t nmemb, void *userp)
 {
 	struct xfer *x = userp;
 	size_t n = size * nmemb;
-	bool length = false;
+	bool length = false, start = x->block_start;
 
 	/* One test of the first byte finds the few lines read here. */
+	x->block_start = false;
 	switch (n > 0 ? p[0] | 0x20 : 0) {
 	case 'h':
 		/* A status line starts a new response (1xx, then the real
@@ -184,7 +186,7 @@ header_cb(char *p, size_t size, size_t nmemb, void *userp)
 			break;
 		if (x->final_done)
 			x->line_unsure = true;
-		else if (memcmp(p, "HTTP/", 5) != 0) {
+		else if (start && memcmp(p, "HTTP/", 5) != 0) {
 			/* libcurl reads "http/1.1 404" as HTTP/1.0 200 */
 			x->bad_status_line = true;
 			return 0;
@@ -209,8 +211,11 @@ header_cb(char *p, size_t size, size_t nmemb, void *userp)
 	case '\r' | 0x20:
 	case '\n' | 0x20:
 		/* the blank line that ends a header block */
-		if (n <= 2 && (p[0] == '\r' || p[0] == '\n') && x->line_final)
-			x->final_done = true;
+		if (n <= 2 && (p[0] == '\r' || p[0] == '\n')) {
+			x->block_start = true;
+			if (x->line_final)
+				x->final_done = true;
+		}
 		break;
 	case 'c':
 		length = n > 15 && (p[8] | 0x20) == 'l' &&
@@ -631,6 +636,7 @@ xfer_prepare(struct xfer *x, const struct xfer_req *r, void *owner,
 	x->hdr_rx = false;
 	x->line_status = x->line_version = 0;
 	x->line_final = x->final_done = x->line_unsure = false;
+	x->block_start = true;
 	x->content_length = -1;
 	x->sink = r->sink;
 	x->sink_arg = r->sink_arg;

@@ -581,7 +581,7 @@ pattern() {
 	assert_line hello
 }
 
-@test "raw /v10, /interim, /bare-code, /long-code, /code-run, /trailer-status, /lower-status: status lines besides HTTP/1.1 200 OK" {
+@test "raw /v10, /interim, /bare-code, /long-code, /code-run, /trailer-status, /lower-status, /http-header: status lines besides HTTP/1.1 200 OK" {
 	run fixture_raw /v10
 	assert_line --index 0 $'HTTP/1.0 203 Non-Authoritative\r'
 	run fixture_raw /interim
@@ -598,6 +598,8 @@ pattern() {
 	assert_line $'HTTP/1.1 503 spoof: 1\r'
 	run fixture_raw /lower-status
 	assert_line $'http/1.1 404 Not Found\r'
+	run fixture_raw /http-header
+	assert_line --index 1 $'http/x: y\r'
 }
 
 @test "raw /bad-status, /garbage, /http09: not HTTP/1.x responses" {

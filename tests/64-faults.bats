@@ -55,12 +55,14 @@ teardown_file() { fixture_stop; }
 # On a response that succeeds volley reads the status and version from
 # the status line itself, not from libcurl (xfer.c): these are the forms
 # libcurl takes besides "HTTP/1.1 200 OK", and each must read as libcurl
-# reads it, on every libcurl.
+# reads it, on every libcurl; a header line that starts with "http/" is
+# a header, not a status line.
 @test "faults: HTTP/1.0, an interim 103 before the final status, a code with no reason phrase or run into it read as libcurl reads them" {
-	run --separate-stderr "$VOLLEY" -t 5s "$RAW/v10" "$RAW/interim" "$RAW/bare-code" "$RAW/code-run"
+	run --separate-stderr "$VOLLEY" -t 5s -I "$RAW/v10" "$RAW/interim" "$RAW/bare-code" "$RAW/code-run" "$RAW/http-header"
 	assert_success
 	jq -s -e 'sort_by(.index) | map([.status, .http_version, .ok, .size])
-		== [[203, "1.0", true, 2], [201, "1.1", true, 2], [202, "1.1", true, 2], [200, "1.1", true, 2]]' <<<"$output"
+		== [[203, "1.0", true, 2], [201, "1.1", true, 2], [202, "1.1", true, 2], [200, "1.1", true, 2], [200, "1.1", true, 2]]' <<<"$output"
+	jq -s -e '.[] | select(.url | endswith("/http-header")) | .headers["http/x"] == "y"' <<<"$output"
 }
 
 # libcurl hands a chunked response's trailers to the header callback: one

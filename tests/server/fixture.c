@@ -1951,6 +1951,16 @@ raw_lower_status(struct raw_conn *rc)
 	raw_finish(rc);
 }
 
+/* A header line (not a status line) that starts with "http/": a field
+ * name no RFC allows, which libcurl passes on as a header. */
+static void
+raw_http_header(struct raw_conn *rc)
+{
+	RAW_SEND(rc, "HTTP/1.1 200 OK\r\nhttp/x: y\r\n"
+	    "Content-Length: 2\r\n\r\nok");
+	raw_finish(rc);
+}
+
 /* No version number: libcurl 7.88 ends it with CURLE_OK, no status. */
 static void
 raw_no_version(struct raw_conn *rc)
@@ -2042,6 +2052,7 @@ static const struct raw_route raw_routes[] = {
 	{"/code-run", raw_code_run},
 	{"/trailer-status", raw_trailer_status},
 	{"/lower-status", raw_lower_status},
+	{"/http-header", raw_http_header},
 	{"/garbage", raw_garbage},
 	{"/http09", raw_http09},
 	{"/nul-header", raw_nul_header},
