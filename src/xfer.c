@@ -186,13 +186,14 @@ header_cb(char *p, size_t size, size_t nmemb, void *userp)
 			break;
 		if (x->final_done)
 			x->line_unsure = true;
-		else if (start && memcmp(p, "HTTP/", 5) != 0) {
+		if (memcmp(p, "HTTP/", 5) != 0) {
 			/* libcurl reads "http/1.1 404" as HTTP/1.0 200 */
-			x->bad_status_line = true;
-			return 0;
-		}
-		if (memcmp(p, "HTTP/", 5) != 0)
+			if (start && !x->final_done) {
+				x->bad_status_line = true;
+				return 0;
+			}
 			break;
+		}
 		if (!status_line_ok(p, n)) {
 			x->bad_status_line = true;
 			return 0;
@@ -691,13 +692,14 @@ xfer_prepare(struct xfer *x, const struct xfer_req *r, void *owner,
  * count from the start; a phase that did not happen (a reused
  * connection, plain http, no response) reads 0 and is null here. */
 static void
-xfer_timing(struct xfer *x, long nconn, curl_off_t total,
-    struct record_timing *t)
+xfer_timing(struct xfer *x, curl_off_t total, struct record_timing *t)
 {
 	curl_off_t dns = 0, conn = 0, tls = 0, ttfb = 0;
+	long nconn = 0;
 
 	/* The connection phases only for a new connection (on a reused one
 	 * they are not this transfer's): three infos fewer mostly. */
+	curl_easy_getinfo(x->easy, CURLINFO_NUM_CONNECTS, &nconn);
 	if (nconn > 0) {
 		curl_easy_getinfo(x->easy, CURLINFO_NAMELOOKUP_TIME_T, &dns);
 		curl_easy_getinfo(x->easy, CURLINFO_CONNECT_TIME_T, &conn);
@@ -720,7 +722,7 @@ xfer_timing(struct xfer *x, long nconn, curl_off_t total,
 void
 xfer_result(struct xfer *x, int curl_code, struct xfer_res *res)
 {
-	long ver = 0, nconn = 0;
+	long ver = 0;
 	curl_off_t total = 0;
 	char *ct = NULL, *eff = NULL, *loc = NULL;
 
@@ -750,7 +752,6 @@ xfer_result(struct xfer *x, int curl_code, struct xfer_res *res)
 	if (res->status >= 300 && res->status < 400)
 		curl_easy_getinfo(x->easy, CURLINFO_REDIRECT_URL, &loc);
 	curl_easy_getinfo(x->easy, CURLINFO_TOTAL_TIME_T, &total);
-	curl_easy_getinfo(x->easy, CURLINFO_NUM_CONNECTS, &nconn);
 	/* A transfer that succeeds can leave an errno too: a refused IPv6
 	 * attempt before the IPv4 one that worked, or (7.88) the TLS close
 	 * of a connection the server ended, run on a transfer that reused
@@ -776,5 +777,5 @@ xfer_result(struct xfer *x, int curl_code, struct xfer_res *res)
 	res->body_len = x->body.len;
 	res->size = x->received;
 	res->total_ms = (double)total / 1000.0;
-	xfer_timing(x, nconn, total, &res->timing);
+	xfer_timing(x, total, &res->timing);
 }
