@@ -67,11 +67,35 @@ req_error(struct request *r, enum err_kind k, const char *msg)
 	snprintf(r->errmsg, sizeof r->errmsg, "%s", msg);
 }
 
+/* The error for a URL that does not start http:// or https:// (in any
+ * case): its scheme, letters, digits, + - . up to the first "://", is
+ * missing or is another one. */
+static void
+scheme_error(struct request *r, const char *url, size_t len)
+{
+	size_t slen;
+
+	for (slen = 0; slen < len && ((url[slen] >= 'a' && url[slen] <= 'z') ||
+	    (url[slen] >= 'A' && url[slen] <= 'Z') ||
+	    (url[slen] >= '0' && url[slen] <= '9') || url[slen] == '+' ||
+	    url[slen] == '-' || url[slen] == '.'); slen++)
+		;
+	if (slen == 0 || len - slen < 3 || memcmp(url + slen, "://", 3) != 0) {
+		req_error(r, ERR_INVALID_URL,
+		    "URL has no scheme (write http:// or https://)");
+		return;
+	}
+	snprintf(r->errmsg, sizeof r->errmsg,
+	    "scheme '%.*s' is not fetched: only http and https",
+	    (int)(slen < 32 ? slen : 32), url);
+	r->err = ERR_UNSUPPORTED_PROTOCOL;
+}
+
 void
 input_check_url(struct request *r, const char *url, size_t len)
 {
-	const char *sep;
-	size_t i, slen;
+	const char *host;
+	size_t i;
 
 	if ((i = util_span_visible(url, len)) < len) {
 		unsigned char c = (unsigned char)url[i];
@@ -82,37 +106,17 @@ input_check_url(struct request *r, const char *url, size_t len)
 		r->err = ERR_INVALID_URL;
 		return;
 	}
-	/* The scheme: letters, digits, + - . up to the first "://" (one
-	 * pass, no strspn: this runs for every line), mostly http or https
-	 * (url is NUL-terminated: a shorter one stops the compare). */
+	/* One compare a scheme (url is NUL-terminated: a shorter one stops
+	 * it); this runs for every line. */
 	if (util_prefix_ci(url, "http://", 7))
-		slen = 4;
+		host = url + 7;
 	else if (util_prefix_ci(url, "https://", 8))
-		slen = 5;
-	else
-		for (slen = 0; slen < len && ((url[slen] >= 'a' &&
-		    url[slen] <= 'z') ||
-		    (url[slen] >= 'A' && url[slen] <= 'Z') ||
-		    (url[slen] >= '0' && url[slen] <= '9') ||
-		    url[slen] == '+' || url[slen] == '-' || url[slen] == '.');
-		    slen++)
-			;
-	sep = len - slen >= 3 && memcmp(url + slen, "://", 3) == 0 ?
-	    url + slen : NULL;
-	if (sep == NULL || slen == 0) {
-		req_error(r, ERR_INVALID_URL,
-		    "URL has no scheme (write http:// or https://)");
+		host = url + 8;
+	else {
+		scheme_error(r, url, len);
 		return;
 	}
-	if (!((slen == 4 && util_prefix_ci(url, "http", 4)) ||
-	    (slen == 5 && util_prefix_ci(url, "https", 5)))) {
-		snprintf(r->errmsg, sizeof r->errmsg,
-		    "scheme '%.*s' is not fetched: only http and https",
-		    (int)(slen < 32 ? slen : 32), url);
-		r->err = ERR_UNSUPPORTED_PROTOCOL;
-		return;
-	}
-	switch (sep[3]) {
+	switch (*host) {
 	case '\0': case '/': case '?': case '#': case '@': case ':':
 		req_error(r, ERR_INVALID_URL, "URL has no host");
 		break;
