@@ -127,10 +127,16 @@ struct raw_conn {
 	struct raw_conn *prev, *next;
 };
 
+/* A raw route runs fn, or (fn NULL) sends reply as it stands and closes. */
 struct raw_route {
 	const char *path;
 	void (*fn)(struct raw_conn *);
+	const char *reply;
+	size_t reply_len;
 };
+#define RAW_FN(p, f)		{.path = (p), .fn = (f)}
+#define RAW_REPLY(p, lit)	{.path = (p), .reply = (lit), \
+				 .reply_len = sizeof(lit) - 1}
 
 static struct {
 	struct event_base *base;
@@ -1829,14 +1835,6 @@ raw_short(struct raw_conn *rc)
 	raw_finish(rc);
 }
 
-static void
-raw_chunked_trunc(struct raw_conn *rc)
-{
-	RAW_SEND(rc, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
-	    "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n");
-	raw_finish(rc);
-}
-
 /* A chunked body cut by a reset: a read error, not a bad chunk. */
 static void
 raw_chunked_reset(struct raw_conn *rc)
@@ -1844,22 +1842,6 @@ raw_chunked_reset(struct raw_conn *rc)
 	RAW_SEND(rc, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
 	    "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n");
 	rc->state = RAW_FLUSH_RST;
-}
-
-static void
-raw_bad_chunk(struct raw_conn *rc)
-{
-	RAW_SEND(rc, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
-	    "Transfer-Encoding: chunked\r\n\r\nzzz\r\nhello\r\n0\r\n\r\n");
-	raw_finish(rc);
-}
-
-static void
-raw_conflict_cl(struct raw_conn *rc)
-{
-	RAW_SEND(rc, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
-	    "Content-Length: 5\r\nContent-Length: 10\r\n\r\nhello");
-	raw_finish(rc);
 }
 
 /* A second, different Content-Length as header line 1001: one past
@@ -1876,118 +1858,6 @@ raw_conflict_cl_late(struct raw_conn *rc)
 		raw_send(rc, line, (size_t)n);
 	}
 	RAW_SEND(rc, "Content-Length: 6\r\n\r\nhello");
-	raw_finish(rc);
-}
-
-static void
-raw_bad_status(struct raw_conn *rc)
-{
-	RAW_SEND(rc, "HTTP/1.1 abc OK\r\n\r\n");
-	raw_finish(rc);
-}
-
-/* Status lines that are not "HTTP/1.1 200 OK" but that libcurl takes:
- * volley reads a good one's code and version itself (xfer.c), and must
- * read what libcurl reads. */
-static void
-raw_v10(struct raw_conn *rc)
-{
-	RAW_SEND(rc, "HTTP/1.0 203 Non-Authoritative\r\n"
-	    "Content-Length: 2\r\n\r\nok");
-	raw_finish(rc);
-}
-
-/* An interim 103 (its own status line and headers), then the final 201. */
-static void
-raw_interim(struct raw_conn *rc)
-{
-	RAW_SEND(rc, "HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"
-	    "HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok");
-	raw_finish(rc);
-}
-
-/* A code with no reason phrase, nor the space before it. */
-static void
-raw_bare_code(struct raw_conn *rc)
-{
-	RAW_SEND(rc, "HTTP/1.1 202\r\nContent-Length: 2\r\n\r\nok");
-	raw_finish(rc);
-}
-
-/* The code run into its reason phrase: both libcurls read 200. */
-static void
-raw_code_run(struct raw_conn *rc)
-{
-	RAW_SEND(rc, "HTTP/1.1 200OK\r\nContent-Length: 2\r\n\r\nok");
-	raw_finish(rc);
-}
-
-/* Four digits: libcurl 8.x reads 204, 7.88 refuses it. */
-static void
-raw_long_code(struct raw_conn *rc)
-{
-	RAW_SEND(rc, "HTTP/1.1 2040 OK\r\nContent-Length: 2\r\n\r\nok");
-	raw_finish(rc);
-}
-
-/* A chunked 200 whose trailer looks like a status line: libcurl gives
- * trailers to the header callback; the status is still 200. */
-static void
-raw_trailer_status(struct raw_conn *rc)
-{
-	RAW_SEND(rc, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"
-	    "Trailer: spoof\r\n\r\n2\r\nok\r\n0\r\n"
-	    "HTTP/1.1 503 spoof: 1\r\n\r\n");
-	raw_finish(rc);
-}
-
-/* A 103, then a final status line in lower case, which libcurl reads
- * as HTTP/1.0 200 whatever its code. */
-static void
-raw_lower_status(struct raw_conn *rc)
-{
-	RAW_SEND(rc, "HTTP/1.1 103 Early Hints\r\n\r\n"
-	    "http/1.1 404 Not Found\r\nContent-Length: 2\r\n\r\nok");
-	raw_finish(rc);
-}
-
-/* A header line (not a status line) that starts with "http/": a field
- * name no RFC allows, which libcurl passes on as a header. */
-static void
-raw_http_header(struct raw_conn *rc)
-{
-	RAW_SEND(rc, "HTTP/1.1 200 OK\r\nhttp/x: y\r\n"
-	    "Content-Length: 2\r\n\r\nok");
-	raw_finish(rc);
-}
-
-/* No version number: libcurl 7.88 ends it with CURLE_OK, no status. */
-static void
-raw_no_version(struct raw_conn *rc)
-{
-	RAW_SEND(rc, "HTTP/200 OK\r\n\r\nok");
-	raw_finish(rc);
-}
-
-static void
-raw_garbage(struct raw_conn *rc)
-{
-	RAW_SEND(rc, "\x01\x02 garbage\r\n\r\n");
-	raw_finish(rc);
-}
-
-static void
-raw_http09(struct raw_conn *rc)
-{
-	RAW_SEND(rc, "hello world\n");
-	raw_finish(rc);
-}
-
-static void
-raw_nul_header(struct raw_conn *rc)
-{
-	RAW_SEND(rc, "HTTP/1.1 200 OK\r\nX-Nul: a\0b\r\nContent-Type: "
-	    "text/plain\r\nContent-Length: 2\r\n\r\nok");
 	raw_finish(rc);
 }
 
@@ -2034,32 +1904,73 @@ raw_not_found(struct raw_conn *rc)
 }
 
 static const struct raw_route raw_routes[] = {
-	{"/close", raw_close},
-	{"/reset", raw_rst},
-	{"/reset-mid", raw_reset_mid},
-	{"/short", raw_short},
-	{"/chunked-trunc", raw_chunked_trunc},
-	{"/chunked-reset", raw_chunked_reset},
-	{"/bad-chunk", raw_bad_chunk},
-	{"/conflict-cl", raw_conflict_cl},
-	{"/conflict-cl-late", raw_conflict_cl_late},
-	{"/bad-status", raw_bad_status},
-	{"/no-version", raw_no_version},
-	{"/v10", raw_v10},
-	{"/interim", raw_interim},
-	{"/bare-code", raw_bare_code},
-	{"/long-code", raw_long_code},
-	{"/code-run", raw_code_run},
-	{"/trailer-status", raw_trailer_status},
-	{"/lower-status", raw_lower_status},
-	{"/http-header", raw_http_header},
-	{"/garbage", raw_garbage},
-	{"/http09", raw_http09},
-	{"/nul-header", raw_nul_header},
-	{"/slow-headers", raw_slow_headers},
-	{"/trickle", raw_trickle},
-	{"/never", raw_never},
-	{"/endless", raw_endless},
+	RAW_FN("/close", raw_close),
+	RAW_FN("/reset", raw_rst),
+	RAW_FN("/reset-mid", raw_reset_mid),
+	RAW_FN("/short", raw_short),
+	RAW_REPLY("/chunked-trunc",
+	    "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
+	    "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n"),
+	RAW_FN("/chunked-reset", raw_chunked_reset),
+	RAW_REPLY("/bad-chunk",
+	    "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
+	    "Transfer-Encoding: chunked\r\n\r\nzzz\r\nhello\r\n0\r\n\r\n"),
+	RAW_REPLY("/conflict-cl",
+	    "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
+	    "Content-Length: 5\r\nContent-Length: 10\r\n\r\nhello"),
+	RAW_FN("/conflict-cl-late", raw_conflict_cl_late),
+	RAW_REPLY("/bad-status",
+	    "HTTP/1.1 abc OK\r\n\r\n"),
+	/* No version number: libcurl 7.88 ends it with CURLE_OK, no status. */
+	RAW_REPLY("/no-version",
+	    "HTTP/200 OK\r\n\r\nok"),
+	/* Status lines that are not "HTTP/1.1 200 OK" but that libcurl takes:
+	 * volley reads a good one's code and version itself (xfer.c), and must
+	 * read what libcurl reads. */
+	RAW_REPLY("/v10",
+	    "HTTP/1.0 203 Non-Authoritative\r\n"
+	    "Content-Length: 2\r\n\r\nok"),
+	/* An interim 103 (its own status line and headers), then the final
+	 * 201. */
+	RAW_REPLY("/interim",
+	    "HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"
+	    "HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok"),
+	/* A code with no reason phrase, nor the space before it. */
+	RAW_REPLY("/bare-code",
+	    "HTTP/1.1 202\r\nContent-Length: 2\r\n\r\nok"),
+	/* Four digits: libcurl 8.x reads 204, 7.88 refuses it. */
+	RAW_REPLY("/long-code",
+	    "HTTP/1.1 2040 OK\r\nContent-Length: 2\r\n\r\nok"),
+	/* The code run into its reason phrase: both libcurls read 200. */
+	RAW_REPLY("/code-run",
+	    "HTTP/1.1 200OK\r\nContent-Length: 2\r\n\r\nok"),
+	/* A chunked 200 whose trailer looks like a status line: libcurl gives
+	 * trailers to the header callback; the status is still 200. */
+	RAW_REPLY("/trailer-status",
+	    "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"
+	    "Trailer: spoof\r\n\r\n2\r\nok\r\n0\r\n"
+	    "HTTP/1.1 503 spoof: 1\r\n\r\n"),
+	/* A 103, then a final status line in lower case, which libcurl reads
+	 * as HTTP/1.0 200 whatever its code. */
+	RAW_REPLY("/lower-status",
+	    "HTTP/1.1 103 Early Hints\r\n\r\n"
+	    "http/1.1 404 Not Found\r\nContent-Length: 2\r\n\r\nok"),
+	/* A header line (not a status line) that starts with "http/": a field
+	 * name no RFC allows, which libcurl passes on as a header. */
+	RAW_REPLY("/http-header",
+	    "HTTP/1.1 200 OK\r\nhttp/x: y\r\n"
+	    "Content-Length: 2\r\n\r\nok"),
+	RAW_REPLY("/garbage",
+	    "\x01\x02 garbage\r\n\r\n"),
+	RAW_REPLY("/http09",
+	    "hello world\n"),
+	RAW_REPLY("/nul-header",
+	    "HTTP/1.1 200 OK\r\nX-Nul: a\0b\r\nContent-Type: "
+	    "text/plain\r\nContent-Length: 2\r\n\r\nok"),
+	RAW_FN("/slow-headers", raw_slow_headers),
+	RAW_FN("/trickle", raw_trickle),
+	RAW_FN("/never", raw_never),
+	RAW_FN("/endless", raw_endless),
 };
 
 /* The request line's path (without query), or "" if there is none. */
@@ -2120,7 +2031,13 @@ raw_read_cb(struct bufferevent *bev, void *arg)
 	rc->state = RAW_ACTIVE;
 	for (i = 0; i < sizeof(raw_routes) / sizeof(raw_routes[0]); i++) {
 		if (strcmp(path, raw_routes[i].path) == 0) {
-			raw_routes[i].fn(rc); /* may free rc */
+			if (raw_routes[i].fn != NULL) {
+				raw_routes[i].fn(rc); /* may free rc */
+				return;
+			}
+			raw_send(rc, raw_routes[i].reply,
+			    raw_routes[i].reply_len);
+			raw_finish(rc);
 			return;
 		}
 	}
