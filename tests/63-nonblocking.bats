@@ -352,7 +352,15 @@ for _ in range(600):
     if count >= 200:
         break
     time.sleep(0.05)
-during = fcntl.fcntl(s, fcntl.F_GETFL) & os.O_NONBLOCK
+# volley sets O_NONBLOCK only for the length of one write, so a sample
+# may fall inside a write; a volley that leaves it set while it waits on
+# the unread terminal shows it on every sample for 5 s
+for _ in range(500):
+    during = fcntl.fcntl(s, fcntl.F_GETFL) & os.O_NONBLOCK
+    if not during:
+        break
+    time.sleep(0.01)
+running = int(p.poll() is None)
 os.set_blocking(m, False)
 data = b""
 while True:
@@ -366,13 +374,15 @@ while True:
         break
 p.wait()
 after = fcntl.fcntl(s, fcntl.F_GETFL) & os.O_NONBLOCK
-print(count, p.returncode, data.count(b"\n"), during, after)
+print(count, p.returncode, data.count(b"\n"), during, after, running)
 PY
 	echo "$output"
-	read -r count st lines during after <<<"$output"
+	read -r count st lines during after running <<<"$output"
 	[ "$count" -eq 200 ]
 	[ "$st" -eq 0 ]
 	[ "$lines" -eq 200 ]
+	# volley was still waiting on the terminal when the flag was read
+	[ "$running" -eq 1 ]
 	# O_NONBLOCK is the terminal's own flag again
 	[ "$during" -eq 0 ]
 	[ "$after" -eq 0 ]
