@@ -273,13 +273,16 @@ while os.read(0, 65536): time.sleep(1)' <"$fifo" &
 }
 
 # SIGTERM while volley reads input $1 that starts no transfer (more
-# options after it).  The bound: a second; on a busy machine, if it took
+# options after it), and a FIFO after it.  The bound: a second; on a busy machine, if it took
 # longer, with $1 a file: less than half the time volley then takes to
 # read it through (timed after), which holds however busy the machine is.
 term_while_reading() {
-	local in=$1 full t0
+	local in=$1 full t0 fifo=$BATS_TEST_TMPDIR/never
 	shift
-	"$VOLLEY" -q -c 10 "$@" -i "$in" >/dev/null &
+	# then a FIFO no one writes: volley, however quick its read of $in,
+	# is still running when the signal comes
+	[ -p "$fifo" ] || mkfifo "$fifo"
+	"$VOLLEY" -q -c 10 "$@" -i "$in" -i "$fifo" >/dev/null &
 	pid=$!
 	wait_read "$pid" 2000000
 	term_and_reap
