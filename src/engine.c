@@ -37,14 +37,36 @@ struct sock {
  * twice a request (0.6k instructions a request on 7.88, 1.2k on 8.14).
  * A transfer with the run's -t goes on a list in start order, which is
  * deadline order: O(1) in and out, and one timer for the head.  Any other
- * limit (a redirect's remainder) gets a timer of its own. */
+ * limit (a redirect's remainder) gets a timer of its own.
+ *
+ * The connect limit of a transfer that libcurl was not given one (it is
+ * expected to reuse a connection: xfer_connect_limit) goes on a second
+ * such list; all on it have the run's --connect-timeout.  At its
+ * deadline a transfer that has not sent its request yet ends as
+ * libcurl's connect limit would end it, and any other leaves the list. */
+enum { DL_TIME, DL_CONNECT, DL_N };
+
+struct dl_link {
+	struct limit	*prev, *next;
+	int64_t		 end_us;	/* util_now_us() at the deadline */
+	bool		 on;		/* on the list */
+};
+
+/* A list in deadline order, and one timer for its head. */
+struct dlist {
+	struct limit	*head, *tail;
+	struct event	*timer;		/* owned */
+	bool		 armed;		/* timer is pending */
+};
+
 struct limit {
 	struct engine	*e;
 	struct xfer	*x;
 	struct event	*ev;		/* its own timer, or NULL */
-	struct limit	*prev, *next;	/* on the list */
+	struct dl_link	 link[DL_N];
 	int64_t		 ms;		/* as armed */
-	int64_t		 end_us;	/* util_now_us() at the deadline */
+	int64_t		 end_us;	/* its own timer's deadline */
+	int64_t		 connect_ms;	/* the DL_CONNECT limit */
 	enum { LIM_OFF, LIM_LISTED, LIM_TIMED } how;
 };
 
@@ -84,9 +106,7 @@ struct engine {
 	struct cb_event	 ewatch;	/* stderr writable (errout.h) */
 	struct cb_event	 urgent;	/* the signal pipe */
 	struct sock	*free_socks;	/* removed sockets' structs, owned */
-	struct limit	*lim_head, *lim_tail;	/* the -t list */
-	struct event	*lim_timer;	/* for the head; owned */
-	bool		 lim_armed;	/* lim_timer is pending */
+	struct dlist	 dl[DL_N];	/* the -t and connect lists */
 };
 
 /* Three priorities: 0 for signals, 1 (libevent's default for 3) for all
@@ -226,18 +246,46 @@ socket_cb(CURL *easy, curl_socket_t s, int what, void *userp, void *socketp)
 	return 0;
 }
 
+/* lim at the end of list k, ms from now. */
 static void
-limit_unlist(struct engine *e, struct limit *lim)
+dl_append(struct engine *e, int k, struct limit *lim, int64_t ms)
 {
-	if (lim->prev != NULL)
-		lim->prev->next = lim->next;
+	struct dlist *d = &e->dl[k];
+	struct dl_link *l = &lim->link[k];
+
+	l->end_us = util_now_us() + ms * 1000;
+	l->prev = d->tail;
+	l->next = NULL;
+	l->on = true;
+	if (d->tail != NULL)
+		d->tail->link[k].next = lim;
 	else
-		e->lim_head = lim->next;
-	if (lim->next != NULL)
-		lim->next->prev = lim->prev;
+		d->head = lim;
+	d->tail = lim;
+	if (!d->armed) {
+		d->armed = true;
+		arm_us(d->timer, ms * 1000);
+	}
+}
+
+static void
+dl_unlink(struct engine *e, int k, struct limit *lim)
+{
+	struct dlist *d = &e->dl[k];
+	struct dl_link *l = &lim->link[k];
+
+	if (!l->on)
+		return;
+	if (l->prev != NULL)
+		l->prev->link[k].next = l->next;
 	else
-		e->lim_tail = lim->prev;
-	lim->prev = lim->next = NULL;
+		d->head = l->next;
+	if (l->next != NULL)
+		l->next->link[k].prev = l->prev;
+	else
+		d->tail = l->prev;
+	l->prev = l->next = NULL;
+	l->on = false;
 }
 
 static void
@@ -246,10 +294,11 @@ limit_stop(struct xfer *x)
 	struct limit *lim = xfer_tag(x);
 
 	if (lim->how == LIM_LISTED)
-		limit_unlist(lim->e, lim);
+		dl_unlink(lim->e, DL_TIME, lim);
 	else if (lim->how == LIM_TIMED)
 		event_del(lim->ev);
 	lim->how = LIM_OFF;
+	dl_unlink(lim->e, DL_CONNECT, lim);
 }
 
 /* A transfer is over, with code: take the handle out, report, recycle
@@ -282,6 +331,18 @@ limit_expire(struct limit *lim)
 	finish(lim->e, lim->x, CURLE_OPERATION_TIMEDOUT, lim->ms);
 }
 
+/* The connect limit of a transfer libcurl was not given one: one still
+ * before its request ends as libcurl's limit would have ended it. */
+static void
+connect_expire(struct limit *lim)
+{
+	if (xfer_connecting(lim->x))
+		finish(lim->e, lim->x, CURLE_OPERATION_TIMEDOUT,
+		    lim->connect_ms);
+	else
+		dl_unlink(lim->e, DL_CONNECT, lim);
+}
+
 /* libevent's clock is coarse (and cached per loop iteration): a timer
  * can fire a few ms early.  Each attempt gets all of its ms. */
 static void
@@ -298,26 +359,45 @@ limit_cb(evutil_socket_t fd, short what, void *arg)
 		limit_expire(lim);
 }
 
+/* The head of list k is due.  done() may start transfers (listed
+ * behind, later, and arming the timer for theirs) or cancel them
+ * (unlisted): the head is read again each time, and the timer set for
+ * it at the end.  Left armed when the list empties (for a deadline since
+ * gone), the timer costs one early wake-up, not a del and an add a
+ * request. */
+static void
+dl_fire(struct engine *e, int k)
+{
+	struct dlist *d = &e->dl[k];
+	int64_t now = util_now_us();
+
+	d->armed = false;
+	while (d->head != NULL && d->head->link[k].end_us <= now) {
+		if (k == DL_TIME)
+			limit_expire(d->head);
+		else
+			connect_expire(d->head);
+	}
+	if (d->head != NULL) {
+		d->armed = true;
+		arm_us(d->timer, d->head->link[k].end_us - now);
+	}
+}
+
 static void
 limit_list_cb(evutil_socket_t fd, short what, void *arg)
 {
-	struct engine *e = arg;
-	int64_t now = util_now_us();
-
 	(void)fd;
 	(void)what;
-	e->lim_armed = false;
-	/* done() may start transfers (listed behind, later, and arming the
-	 * timer for theirs) or cancel them (unlisted): the head is read
-	 * again each time, and the timer set for it at the end.  Left
-	 * armed when the list empties (for a deadline since gone), the
-	 * timer costs one early wake-up, not a del and an add a request. */
-	while (e->lim_head != NULL && e->lim_head->end_us <= now)
-		limit_expire(e->lim_head);
-	if (e->lim_head != NULL) {
-		e->lim_armed = true;
-		arm_us(e->lim_timer, e->lim_head->end_us - now);
-	}
+	dl_fire(arg, DL_TIME);
+}
+
+static void
+connect_list_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	dl_fire(arg, DL_CONNECT);
 }
 
 static int
@@ -355,22 +435,12 @@ limit_arm(struct engine *e, struct xfer *x, int64_t ms)
 	if (ms <= 0)
 		return 0;
 	lim->ms = ms;
-	lim->end_us = util_now_us() + ms * 1000;
 	if (ms == e->cfg->timeout_ms) {
-		lim->prev = e->lim_tail;
-		lim->next = NULL;
-		if (e->lim_tail != NULL)
-			e->lim_tail->next = lim;
-		else
-			e->lim_head = lim;
-		e->lim_tail = lim;
+		dl_append(e, DL_TIME, lim, ms);
 		lim->how = LIM_LISTED;
-		if (!e->lim_armed) {
-			e->lim_armed = true;
-			arm_us(e->lim_timer, ms * 1000);
-		}
 		return 0;
 	}
+	lim->end_us = util_now_us() + ms * 1000;
 	if (lim->ev == NULL &&
 	    (lim->ev = event_new(e->base, -1, 0, limit_cb, lim)) == NULL)
 		return -1;
@@ -419,6 +489,7 @@ engine_start(struct engine *e, const struct xfer_req *r, void *owner,
     struct xfer **xp, char *err, size_t errlen)
 {
 	struct xfer *x = pool_get(e);
+	struct limit *lim;
 	CURLMcode mc;
 
 	if (x == NULL) {
@@ -443,6 +514,9 @@ engine_start(struct engine *e, const struct xfer_req *r, void *owner,
 		pool_put(e, x);
 		return -1;
 	}
+	lim = xfer_tag(x);
+	if ((lim->connect_ms = xfer_connect_limit(x)) > 0)
+		dl_append(e, DL_CONNECT, lim, lim->connect_ms);
 	*xp = x;
 	return 0;
 }
@@ -704,10 +778,11 @@ engine_new(const struct config *c, size_t timers, engine_done_fn done,
 	e->share = curl_share_init();
 	e->timer = evtimer_new(e->base, timer_event_cb, e);
 	e->timer_due_us = -1;
-	e->lim_timer = evtimer_new(e->base, limit_list_cb, e);
+	e->dl[DL_TIME].timer = evtimer_new(e->base, limit_list_cb, e);
+	e->dl[DL_CONNECT].timer = evtimer_new(e->base, connect_list_cb, e);
 	if (e->multi == NULL || e->share == NULL || e->timer == NULL ||
-	    e->lim_timer == NULL ||
-	    reserve_timers(e->base, timers + c->concurrency + 2) == -1)
+	    e->dl[DL_TIME].timer == NULL || e->dl[DL_CONNECT].timer == NULL ||
+	    reserve_timers(e->base, timers + c->concurrency + 3) == -1)
 		goto oom;
 	setup_multi(e, c);
 	/* libcurl reads these for every transfer; read them once here. */
@@ -758,8 +833,9 @@ engine_free(struct engine *e)
 		curl_share_cleanup(e->share);
 	if (e->timer != NULL)
 		event_free(e->timer);
-	if (e->lim_timer != NULL)
-		event_free(e->lim_timer);
+	for (i = 0; i < DL_N; i++)
+		if (e->dl[i].timer != NULL)
+			event_free(e->dl[i].timer);
 	cb_event_clear(&e->watch);
 	cb_event_clear(&e->wwatch);
 	cb_event_clear(&e->ewatch);

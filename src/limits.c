@@ -23,6 +23,7 @@ struct limits_host {
 	int64_t		 cut_us;	/* when win was last halved */
 	int64_t		 pause_until_us;
 	unsigned long long throttled;
+	long		 idle_conns;	/* xfer_req's */
 	bool		 adapted;
 	char		 key[];
 };
@@ -245,6 +246,12 @@ limits_host_release(struct limits *l, struct limits_host *h)
 		return;
 	h->refs--;
 	host_forget(l, h);
+}
+
+long *
+limits_host_idle_conns(struct limits_host *h)
+{
+	return h != NULL ? &h->idle_conns : NULL;
 }
 
 const char *

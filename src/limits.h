@@ -34,6 +34,9 @@ void		 limits_adapt(struct limits *, long max, int64_t max_pause_ms);
 struct limits_host *limits_host_hold(struct limits *, const char *key);
 void		 limits_host_release(struct limits *, struct limits_host *);
 const char	*limits_host_key(const struct limits_host *);
+/* The count of the origin's idle connections an xfer_req carries
+ * (xfer.h), kept while the host is held; NULL for NULL. */
+long		*limits_host_idle_conns(struct limits_host *);
 /* A memo of the caller's key: limits_host_hold_lead holds the entry last
  * given to limits_host_remember when url begins with the same lead (the
  * bytes of a URL that decided its key: redirect_origin_text's *lead) and

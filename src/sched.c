@@ -299,6 +299,7 @@ start_job(struct sched *s, struct job *j)
 
 	job_begin(j, now);
 	job_request(j, c, s->read_pages, now, &r);
+	r.idle_conns = limits_host_idle_conns(j->host);
 	/* A hop that waited (for --rate, a host's room) past the attempt's
 	 * time: the attempt timed out, as if in a transfer. */
 	if (c->timeout_ms > 0 && r.timeout_ms <= 0) {

@@ -64,6 +64,12 @@ struct xfer {
 	void		*sink_arg;
 	char		 err[CURL_ERROR_SIZE];
 	void		*tag;		/* the engine's, for its timer */
+	long		*idle_conns;	/* the request's, or NULL */
+	/* The connection is ready and the request about to go: libcurl's
+	 * pre-request callback ran after the last socket it opened for
+	 * the transfer (a reused connection that proves dead opens one). */
+	bool		 req_ready;
+	int64_t		 connect_limit_ms; /* the engine's, or 0 */
 	/* The per-transfer options as the handle has them, so that one
 	 * that does not change is not set again: an option costs libcurl
 	 * a few hundred instructions however often it is the same. */
@@ -92,6 +98,33 @@ write_cb(char *p, size_t size, size_t nmemb, void *userp)
 	if (x->keep_body && buf_add(&x->body, p, n) == -1)
 		return 0;
 	return n;
+}
+
+/* CURLOPT_SOCKOPTFUNCTION: a new socket, about to connect. */
+static int
+sockopt_cb(void *userp, curl_socket_t s, curlsocktype purpose)
+{
+	struct xfer *x = userp;
+
+	(void)s;
+	(void)purpose;
+	x->req_ready = false;
+	return CURL_SOCKOPT_OK;
+}
+
+/* CURLOPT_PREREQFUNCTION (libcurl 7.80.0): connected, request next. */
+static int
+prereq_cb(void *userp, char *conn_primary_ip, char *conn_local_ip,
+    int conn_primary_port, int conn_local_port)
+{
+	struct xfer *x = userp;
+
+	(void)conn_primary_ip;
+	(void)conn_local_ip;
+	(void)conn_primary_port;
+	(void)conn_local_port;
+	x->req_ready = true;
+	return CURL_PREREQFUNC_OK;
 }
 
 /* "HTTP/D[.D] DDD", not followed by a fourth digit.  libcurl 8.x takes
@@ -462,6 +495,15 @@ xfer_new(const struct xfer_conf *xc)
 	curl_easy_setopt(x->easy, CURLOPT_WRITEDATA, x);
 	curl_easy_setopt(x->easy, CURLOPT_HEADERDATA, x);
 	curl_easy_setopt(x->easy, CURLOPT_ERRORBUFFER, x->err);
+	if (curl_easy_setopt(x->easy, CURLOPT_SOCKOPTFUNCTION, sockopt_cb) !=
+	    CURLE_OK ||
+	    curl_easy_setopt(x->easy, CURLOPT_SOCKOPTDATA, x) != CURLE_OK ||
+	    curl_easy_setopt(x->easy, CURLOPT_PREREQFUNCTION, prereq_cb) !=
+	    CURLE_OK ||
+	    curl_easy_setopt(x->easy, CURLOPT_PREREQDATA, x) != CURLE_OK) {
+		xfer_free(x);
+		return NULL;
+	}
 	return x;
 }
 
@@ -495,14 +537,23 @@ xfer_set_tag(struct xfer *x, void *tag)
 	x->tag = tag;
 }
 
+int64_t
+xfer_connect_limit(const struct xfer *x)
+{
+	return x->connect_limit_ms;
+}
+
+bool
+xfer_connecting(const struct xfer *x)
+{
+	return !x->req_ready && x->received == 0 && x->hdr_lines == 0;
+}
+
 void
 xfer_timed_out(struct xfer *x, int64_t ms)
 {
-	curl_off_t sent = 0;
-
 	/* Before the request went out: still resolving or connecting. */
-	curl_easy_getinfo(x->easy, CURLINFO_PRETRANSFER_TIME_T, &sent);
-	if (sent == 0 && x->received == 0)
+	if (xfer_connecting(x))
 		snprintf(x->err, sizeof x->err, "Connection timed out after "
 		    "%lld milliseconds", (long long)ms);
 	else if (x->content_length >= 0)
@@ -546,6 +597,7 @@ xfer_idle(struct xfer *x)
 	if (x->renew)
 		xfer_renew(x);
 	x->owner = NULL;
+	x->idle_conns = NULL;	/* a cancelled transfer gives none back */
 	curl_slist_free_all(x->slist);
 	x->slist = NULL;
 	if (x->body.cap > KEEP_BUF_BYTES)
@@ -623,6 +675,17 @@ xfer_prepare(struct xfer *x, const struct xfer_req *r, void *owner,
 	int64_t cms = connect_ms(x->xc, r);
 	CURLcode rc = CURLE_OK;
 
+	/* Expected to reuse a connection: the connect limit is the
+	 * engine's (where -t is not the same limit), not libcurl's. */
+	x->idle_conns = x->xc->forbid_reuse ? NULL : r->idle_conns;
+	x->connect_limit_ms = 0;
+	if (x->idle_conns != NULL && *x->idle_conns > 0) {
+		(*x->idle_conns)--;
+		if (r->timeout_ms <= 0 || cms < r->timeout_ms)
+			x->connect_limit_ms = cms;
+		cms = 0;
+	}
+
 	x->owner = owner;
 	x->err[0] = '\0';
 	buf_reset(&x->body);
@@ -634,6 +697,7 @@ xfer_prepare(struct xfer *x, const struct xfer_req *r, void *owner,
 	x->too_large = x->headers_too_large = x->sink_failed = false;
 	x->conflicting_length = false;
 	x->bad_status_line = false;
+	x->req_ready = false;
 	x->hdr_rx = false;
 	x->line_status = x->line_version = 0;
 	x->line_final = x->final_done = x->line_unsure = false;
@@ -734,6 +798,10 @@ xfer_result(struct xfer *x, int curl_code, struct xfer_res *res)
 	res->conflicting_length = x->conflicting_length;
 	res->bad_status_line = x->bad_status_line;
 	res->sink_failed = x->sink_failed;
+	/* Its connection, kept by libcurl as far as volley can tell. */
+	if (x->idle_conns != NULL && curl_code == CURLE_OK)
+		(*x->idle_conns)++;
+	x->idle_conns = NULL;
 	/* A transfer that succeeded ended on its response's status line,
 	 * which header_cb read as libcurl does (two infos fewer). */
 	if (curl_code == CURLE_OK && x->line_status > 0 && !x->line_unsure) {

@@ -28,6 +28,11 @@ struct xfer_req {
 	bool		  has_body;
 	bool		  body_json;	/* default Content-Type: JSON */
 	int64_t		  timeout_ms;	/* 0 = none; the engine's timer */
+	/* The connections to the request's origin that libcurl holds idle,
+	 * as far as volley can tell (a count it keeps for the origin), or
+	 * NULL: not counted.  A transfer takes one, if there is one, and
+	 * gives one back when it succeeds (xfer_connect_limit). */
+	long		 *idle_conns;
 	bool		  keep_body;	/* store the body for the callback */
 	/* Optional sink for body bytes (--save); returns 0 or -1. */
 	int		(*sink)(void *sink_arg, const char *, size_t);
@@ -90,6 +95,15 @@ void		 xfer_result(struct xfer *, int curl_code, struct xfer_res *);
  * timeout before the request went out), in the error buffer
  * xfer_result reads.  After the handle has left the multi. */
 void		 xfer_timed_out(struct xfer *, int64_t ms);
+/* The connect limit (ms) the engine keeps for the transfer, or 0: libcurl
+ * was given it, or -t covers it.  A transfer expected to reuse an idle
+ * connection (idle_conns) is not given CURLOPT_CONNECTTIMEOUT_MS: with
+ * it libcurl keeps every transfer in its tree of timeouts until the
+ * transfer ends, about 1k instructions a request. */
+int64_t		 xfer_connect_limit(const struct xfer *);
+/* Whether the transfer has not sent its request yet: still resolving,
+ * connecting or waiting for a connection. */
+bool		 xfer_connecting(const struct xfer *);
 /* Back to idle: drop per-request state, keep small buffers. */
 void		 xfer_idle(struct xfer *);
 

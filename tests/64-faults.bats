@@ -387,3 +387,59 @@ teardown_file() { fixture_stop; }
 		and (.error.message | test("^(Failed to connect to 127[.]0[.]0[.]1 port [0-9]+ after [0-9]+ ms: Timeout was reached|Connection timed out after [0-9]+ milliseconds)$")))
 		and (del(.[51]) | all(.ok))' <<<"$output"
 }
+
+# A request volley expects to reuse a kept connection for is not given
+# libcurl's connect limit: the engine keeps it (src/xfer.c, xfer_prepare).
+# The server answers /a on its first connection, fills its accept queue,
+# and ends that connection either before /b (closed) or once /b was sent
+# on it (sent, where libcurl retries on a new connection): either way /b
+# connects again, to a listener that never completes the connect.
+@test "time limits: a request expected to reuse a connection that must connect again ends at --connect-timeout" {
+	for mode in closed sent; do
+		python3 - "$mode" >"$BATS_TEST_TMPDIR/reuse-$mode.out" 2>&1 <<-'EOF' &
+		import socket, sys, time
+		ls = socket.socket()
+		ls.bind(("127.0.0.1", 0))
+		ls.listen(0)
+		print(ls.getsockname()[1], flush=True)
+		c, _ = ls.accept()
+		def request():
+		    buf = b""
+		    while b"\r\n\r\n" not in buf:
+		        d = c.recv(4096)
+		        if not d:
+		            break
+		        buf += d
+		request()
+		fill = []
+		for i in range(3):  # fill the accept queue; later SYNs are dropped
+		    f = socket.socket()
+		    f.setblocking(False)
+		    try:
+		        f.connect(ls.getsockname())
+		    except BlockingIOError:
+		        pass
+		    fill.append(f)
+		c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+		if sys.argv[1] == "sent":
+		    request()
+		c.close()
+		time.sleep(120)
+		EOF
+		srv_pid=$!
+		wait_until '[ -s "$BATS_TEST_TMPDIR/reuse-$mode.out" ]'
+		port=$(cat "$BATS_TEST_TMPDIR/reuse-$mode.out")
+		# --per-host 1: /b waits in the window, holding the host, while
+		# /a runs, so it starts with /a's connection counted as idle
+		run --separate-stderr "$VOLLEY" -c 2 --per-host 1 --connect-timeout 1s \
+			-t 30s --body none "http://127.0.0.1:$port/a" "http://127.0.0.1:$port/b"
+		kill "$srv_pid" 2>/dev/null || true
+		echo "$mode: $output"
+		assert_failure 1
+		[ "${#lines[@]}" -eq 2 ]
+		# the engine's words: libcurl was not given the limit
+		jq -s -e --argjson s "$VG_SLACK_MS" '.[0].ok and (.[1] |
+			.error.kind == "timeout" and .time_ms >= 1000 and .time_ms < 6000 + $s
+			and .error.message == "Connection timed out after 1000 milliseconds")' <<<"$output"
+	done
+}
