@@ -212,16 +212,18 @@ header_cb(char *p, size_t size, size_t nmemb, void *userp)
 	switch (n > 0 ? p[0] | 0x20 : 0) {
 	case 'h':
 		/* A status line starts a new response (1xx, then the real
-		 * one).  One after a final response's headers is a trailer,
-		 * or the response after a CONNECT's (or a retried request's):
-		 * which of them is the status, libcurl says. */
-		if (n < 5 || !util_prefix_ci(p, "http/", 5))
+		 * one), at the start of a header block: inside one, libcurl
+		 * reads any line as a header.  One after a final response's
+		 * headers is a trailer, or the response after a CONNECT's
+		 * (or a retried request's): which of them is the status,
+		 * libcurl says. */
+		if (n < 5 || !start || !util_prefix_ci(p, "http/", 5))
 			break;
 		if (x->final_done)
 			x->line_unsure = true;
 		if (memcmp(p, "HTTP/", 5) != 0) {
 			/* libcurl reads "http/1.1 404" as HTTP/1.0 200 */
-			if (start && !x->final_done) {
+			if (!x->final_done) {
 				x->bad_status_line = true;
 				return 0;
 			}

@@ -581,7 +581,7 @@ pattern() {
 	assert_line hello
 }
 
-@test "raw /v10, /interim, /bare-code, /long-code, /code-run, /trailer-status, /lower-status, /http-header: status lines besides HTTP/1.1 200 OK" {
+@test "raw /v10, /interim, /bare-code, /long-code, /code-run, /trailer-status, /lower-status, /http-header, /header-status: status lines besides HTTP/1.1 200 OK" {
 	run fixture_raw /v10
 	assert_line --index 0 $'HTTP/1.0 203 Non-Authoritative\r'
 	run fixture_raw /interim
@@ -600,6 +600,9 @@ pattern() {
 	assert_line $'http/1.1 404 Not Found\r'
 	run fixture_raw /http-header
 	assert_line --index 1 $'http/x: y\r'
+	run fixture_raw /header-status
+	assert_line --index 0 $'HTTP/1.1 429 Slow\r'
+	assert_line --index 2 $'HTTP/1.1 200 OK: spoof\r'
 }
 
 @test "raw /bad-status, /garbage, /http09: not HTTP/1.x responses" {

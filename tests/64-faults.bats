@@ -73,6 +73,17 @@ teardown_file() { fixture_stop; }
 	jq -e '.ok and .status == 200 and .http_version == "1.1" and .size == 2' <<<"$output"
 }
 
+# Inside a header block a line that starts with "HTTP/" is a header line
+# to libcurl, whatever its shape: it neither sets the status nor ends the
+# transfer, and the headers before it stay (found by fuzz/fuzz_response).
+@test "faults: a status line's shape inside a header block is a header line" {
+	run --separate-stderr "$VOLLEY" -t 5s -I "$RAW/header-status"
+	echo "$output"
+	assert_failure 1
+	jq -e '.status == 429 and .error.kind == "http" and .size == 2
+		and .headers.rer == "1" and .headers["content-length"] == "2"' <<<"$output"
+}
+
 # Status lines the libcurls read differently, or wrongly, and volley
 # refuses itself: a protocol record on every libcurl.
 # - no version ("HTTP/200 OK"), found by fuzz/fuzz_response (make fuzz):

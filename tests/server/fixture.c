@@ -1960,6 +1960,12 @@ static const struct raw_route raw_routes[] = {
 	RAW_REPLY("/http-header",
 	    "HTTP/1.1 200 OK\r\nhttp/x: y\r\n"
 	    "Content-Length: 2\r\n\r\nok"),
+	/* A line in a status line's shape inside a header block: libcurl
+	 * reads a status line only at a block's start, and this one as a
+	 * header line; the status is 429.  Found by fuzz/fuzz_response. */
+	RAW_REPLY("/header-status",
+	    "HTTP/1.1 429 Slow\r\nRer: 1\r\nHTTP/1.1 200 OK: spoof\r\n"
+	    "Content-Length: 2\r\n\r\nok"),
 	RAW_REPLY("/garbage",
 	    "\x01\x02 garbage\r\n\r\n"),
 	RAW_REPLY("/http09",
