@@ -914,7 +914,7 @@ vsep() { # COUNT: the separator cells of COUNT right-aligned columns per libcurl
 		line="| floor -opts − floor: libcurl's cost of volley's options |"
 		for v in "${VERSIONS[@]}"; do line="$line$(cg_diff_cell "floor-opts@$v" "floor@$v")"; done
 		echo "$line"
-		line="| volley − floor -opts: volley's own work |"
+		line="| volley − floor -opts |"
 		for v in "${VERSIONS[@]}"; do line="$line$(cg_diff_cell "volley-g@$v" "floor-opts@$v")"; done
 		echo "$line"
 		echo
@@ -925,7 +925,9 @@ vsep() { # COUNT: the separator cells of COUNT right-aligned columns per libcurl
 		echo "volley): what the linked libcurl costs per request before a client does anything of its own."
 		echo "floor -opts also sets, once per handle, the libcurl options volley sets (a header callback that"
 		echo "does nothing, the 10 s connect limit, a share of DNS and TLS sessions, an error buffer, the"
-		echo "protocols, a body limit): volley minus it is the work of volley's own code and its libc calls."
+		echo "protocols, a body limit). It gives every transfer the connect limit, which volley gives only to"
+		echo "a transfer that may open a connection (it keeps the limit itself for one expected to reuse one),"
+		echo "so volley − floor -opts is less than the work of volley's own code; volley − floor is the figure."
 		echo
 	fi
 	if [ -n "$SLOW_BASE" ]; then
@@ -1035,7 +1037,7 @@ vsep() { # COUNT: the separator cells of COUNT right-aligned columns per libcurl
 		st=$(cg_diff "volley-g@$v" "floor@$v"); d=${st%% *}
 		echo "| volley − floor ≤ 5k instructions/request (median of $CALLGRIND_REPS) | ${VNAME[$v]} | $(kinstr "$d") | $(met "$d" '<=' 5000) |"
 		st=$(cg_diff "volley-g@$v" "floor-opts@$v"); d=${st%% *}
-		echo "| … volley's own work alone: volley − floor -opts (the same libcurl options set) | ${VNAME[$v]} | $(kinstr "$d") | $(met "$d" '<=' 5000) |"
+		echo "| … volley − floor -opts (every transfer given the connect limit, for reference) | ${VNAME[$v]} | $(kinstr "$d") | $(met "$d" '<=' 5000) |"
 	done
 	echo
 	if [ -s "$TMP/warnings" ]; then
