@@ -343,6 +343,18 @@ connect_expire(struct limit *lim)
 		dl_unlink(lim->e, DL_CONNECT, lim);
 }
 
+/* A transfer whose connect limit the engine keeps connects again after
+ * its request went out (libcurl retries a reused connection that died):
+ * the limit starts again.  From inside libcurl: lists and a timer only. */
+static void
+connect_again(struct xfer *x)
+{
+	struct limit *lim = xfer_tag(x);
+
+	dl_unlink(lim->e, DL_CONNECT, lim);
+	dl_append(lim->e, DL_CONNECT, lim, lim->connect_ms);
+}
+
 /* libevent's clock is coarse (and cached per loop iteration): a timer
  * can fire a few ms early.  Each attempt gets all of its ms. */
 static void
@@ -795,6 +807,7 @@ engine_new(const struct config *c, size_t timers, engine_done_fn done,
 		engine_free(e);
 		return NULL;
 	}
+	xfer_conf_on_reconnect(e->xc, connect_again);
 	return e;
 oom:
 	snprintf(err, errlen, "cannot start the engine: out of memory");

@@ -28,6 +28,7 @@ struct xfer_conf {
 	bool		 ua_header;	/* User-Agent goes in the lists */
 	bool		 sticky_errno;	/* libcurl < 8.8.0: OS_ERRNO is kept */
 	bool		 no_capath;	/* CURLOPT_CAPATH NULL: see ca_file */
+	void		(*reconnect)(struct xfer *);	/* the engine's */
 	struct curl_slist *run_headers;	/* owned: -H, --json's, User-Agent */
 	struct curl_slist *safe_headers; /* owned: --json's, User-Agent */
 };
@@ -69,6 +70,9 @@ struct xfer {
 	 * pre-request callback ran after the last socket it opened for
 	 * the transfer (a reused connection that proves dead opens one). */
 	bool		 req_ready;
+	/* The final response closes its connection: "Connection: close",
+	 * or HTTP/1.0, which libcurl closes but for a keep-alive. */
+	bool		 conn_close;
 	int64_t		 connect_limit_ms; /* the engine's, or 0 */
 	/* The per-transfer options as the handle has them, so that one
 	 * that does not change is not set again: an option costs libcurl
@@ -100,7 +104,10 @@ write_cb(char *p, size_t size, size_t nmemb, void *userp)
 	return n;
 }
 
-/* CURLOPT_SOCKOPTFUNCTION: a new socket, about to connect. */
+/* CURLOPT_SOCKOPTFUNCTION: a new socket, about to connect.  One after
+ * the request went out (libcurl retries a reused connection that died on
+ * a new one) starts the engine's connect limit again, as libcurl starts
+ * its own again. */
 static int
 sockopt_cb(void *userp, curl_socket_t s, curlsocktype purpose)
 {
@@ -108,8 +115,27 @@ sockopt_cb(void *userp, curl_socket_t s, curlsocktype purpose)
 
 	(void)s;
 	(void)purpose;
+	if (x->req_ready && x->connect_limit_ms > 0 &&
+	    x->xc->reconnect != NULL)
+		x->xc->reconnect(x);
 	x->req_ready = false;
 	return CURL_SOCKOPT_OK;
+}
+
+/* "Connection:" value p[0, n) (CRLF included) names close. */
+static bool
+conn_closes(const char *p, size_t n)
+{
+	unsigned char c;
+
+	while (n > 0 && (*p == ' ' || *p == '\t')) {
+		p++;
+		n--;
+	}
+	if (n < 5 || !util_prefix_ci(p, "close", 5))
+		return false;
+	c = n > 5 ? (unsigned char)p[5] : (unsigned char)'\r';
+	return c == '\r' || c == '\n' || c == ' ' || c == '\t' || c == ',';
 }
 
 /* CURLOPT_PREREQFUNCTION (libcurl 7.80.0): connected, request next. */
@@ -235,6 +261,7 @@ header_cb(char *p, size_t size, size_t nmemb, void *userp)
 		}
 		status_line_read(x, p);
 		x->final_done = false;
+		x->conn_close = x->line_version == CURL_HTTP_VERSION_1_0;
 		buf_reset(&x->hdr);
 		x->hdr_lines = 0;
 		x->content_length = -1;
@@ -256,6 +283,9 @@ header_cb(char *p, size_t size, size_t nmemb, void *userp)
 	case 'c':
 		length = n > 15 && (p[8] | 0x20) == 'l' &&
 		    util_prefix_ci(p, "content-length:", 15);
+		if (n > 11 && (p[3] | 0x20) == 'n' &&
+		    util_prefix_ci(p, "connection:", 11))
+			x->conn_close = conn_closes(p + 11, n - 11);
 		break;
 	}
 	/* The limits first: a line past them is "too large" whatever it
@@ -545,10 +575,18 @@ xfer_connect_limit(const struct xfer *x)
 	return x->connect_limit_ms;
 }
 
+/* Nothing but a proxy's answer to CONNECT can come before the request
+ * goes out, and the pre-request callback runs after the tunnel and TLS. */
 bool
 xfer_connecting(const struct xfer *x)
 {
-	return !x->req_ready && x->received == 0 && x->hdr_lines == 0;
+	return !x->req_ready;
+}
+
+void
+xfer_conf_on_reconnect(struct xfer_conf *xc, void (*fn)(struct xfer *))
+{
+	xc->reconnect = fn;
 }
 
 void
@@ -700,6 +738,7 @@ xfer_prepare(struct xfer *x, const struct xfer_req *r, void *owner,
 	x->conflicting_length = false;
 	x->bad_status_line = false;
 	x->req_ready = false;
+	x->conn_close = false;
 	x->hdr_rx = false;
 	x->line_status = x->line_version = 0;
 	x->line_final = x->final_done = x->line_unsure = false;
@@ -801,7 +840,7 @@ xfer_result(struct xfer *x, int curl_code, struct xfer_res *res)
 	res->bad_status_line = x->bad_status_line;
 	res->sink_failed = x->sink_failed;
 	/* Its connection, kept by libcurl as far as volley can tell. */
-	if (x->idle_conns != NULL && curl_code == CURLE_OK)
+	if (x->idle_conns != NULL && curl_code == CURLE_OK && !x->conn_close)
 		(*x->idle_conns)++;
 	x->idle_conns = NULL;
 	/* A transfer that succeeded ended on its response's status line,

@@ -104,6 +104,10 @@ int64_t		 xfer_connect_limit(const struct xfer *);
 /* Whether the transfer has not sent its request yet: still resolving,
  * connecting or waiting for a connection. */
 bool		 xfer_connecting(const struct xfer *);
+/* fn(x) when a transfer with a connect limit the engine keeps opens a
+ * new connection after its request went out: the limit starts again. */
+void		 xfer_conf_on_reconnect(struct xfer_conf *,
+		    void (*fn)(struct xfer *));
 /* Back to idle: drop per-request state, keep small buffers. */
 void		 xfer_idle(struct xfer *);
 

@@ -402,13 +402,19 @@ teardown_file() { fixture_stop; }
 # A request volley expects to reuse a kept connection for is not given
 # libcurl's connect limit: the engine keeps it (src/xfer.c, xfer_prepare).
 # The server answers /a on its first connection, fills its accept queue,
-# and ends that connection either before /b (closed) or once /b was sent
-# on it (sent, where libcurl retries on a new connection): either way /b
-# connects again, to a listener that never completes the connect.
+# and ends that connection: before /b (closed), once /b was sent on it
+# (sent), or 1.5 s after that, past the limit (late); libcurl then
+# connects again for /b (retrying on a new connection after sent and
+# late), to a listener that never completes the connect.  In late the
+# limit starts again with the new connection, as libcurl's does.  /a's
+# "Connection: close" (close) leaves no connection to expect: libcurl is
+# given the limit, in its own words on 7.88.
 @test "time limits: a request expected to reuse a connection that must connect again ends at --connect-timeout" {
-	for mode in closed sent; do
+	local ver=${VOLLEY_LIBCURL:-$(pkg-config --modversion libcurl)}
+	for mode in closed sent late close; do
 		python3 - "$mode" >"$BATS_TEST_TMPDIR/reuse-$mode.out" 2>&1 <<-'EOF' &
 		import socket, sys, time
+		mode = sys.argv[1]
 		ls = socket.socket()
 		ls.bind(("127.0.0.1", 0))
 		ls.listen(0)
@@ -431,9 +437,12 @@ teardown_file() { fixture_stop; }
 		    except BlockingIOError:
 		        pass
 		    fill.append(f)
-		c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
-		if sys.argv[1] == "sent":
+		close = b"Connection: close\r\n" if mode == "close" else b""
+		c.sendall(b"HTTP/1.1 200 OK\r\n" + close + b"Content-Length: 2\r\n\r\nok")
+		if mode in ("sent", "late"):
 		    request()
+		if mode == "late":
+		    time.sleep(1.5)
 		c.close()
 		time.sleep(120)
 		EOF
@@ -448,9 +457,85 @@ teardown_file() { fixture_stop; }
 		echo "$mode: $output"
 		assert_failure 1
 		[ "${#lines[@]}" -eq 2 ]
-		# the engine's words: libcurl was not given the limit
-		jq -s -e --argjson s "$VG_SLACK_MS" '.[0].ok and (.[1] |
-			.error.kind == "timeout" and .time_ms >= 1000 and .time_ms < 6000 + $s
-			and .error.message == "Connection timed out after 1000 milliseconds")' <<<"$output"
+		jq -s -e --argjson s "$VG_SLACK_MS" --arg mode "$mode" '.[0].ok and (.[1] |
+			.error.kind == "timeout" and .time_ms < 6000 + $s
+			and .time_ms >= (if $mode == "late" then 2500 else 1000 end))' <<<"$output"
+		if [ "$mode" != close ]; then
+			# the engine's words: libcurl was not given the limit
+			jq -s -e '.[1].error.message == "Connection timed out after 1000 milliseconds"' <<<"$output"
+		elif [[ $ver == 7.* ]]; then
+			jq -s -e '.[1].error.message | startswith("Failed to connect to 127.0.0.1 port ")' <<<"$output"
+		fi
 	done
+}
+
+# The same through a CONNECT proxy: the tunnel /a used ends with /a's
+# response, and the proxy answers the next CONNECT with 200 and then
+# nothing, so /b's TLS handshake never ends.  The proxy's answer comes
+# to the header callback; the request has still not gone out.
+@test "time limits: through a CONNECT proxy, a request expected to reuse a connection whose TLS handshake stalls ends at --connect-timeout" {
+	tls_cert "$BATS_TEST_TMPDIR"
+	python3 - "$BATS_TEST_TMPDIR" >"$BATS_TEST_TMPDIR/proxy.out" 2>&1 <<-'EOF' &
+	import socket, ssl, sys, threading, time
+	ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+	ctx.load_cert_chain(sys.argv[1] + "/cert.pem", sys.argv[1] + "/key.pem")
+	origin = socket.socket()
+	origin.bind(("127.0.0.1", 0))
+	origin.listen(8)
+	def serve():
+	    # one request, answered as if the connection stayed, then closed
+	    c, _ = origin.accept()
+	    s = ctx.wrap_socket(c, server_side=True)
+	    buf = b""
+	    while b"\r\n\r\n" not in buf:
+	        buf += s.recv(4096)
+	    s.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+	    time.sleep(0.2)
+	    s.close()
+	threading.Thread(target=serve, daemon=True).start()
+	def pipe(a, b):
+	    try:
+	        while True:
+	            d = a.recv(65536)
+	            if not d:
+	                break
+	            b.sendall(d)
+	    except OSError:
+	        pass
+	    for x in (a, b):
+	        try:
+	            x.shutdown(socket.SHUT_RDWR)
+	        except OSError:
+	            pass
+	ps = socket.socket()
+	ps.bind(("127.0.0.1", 0))
+	ps.listen(8)
+	print(ps.getsockname()[1], flush=True)
+	n, keep = 0, []
+	while True:
+	    c, _ = ps.accept()
+	    n += 1
+	    buf = b""
+	    while b"\r\n\r\n" not in buf:
+	        buf += c.recv(4096)
+	    c.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+	    if n > 1:
+	        keep.append(c)  # the TLS handshake is never answered
+	        continue
+	    o = socket.create_connection(origin.getsockname())
+	    threading.Thread(target=pipe, args=(c, o), daemon=True).start()
+	    threading.Thread(target=pipe, args=(o, c), daemon=True).start()
+	EOF
+	srv_pid=$!
+	wait_until '[ -s "$BATS_TEST_TMPDIR/proxy.out" ]'
+	port=$(head -1 "$BATS_TEST_TMPDIR/proxy.out")
+	run --separate-stderr "$VOLLEY" -k -x "http://127.0.0.1:$port" -c 2 --per-host 1 \
+		--connect-timeout 1s -t 30s --body none "https://localhost:9/a" "https://localhost:9/b"
+	kill "$srv_pid" 2>/dev/null || true
+	echo "$output"
+	assert_failure 1
+	[ "${#lines[@]}" -eq 2 ]
+	jq -s -e --argjson s "$VG_SLACK_MS" '.[0].ok and (.[1] | .error.kind == "timeout"
+		and .time_ms >= 1000 and .time_ms < 6000 + $s
+		and .error.message == "Connection timed out after 1000 milliseconds")' <<<"$output"
 }
