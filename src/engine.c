@@ -66,7 +66,6 @@ struct limit {
 	struct dl_link	 link[DL_N];
 	int64_t		 ms;		/* as armed */
 	int64_t		 end_us;	/* its own timer's deadline */
-	int64_t		 connect_ms;	/* the DL_CONNECT limit */
 	enum { LIM_OFF, LIM_LISTED, LIM_TIMED } how;
 };
 
@@ -338,7 +337,7 @@ connect_expire(struct limit *lim)
 {
 	if (xfer_connecting(lim->x))
 		finish(lim->e, lim->x, CURLE_OPERATION_TIMEDOUT,
-		    lim->connect_ms);
+		    xfer_connect_limit(lim->x));
 	else
 		dl_unlink(lim->e, DL_CONNECT, lim);
 }
@@ -352,7 +351,7 @@ connect_again(struct xfer *x)
 	struct limit *lim = xfer_tag(x);
 
 	dl_unlink(lim->e, DL_CONNECT, lim);
-	dl_append(lim->e, DL_CONNECT, lim, lim->connect_ms);
+	dl_append(lim->e, DL_CONNECT, lim, xfer_connect_limit(x));
 }
 
 /* libevent's clock is coarse (and cached per loop iteration): a timer
@@ -501,7 +500,6 @@ engine_start(struct engine *e, const struct xfer_req *r, void *owner,
     struct xfer **xp, char *err, size_t errlen)
 {
 	struct xfer *x = pool_get(e);
-	struct limit *lim;
 	CURLMcode mc;
 
 	if (x == NULL) {
@@ -526,9 +524,8 @@ engine_start(struct engine *e, const struct xfer_req *r, void *owner,
 		pool_put(e, x);
 		return -1;
 	}
-	lim = xfer_tag(x);
-	if ((lim->connect_ms = xfer_connect_limit(x)) > 0)
-		dl_append(e, DL_CONNECT, lim, lim->connect_ms);
+	if (xfer_connect_limit(x) > 0)
+		dl_append(e, DL_CONNECT, xfer_tag(x), xfer_connect_limit(x));
 	*xp = x;
 	return 0;
 }
