@@ -6,8 +6,8 @@
  * straight into the stream buffer.  Finished slots move into the stream
  * only as the reader takes it (about STREAM_FLUSH at a time), so a slow
  * reader never makes a second copy of them.  What is held — waiting
- * records, the ring itself and the stream not yet written — counts
- * against the byte budget.
+ * records, the ring itself, the stream not yet written and the emptied
+ * slot buffers kept for reuse — counts against the byte budget.
  *
  * A pipe, socket or terminal is written without blocking: a write that
  * would block leaves the rest in the stream, and the loop calls back when
@@ -29,6 +29,11 @@
  * it has nothing else to do. */
 #define STREAM_FLUSH	(64u << 10)
 #define RING_MIN	64
+/* Emptied slot buffers kept for the next records that wait: up to
+ * SPARE_MAX of them, each of at most SPARE_CAP, and never more than half
+ * the budget (they count against it). */
+#define SPARE_MAX	64
+#define SPARE_CAP	(4u << 10)
 /* Of the signal drain, the part kept for ending on a whole line. */
 #define DRAIN_TAIL_MS	500
 
@@ -52,6 +57,9 @@ struct output {
 	size_t		 nslots;	/* a power of two */
 	int64_t		 head;		/* oldest seq not finished */
 	size_t		 held;		/* bytes in slots */
+	struct buf	 spare[SPARE_MAX]; /* empty, for slots to take */
+	size_t		 nspare;
+	size_t		 spare_bytes;	/* their capacity */
 	size_t		 budget;
 	size_t		 cap0;		/* slot capacity at output_begin */
 	enum output_state state;
@@ -93,6 +101,8 @@ output_free(struct output *o)
 		return;
 	for (i = 0; o->slots != NULL && i < o->nslots; i++)
 		buf_free(&o->slots[i].b);
+	for (i = 0; i < o->nspare; i++)
+		buf_free(&o->spare[i]);
 	free(o->slots);
 	buf_free(&o->stream);
 	free(o);
@@ -127,7 +137,8 @@ output_holder(const struct output *o)
 static size_t
 pending(const struct output *o)
 {
-	return o->held + output_unwritten(o) + o->nslots * sizeof(struct slot);
+	return o->held + o->spare_bytes + output_unwritten(o) +
+	    o->nslots * sizeof(struct slot);
 }
 
 /* Nothing held at all admits one more, however small the budget. */
@@ -323,7 +334,14 @@ drain(struct output *o, struct slot *s)
 		}
 	}
 	o->held -= s->b.cap;
-	buf_free(&s->b);
+	if (s->b.cap > 0 && s->b.cap <= SPARE_CAP && o->nspare < SPARE_MAX &&
+	    pending(o) + s->b.cap <= o->budget / 2) {
+		buf_reset(&s->b);
+		o->spare_bytes += s->b.cap;
+		o->spare[o->nspare++] = s->b;
+		memset(&s->b, 0, sizeof(s->b));
+	} else
+		buf_free(&s->b);
 }
 
 struct buf *
@@ -340,6 +358,12 @@ output_begin(struct output *o, int64_t seq)
 	}
 	o->in_direct = false;
 	b = &slot_of(o, seq)->b;
+	if (b->cap == 0 && o->nspare > 0) {
+		/* a spare: held from now on, as the slot's own */
+		*b = o->spare[--o->nspare];
+		o->spare_bytes -= b->cap;
+		o->held += b->cap;
+	}
 	o->cap0 = b->cap;
 	return b;
 }
