@@ -516,6 +516,17 @@ report_finish(struct report *rp, const struct stats *st, const char *stopped)
 	return rc;
 }
 
+bool
+report_reads_latency(const struct report *rp)
+{
+	size_t i;
+
+	for (i = 0; rp != NULL && i < rp->n; i++)
+		if (rp->v[i].fmt == REPORT_MARKDOWN)
+			return true;
+	return false;
+}
+
 void
 report_free(struct report *rp)
 {

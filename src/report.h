@@ -22,6 +22,8 @@ int		 report_parse(const char *spec, enum report_format *,
 /* Open every --report of c ("-" is stderr).  NULL with err on failure;
  * a config without --report gets an empty set. */
 struct report	*report_new(const struct config *, char *err, size_t errlen);
+/* Whether a report shows the latencies (the Markdown summary does). */
+bool		 report_reads_latency(const struct report *);
 /* One record, as it is counted. */
 void		 report_record(struct report *, const struct record *);
 /* Write the ends (counts, the summary) and close the files.  stopped:

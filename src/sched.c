@@ -1068,6 +1068,7 @@ sched_new(const struct config *c, struct input *in, struct output *out,
 	s->in = in;
 	s->out = out;
 	s->resume = resume;
+	s->st.lat_off = c->stats == STATS_OFF;	/* and sched_set_report */
 	TAILQ_INIT(&s->jobs);
 	TAILQ_INIT(&s->ready);
 	/* --items alone has no effect (cli_warn says so): no page read, and
@@ -1157,6 +1158,8 @@ void
 sched_set_report(struct sched *s, struct report *rp)
 {
 	s->report = rp;
+	if (report_reads_latency(rp))
+		s->st.lat_off = false;
 }
 
 const struct stats *

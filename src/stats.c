@@ -393,7 +393,9 @@ stats_count(struct stats *st, const struct record *r)
 	st->by_class[answered ? r->status / 100 : 0]++;
 	if (r->size > 0)
 		st->bytes += (uint64_t)r->size;
-	if (answered)
+	if (answered && st->lat_off)
+		st->lat_n++;
+	else if (answered)
 		stats_add(st, r->time_ms >= 0 ? r->time_ms : 0);
 	else
 		st->noanswer_kind[r->err < ERR__COUNT ? r->err : 0]++;

@@ -32,6 +32,9 @@ struct stats {
 	uint64_t	 lat_n;
 	double		 lat_sum;
 	double		 lat_max;
+	/* Nothing reads the latencies (no --stats, no Markdown report):
+	 * stats_count counts the answers only. */
+	bool		 lat_off;
 	double		 elapsed_s;	/* < 0: not known (--replay) */
 	const struct stats_host *hosts;	/* borrowed: the adapted ones */
 	size_t		 nhosts;

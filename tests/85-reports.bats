@@ -126,6 +126,10 @@ mixed_run() {
 	grep -qF '| connect | 1 |' "$m"
 	grep -qF "| 1 | GET | $BASE/status/404 | http | 404 | HTTP status 404 |" "$m"
 	grep -qF '| 2 | GET | http://127.0.0.1:1/refused | connect | - |' "$m"
+	# the latencies are measured for the report alone (no --stats):
+	# the histogram holds the 3 answers
+	[ "$(sed -n '/^| histogram | records |$/,/^$/p' "$m" |
+		awk -F' [|] ' '$2 ~ /^[0-9]+ \|$/ { n += $2 } END { print n }')" = 3 ]
 }
 
 @test "report: several at once; a report that cannot be opened is exit 4 before anything is fetched" {
