@@ -386,7 +386,7 @@ record_encode(struct buf *b, const struct record *r)
 	p = i64_at(p, r->index);
 	LIT(p, ",\"id\":");
 	done(b, p);
-	if (buf_addstr(b, r->id_json ? r->id_json : "null") == -1 ||
+	if ((r->id_json ? buf_addstr(b, r->id_json) : KEY(b, "null")) == -1 ||
 	    KEY(b, ",\"url\":") == -1)
 		goto fail;
 	url_off = b->len;
@@ -426,7 +426,7 @@ record_encode(struct buf *b, const struct record *r)
 	} else if (r->body_enc != BENC_NONE) {
 		int rc;
 
-		if (buf_addstr(b, ",\"body\":") == -1)
+		if (KEY(b, ",\"body\":") == -1)
 			goto fail;
 		switch (r->body_enc) {
 		case BENC_JSON:
@@ -449,11 +449,13 @@ record_encode(struct buf *b, const struct record *r)
 			rc = buf_addstr(b, "null");
 			break;
 		}
-		if (rc == -1 || KEY(b, ",\"body_encoding\":") == -1 ||
-		    buf_addstr(b, r->body_enc == BENC_MISSING ? "null" :
+		if (rc == -1 || (r->body_enc == BENC_MISSING ?
+		    KEY(b, ",\"body_encoding\":null") :
 		    r->body_enc == BENC_JSON || r->body_enc == BENC_NULL ?
-		    "\"json\"" : r->body_enc == BENC_TEXT ? "\"text\"" :
-		    "\"base64\"") == -1)
+		    KEY(b, ",\"body_encoding\":\"json\"") :
+		    r->body_enc == BENC_TEXT ?
+		    KEY(b, ",\"body_encoding\":\"text\"") :
+		    KEY(b, ",\"body_encoding\":\"base64\"")) == -1)
 			goto fail;
 	}
 	if (ok) {
