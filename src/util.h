@@ -158,6 +158,46 @@ util_prefix_ci(const char *s, const char *lower, size_t n)
 	return true;
 }
 
+/* util_prefix_ci for an s known to hold at least n bytes: a word at a
+ * time, two words that may overlap (lower a literal: its case bits and
+ * its words fold to constants). */
+static inline uint64_t
+util_case_bits(const char *lower, size_t k)
+{
+	unsigned char m[8];
+	uint64_t v;
+	size_t i;
+
+#pragma GCC unroll 8
+	for (i = 0; i < 8; i++)
+		m[i] = lower[k + i] >= 'a' && lower[k + i] <= 'z' ? 0x20 : 0;
+	memcpy(&v, m, sizeof v);
+	return v;
+}
+
+static inline bool
+util_word_ci(const char *s, const char *lower, size_t k)
+{
+	uint64_t w, l;
+
+	memcpy(&w, s + k, sizeof w);
+	memcpy(&l, lower + k, sizeof l);
+	return (w | util_case_bits(lower, k)) == l;
+}
+
+static inline bool
+util_has_prefix_ci(const char *s, const char *lower, size_t n)
+{
+	size_t k;
+
+	if (n < 8)
+		return util_prefix_ci(s, lower, n);
+	for (k = 0; k + 8 < n; k += 8)
+		if (!util_word_ci(s, lower, k))
+			return false;
+	return util_word_ci(s, lower, n - 8);
+}
+
 /* The length of s[0..n)'s first run of bytes that are neither a space,
  * a control character nor DEL. */
 static inline size_t

@@ -70,6 +70,7 @@ struct xfer {
 	 * pre-request callback ran after the last socket it opened for
 	 * the transfer (a reused connection that proves dead opens one). */
 	bool		 req_ready;
+	bool		 opened;	/* libcurl opened a socket for it */
 	/* The final response closes its connection: "Connection: close",
 	 * or HTTP/1.0, which libcurl closes but for a keep-alive. */
 	bool		 conn_close;
@@ -119,6 +120,7 @@ sockopt_cb(void *userp, curl_socket_t s, curlsocktype purpose)
 	    x->xc->reconnect != NULL)
 		x->xc->reconnect(x);
 	x->req_ready = false;
+	x->opened = true;
 	return CURL_SOCKOPT_OK;
 }
 
@@ -282,9 +284,9 @@ header_cb(char *p, size_t size, size_t nmemb, void *userp)
 		break;
 	case 'c':
 		length = n > 15 && (p[8] | 0x20) == 'l' &&
-		    util_prefix_ci(p, "content-length:", 15);
+		    util_has_prefix_ci(p, "content-length:", 15);
 		if (n > 11 && (p[3] | 0x20) == 'n' &&
-		    util_prefix_ci(p, "connection:", 11))
+		    util_has_prefix_ci(p, "connection:", 11))
 			x->conn_close = conn_closes(p + 11, n - 11);
 		break;
 	}
@@ -737,7 +739,7 @@ xfer_prepare(struct xfer *x, const struct xfer_req *r, void *owner,
 	x->too_large = x->headers_too_large = x->sink_failed = false;
 	x->conflicting_length = false;
 	x->bad_status_line = false;
-	x->req_ready = false;
+	x->req_ready = x->opened = false;
 	x->conn_close = false;
 	x->hdr_rx = false;
 	x->line_status = x->line_version = 0;
@@ -797,14 +799,21 @@ xfer_prepare(struct xfer *x, const struct xfer_req *r, void *owner,
  * count from the start; a phase that did not happen (a reused
  * connection, plain http, no response) reads 0 and is null here. */
 static void
-xfer_timing(struct xfer *x, curl_off_t total, struct record_timing *t)
+xfer_timing(struct xfer *x, int curl_code, curl_off_t total,
+    struct record_timing *t)
 {
 	curl_off_t dns = 0, conn = 0, tls = 0, ttfb = 0;
 	long nconn = 0;
 
 	/* The connection phases only for a new connection (on a reused one
-	 * they are not this transfer's): three infos fewer mostly. */
-	curl_easy_getinfo(x->easy, CURLINFO_NUM_CONNECTS, &nconn);
+	 * they are not this transfer's): three infos fewer mostly.  A
+	 * transfer that succeeded made one if libcurl opened a socket for
+	 * it; one that failed may have opened sockets that never
+	 * connected, which libcurl does not count. */
+	if (curl_code != CURLE_OK)
+		curl_easy_getinfo(x->easy, CURLINFO_NUM_CONNECTS, &nconn);
+	else
+		nconn = x->opened;
 	if (nconn > 0) {
 		curl_easy_getinfo(x->easy, CURLINFO_NAMELOOKUP_TIME_T, &dns);
 		curl_easy_getinfo(x->easy, CURLINFO_CONNECT_TIME_T, &conn);
@@ -886,5 +895,5 @@ xfer_result(struct xfer *x, int curl_code, struct xfer_res *res)
 	res->body_len = x->body.len;
 	res->size = x->received;
 	res->total_ms = (double)total / 1000.0;
-	xfer_timing(x, total, &res->timing);
+	xfer_timing(x, curl_code, total, &res->timing);
 }
