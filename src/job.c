@@ -7,6 +7,7 @@
 #include "util.h"
 
 #include <curl/curl.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,7 +61,10 @@ job_new(const struct config *c, struct limits *lim, struct request *r,
 		memset(j, 0, sizeof(*j));
 	} else if ((j = util_zalloc(sizeof(*j))) == NULL)
 		return NULL;
-	j->req = *r;
+	/* the message only where there is one: it is most of the request */
+	memcpy(&j->req, r, offsetof(struct request, errmsg));
+	if (r->err != ERR_NONE)
+		memcpy(j->req.errmsg, r->errmsg, sizeof(r->errmsg));
 	input_request_init(r);
 	j->seq = seq;
 	j->page = 1;

@@ -705,14 +705,22 @@ connect_ms(const struct xfer_conf *xc, const struct xfer_req *r)
 	return c;
 }
 
+/* m is the method name (a literal): strcmp, without a call for the
+ * first byte that differs. */
+static inline bool
+method_is(const char *m, const char *name)
+{
+	return m[0] == name[0] && strcmp(m + 1, name + 1) == 0;
+}
+
 int
 xfer_prepare(struct xfer *x, const struct xfer_req *r, void *owner,
     char *err, size_t errlen)
 {
 	CURL *h = x->easy;
 	const struct curl_slist *hl;
-	bool failed = false, head = strcmp(r->method, "HEAD") == 0;
-	bool plain_get = !r->has_body && strcmp(r->method, "GET") == 0;
+	bool failed = false, head = method_is(r->method, "HEAD");
+	bool plain_get = !r->has_body && method_is(r->method, "GET");
 	bool pw = pipewait(x->xc, r->url), known = x->set_known;
 	int64_t cms = connect_ms(x->xc, r);
 	CURLcode rc = CURLE_OK;
@@ -774,8 +782,8 @@ xfer_prepare(struct xfer *x, const struct xfer_req *r, void *owner,
 			    (curl_off_t)x->xc->cfg->max_body);
 		/* What libcurl sends by itself (GET, POST with a body,
 		 * HEAD with NOBODY) needs no custom request line. */
-		SET(CURLOPT_CUSTOMREQUEST, !head && strcmp(r->method,
-		    r->has_body ? "POST" : "GET") != 0 ? r->method : NULL);
+		SET(CURLOPT_CUSTOMREQUEST, !head && !method_is(r->method,
+		    r->has_body ? "POST" : "GET") ? r->method : NULL);
 	}
 	if (!known || pw != x->set_pipewait)
 		SET(CURLOPT_PIPEWAIT, pw ? 1L : 0L);
