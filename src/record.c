@@ -288,6 +288,31 @@ timing_at(char *p, const struct record_timing *t)
 	return p;
 }
 
+/* A method, an HTTP version or a media type: the most common ones (GET,
+ * 1.1, application/json) are written from their JSON, the rest escaped
+ * as they are scanned. */
+static int
+put_common(struct buf *b, const char *s)
+{
+	if (s != NULL) {
+		switch (s[0]) {
+		case 'G':
+			if (s[1] == 'E' && s[2] == 'T' && s[3] == '\0')
+				return KEY(b, "\"GET\"");
+			break;
+		case '1':
+			if (s[1] == '.' && s[2] == '1' && s[3] == '\0')
+				return KEY(b, "\"1.1\"");
+			break;
+		case 'a':
+			if (strcmp(s, "application/json") == 0)
+				return KEY(b, "\"application/json\"");
+			break;
+		}
+	}
+	return json_cstr(b, s);
+}
+
 /* ,"status":..,"ok":..,"http_version": */
 static int
 put_status(struct buf *b, long status, bool ok)
@@ -398,12 +423,12 @@ record_encode(struct buf *b, const struct record *r)
 	    KEY(b, ",\"final_url\":") == -1 ||
 	    put_final_url(b, r, url_off, url_len) == -1 ||
 	    KEY(b, ",\"method\":") == -1 ||
-	    json_cstr(b, r->method) == -1)
+	    put_common(b, r->method) == -1)
 		goto fail;
 	if (put_status(b, r->status, ok) == -1 ||
-	    json_cstr(b, r->http_version) == -1 ||
+	    put_common(b, r->http_version) == -1 ||
 	    KEY(b, ",\"content_type\":") == -1 ||
-	    json_cstr(b, r->content_type) == -1 || put_counts(b, r) == -1)
+	    put_common(b, r->content_type) == -1 || put_counts(b, r) == -1)
 		goto fail;
 	if (r->with_headers) {
 		if (buf_addstr(b, ",\"headers\":") == -1 ||

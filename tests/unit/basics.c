@@ -13,6 +13,7 @@
 
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -730,6 +731,73 @@ UNIT_TEST(prefix_ci)
 			s[p] = (char)c;
 			CHECK(util_prefix_ci(s, "https:", 6) == same);
 		}
+}
+
+/* util_has_prefix_ci (a word at a time, two words that overlap) agrees
+ * with the byte compare for each byte at each place of the two header
+ * names header_cb reads that way. */
+UNIT_TEST(has_prefix_ci)
+{
+	static const char *const names[] = {"content-length:", "connection:"};
+	char s[32];
+	unsigned c;
+	size_t i, p, n;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		n = strlen(names[i]);
+		for (p = 0; p < n; p++)
+			for (c = 0; c < 256; c++) {
+				memcpy(s, names[i], n + 1);
+				s[p] = (char)c;
+				CHECK(util_has_prefix_ci(s, names[i], n) ==
+				    util_prefix_ci(s, names[i], n));
+				s[p] = (char)toupper(c);
+				CHECK(util_has_prefix_ci(s, names[i], n) ==
+				    util_prefix_ci(s, names[i], n));
+			}
+	}
+	CHECK(util_has_prefix_ci("CONTENT-Length: 1", "content-length:", 15));
+	CHECK(!util_has_prefix_ci("Content-Length; 1", "content-length:", 15));
+}
+
+/* The method, version and media type a record writes from literals
+ * (GET, 1.1, application/json) and the ones next to them, which it
+ * escapes, each come back as they were. */
+UNIT_TEST(record_common_strings)
+{
+	static const char *const m[] = {"GET", "GE", "GETX", "get", "G",
+	    "G\"T"};
+	static const char *const v[] = {"1.1", "1", "1.10", "1.0", "2",
+	    "1.\n"};
+	static const char *const ct[] = {"application/json",
+	    "application/jsonx", "application/jso", "a", "text/plain",
+	    "application/json; charset=utf-8"};
+	struct record r = {0};
+	struct buf b = {0};
+	cJSON *j;
+	size_t i;
+
+	r.err = ERR_NONE;
+	r.status = 200;
+	for (i = 0; i < sizeof m / sizeof m[0]; i++) {
+		buf_reset(&b);
+		r.method = m[i];
+		r.http_version = v[i];
+		r.content_type = ct[i];
+		CHECK(record_encode(&b, &r) == 0);
+		j = cJSON_Parse(b.data);
+		CHECK(j != NULL);
+		if (j == NULL)
+			continue;
+		CHECK(strcmp(cJSON_GetObjectItem(j, "method")->valuestring,
+		    m[i]) == 0);
+		CHECK(strcmp(cJSON_GetObjectItem(j,
+		    "http_version")->valuestring, v[i]) == 0);
+		CHECK(strcmp(cJSON_GetObjectItem(j,
+		    "content_type")->valuestring, ct[i]) == 0);
+		cJSON_Delete(j);
+	}
+	buf_free(&b);
 }
 
 /* time_ms as "%.3f" of the whole microseconds would print it, over the
