@@ -33,7 +33,8 @@ struct stats {
 	double		 lat_sum;
 	double		 lat_max;
 	/* Nothing reads the latencies (no --stats, no Markdown report):
-	 * stats_count counts the answers only. */
+	 * stats_count counts the answers (lat_n) only, and lat, hist,
+	 * lat_sum and lat_max stay 0 — stats_percentile would read 0. */
 	bool		 lat_off;
 	double		 elapsed_s;	/* < 0: not known (--replay) */
 	const struct stats_host *hosts;	/* borrowed: the adapted ones */
