@@ -34,6 +34,15 @@ put(struct output *o, int64_t seq, const char *line)
 	output_end(o, seq);
 }
 
+/* A record of len - 1 bytes: x..x and its newline. */
+static void
+line_of(char *rec, size_t len)
+{
+	memset(rec, 'x', len - 2);
+	rec[len - 2] = '\n';
+	rec[len - 1] = '\0';
+}
+
 /* Read what the pipe holds (it is non-blocking). */
 static size_t
 slurp(int fd, char *dst, size_t len)
@@ -92,9 +101,7 @@ UNIT_TEST(output_budget_stops_admission_until_the_head_is_written)
 	int fd = open("/dev/null", O_WRONLY);
 
 	out_config(&c, true, false);
-	memset(rec, 'x', sizeof rec - 2);
-	rec[sizeof rec - 2] = '\n';
-	rec[sizeof rec - 1] = '\0';
+	line_of(rec, sizeof rec);
 	o = output_new(&c, fd, 64u << 10);
 	CHECK(o != NULL && output_admits(o, 0));
 	for (seq = 1; output_admits(o, seq); seq++) {
@@ -129,9 +136,7 @@ UNIT_TEST(output_spare_buffers_stay_inside_the_budget)
 	int fd = open("/dev/null", O_WRONLY);
 
 	out_config(&c, true, false);
-	memset(rec, 'x', sizeof rec - 2);
-	rec[sizeof rec - 2] = '\n';
-	rec[sizeof rec - 1] = '\0';
+	line_of(rec, sizeof rec);
 	o = output_new(&c, fd, 64u << 10);
 	CHECK(o != NULL && output_admits(o, 0));
 	before = mallinfo2().uordblks;
